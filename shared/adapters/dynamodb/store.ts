@@ -1,0 +1,267 @@
+// The entities of the single table, each with its keys declared next to it (dynamodb-toolbox v2).
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
+import { any, boolean, Entity, item, list, map, number, record, string, Table } from 'dynamodb-toolbox'
+import { tableDesign } from './table-design.ts'
+
+export const createStore = (documentClient: DynamoDBDocumentClient, tableName: string) => {
+  const table = new Table({
+    documentClient,
+    name: tableName,
+    partitionKey: tableDesign.partitionKey,
+    sortKey: tableDesign.sortKey,
+    indexes: tableDesign.indexes,
+    entityAttributeSavedAs: tableDesign.entityAttribute,
+  })
+  const timestamps = false
+
+  const Unit = new Entity({
+    name: 'Unit',
+    table,
+    timestamps,
+    schema: item({
+      unitId: string().key(),
+      name: string(),
+      regionCode: string(),
+      level: string().enum('village', 'township', 'county', 'city', 'province'),
+      parentUnitId: string().optional(),
+    }),
+    computeKey: ({ unitId }) => ({ pk: `UNIT#${unitId}`, sk: 'UNIT' }),
+  })
+
+  const Officer = new Entity({
+    name: 'Officer',
+    table,
+    timestamps,
+    schema: item({
+      officerId: string().key(),
+      name: string(),
+      phone: string(),
+      unitId: string(),
+      regionCode: string(),
+      locale: string().default('zh-CN'),
+      active: boolean().default(true),
+      openVisits: number().default(0),
+    }).and((s) => ({
+      gsi1pk: string().link<typeof s>(({ unitId }) => `UNIT#${unitId}#OFFICERS`),
+      gsi1sk: string().link<typeof s>(({ officerId }) => `OFFICER#${officerId}`),
+    })),
+    computeKey: ({ officerId }) => ({ pk: `OFFICER#${officerId}`, sk: 'OFFICER' }),
+  })
+
+  const Petitioner = new Entity({
+    name: 'Petitioner',
+    table,
+    timestamps,
+    schema: item({
+      petitionerId: string().key(),
+      name: string(),
+      phone: string(),
+      unitId: string(),
+      regionCode: string(),
+      locale: string().default('zh-CN'),
+    }),
+    computeKey: ({ petitionerId }) => ({ pk: `PETITIONER#${petitionerId}`, sk: 'PETITIONER' }),
+  })
+
+  const Case = new Entity({
+    name: 'Case',
+    table,
+    timestamps,
+    schema: item({
+      caseId: string().key(),
+      petitionerId: string(),
+      regionCode: string(),
+      unitId: string(),
+      category: string(),
+      summary: string(),
+      status: string(),
+      openedAt: string(),
+      updatedAt: string(),
+      version: number(),
+    }),
+    computeKey: ({ caseId }) => ({ pk: `CASE#${caseId}`, sk: 'CASE' }),
+  })
+
+  const CaseEvent = new Entity({
+    name: 'CaseEvent',
+    table,
+    timestamps,
+    schema: item({
+      caseId: string().key(),
+      eventId: string().key(),
+      type: string(),
+      occurredAt: string(),
+      recordedAt: string(),
+      recordedBy: string(),
+      note: string().optional(),
+    }),
+    computeKey: ({ caseId, eventId }) => ({ pk: `CASE#${caseId}`, sk: `EVENT#${eventId}` }),
+  })
+
+  /** The audit trail: who, what, when, before and after, one item per change, grouped by what changed. */
+  const Audit = new Entity({
+    name: 'Audit',
+    table,
+    timestamps,
+    schema: item({
+      subject: string().key(),
+      auditId: string().key(),
+      at: string(),
+      actor: string(),
+      action: string(),
+      regionCode: string(),
+      before: any().optional(),
+      after: any().optional(),
+    }),
+    computeKey: ({ subject, auditId }) => ({ pk: `AUDIT#${subject}`, sk: `AUDIT#${auditId}` }),
+  })
+
+  /** Transactional outbox: written with the change it announces; the table's stream publishes it. */
+  const Outbox = new Entity({
+    name: 'Outbox',
+    table,
+    timestamps,
+    schema: item({
+      eventId: string().key(),
+      type: string(),
+      regionCode: string(),
+      occurredAt: string(),
+      payload: any(),
+      expiresAt: number(),
+    }),
+    computeKey: ({ eventId }) => ({ pk: `OUTBOX#${eventId}`, sk: 'OUTBOX' }),
+  })
+
+  const CadencePolicy = new Entity({
+    name: 'CadencePolicy',
+    table,
+    timestamps,
+    schema: item({
+      regionCode: string().key(),
+      trigger: string().key(),
+      policy: any(),
+      version: number(),
+      updatedAt: string(),
+      updatedBy: string(),
+    }),
+    computeKey: ({ regionCode, trigger }) => ({ pk: `CADENCE#${regionCode}`, sk: `TRIGGER#${trigger}` }),
+  })
+
+  const Visit = new Entity({
+    name: 'Visit',
+    table,
+    timestamps,
+    schema: item({
+      visitId: string().key(),
+      caseId: string(),
+      petitionerId: string(),
+      officerId: string(),
+      unitId: string(),
+      regionCode: string(),
+      trigger: string(),
+      triggerEventId: string(),
+      sequence: number(),
+      dueDate: string(),
+      dueAt: string(),
+      provisional: boolean(),
+      status: string().enum('planned', 'completed', 'cancelled'),
+      plannedAt: string(),
+      completedAt: string().optional(),
+      outcome: any().optional(),
+      version: number(),
+    }).and((s) => ({
+      gsi1pk: string().link<typeof s>(({ officerId }) => `OFFICER#${officerId}#VISITS`),
+      gsi1sk: string().link<typeof s>(({ dueAt, visitId }) => `${dueAt}#${visitId}`),
+    })),
+    computeKey: ({ visitId }) => ({ pk: `VISIT#${visitId}`, sk: 'VISIT' }),
+  })
+
+  const Timer = new Entity({
+    name: 'Timer',
+    table,
+    timestamps,
+    schema: item({
+      timerId: string().key(),
+      kind: string(),
+      subjectId: string(),
+      dueAt: string(),
+      status: string().enum('pending', 'enqueued', 'fired', 'void'),
+      enqueuedAt: string().optional(),
+      firedAt: string().optional(),
+      /** Present only while the timer is still to fire: keeps the due index sparse. */
+      gsi2pk: string().optional(),
+      gsi2sk: string().optional(),
+    }),
+    computeKey: ({ timerId }) => ({ pk: `TIMER#${timerId}`, sk: 'TIMER' }),
+  })
+
+  /** How far the sweeper has read the due buckets. */
+  const SweepWatermark = new Entity({
+    name: 'SweepWatermark',
+    table,
+    timestamps,
+    schema: item({ name: string().key(), sweptThrough: string(), updatedAt: string() }),
+    computeKey: ({ name }) => ({ pk: `SWEEP#${name}`, sk: 'WATERMARK' }),
+  })
+
+  const Notification = new Entity({
+    name: 'Notification',
+    table,
+    timestamps,
+    schema: item({
+      notificationId: string().key(),
+      recipientType: string().enum('officer', 'petitioner'),
+      recipientId: string(),
+      regionCode: string(),
+      phone: string(),
+      locale: string(),
+      template: string(),
+      params: record(string(), string()).optional(),
+      text: string(),
+      status: string().enum('queued', 'sending', 'sent', 'failed'),
+      attempts: number(),
+      createdAt: string(),
+      sentAt: string().optional(),
+      providerMessageId: string().optional(),
+      log: list(map({ at: string(), status: string(), detail: string().optional() })),
+    }),
+    computeKey: ({ notificationId }) => ({ pk: `NOTIFICATION#${notificationId}`, sk: 'NOTIFICATION' }),
+  })
+
+  /** SMS "sent" by the local provider, listed by `GET /local/sms`. */
+  const LocalSms = new Entity({
+    name: 'LocalSms',
+    table,
+    timestamps,
+    schema: item({
+      messageId: string().key(),
+      idempotencyKey: string(),
+      phone: string(),
+      text: string(),
+      sentAt: string(),
+    }).and((s) => ({
+      gsi1pk: string().link<typeof s>(() => 'LOCALSMS'),
+      gsi1sk: string().link<typeof s>(({ sentAt, messageId }) => `${sentAt}#${messageId}`),
+    })),
+    computeKey: ({ messageId }) => ({ pk: `LOCALSMS#${messageId}`, sk: 'LOCALSMS' }),
+  })
+
+  return {
+    table,
+    Unit,
+    Officer,
+    Petitioner,
+    Case,
+    CaseEvent,
+    Audit,
+    Outbox,
+    CadencePolicy,
+    Visit,
+    Timer,
+    SweepWatermark,
+    Notification,
+    LocalSms,
+  }
+}
+
+export type Store = ReturnType<typeof createStore>

@@ -1,0 +1,32 @@
+// The table's keys, indexes and stream, declared once: the store, local mode and the CDK stack all read this.
+
+export const tableDesign = {
+  partitionKey: { name: 'pk', type: 'string' },
+  sortKey: { name: 'sk', type: 'string' },
+  indexes: {
+    /** Lists by owner: officers of a unit, visits of an officer, local SMS. */
+    gsi1: {
+      type: 'global',
+      partitionKey: { name: 'gsi1pk', type: 'string' },
+      sortKey: { name: 'gsi1sk', type: 'string' },
+    },
+    /** Timers by due minute bucket and shard (`DUE#2026-11-25T09:00#07`); sparse: only timers still to fire. */
+    gsi2: {
+      type: 'global',
+      partitionKey: { name: 'gsi2pk', type: 'string' },
+      sortKey: { name: 'gsi2sk', type: 'string' },
+    },
+  },
+  /** Item attribute holding the entity name; the stream filter selects outbox items by it. */
+  entityAttribute: '_et',
+  timeToLiveAttribute: 'expiresAt',
+  stream: 'NEW_AND_OLD_IMAGES',
+} as const
+
+export type IndexName = keyof typeof tableDesign.indexes
+
+/** The stream consumer only sees new outbox items: the same filter in CDK and in the local stream poller. */
+export const outboxStreamFilter = {
+  eventName: ['INSERT'],
+  dynamodb: { NewImage: { _et: { S: ['Outbox'] } } },
+} as const

@@ -1,0 +1,46 @@
+// The one place the environment is read. A missing or malformed variable stops the process at start, naming it.
+import { z } from 'zod'
+import { ConfigError } from './errors.ts'
+
+const url = z.url({ message: 'must be a URL' })
+const positiveInt = z.coerce.number().int().nonnegative()
+
+export const configSchema = z
+  .object({
+    AFTERCARE_MODE: z.enum(['aws', 'local']).default('aws'),
+    AWS_REGION: z.string().min(1),
+    TABLE_NAME: z.string().min(3),
+    TIMERS_QUEUE_URL: url,
+    NOTIFICATIONS_QUEUE_URL: url,
+    EVENTS_TOPIC_ARN: z.string().startsWith('arn:'),
+    OFFICERS_TOPIC_ARN: z.string().startsWith('arn:'),
+    SMS_PROVIDER: z.enum(['local', 'sns']).default('sns'),
+    /** Shards per due-minute bucket; more shards spread a busy minute over more partitions. @default 8 */
+    TIMER_SHARDS: positiveInt.min(1).max(64).default(8),
+    /** Upper bound of SQS DelaySeconds. Tests set 0 so that nothing waits on wall time. @default 900 */
+    QUEUE_DELAY_CAP_SECONDS: positiveInt.max(900).default(900),
+    LOG_LEVEL: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']).default('INFO'),
+    DYNAMODB_ENDPOINT: url.optional(),
+    SQS_ENDPOINT: url.optional(),
+    SNS_ENDPOINT: url.optional(),
+    /** Signs local tokens; local mode only. */
+    LOCAL_TOKEN_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  })
+  .superRefine((c, ctx) => {
+    if (c.AFTERCARE_MODE !== 'local') return
+    // No code path may fall back to a real AWS endpoint in local mode.
+    for (const key of ['DYNAMODB_ENDPOINT', 'SQS_ENDPOINT', 'SNS_ENDPOINT', 'LOCAL_TOKEN_SECRET'] as const) {
+      if (!c[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'is required in local mode' })
+    }
+  })
+
+export type Config = z.infer<typeof configSchema>
+
+export const loadConfig = (env: Record<string, string | undefined> = process.env): Config => {
+  const parsed = configSchema.safeParse(env)
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'} ${i.message}`)
+    throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`)
+  }
+  return parsed.data
+}

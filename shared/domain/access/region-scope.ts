@@ -1,0 +1,17 @@
+// Region scope: a division code covers every code that starts with its significant prefix (2, 4, 6, 9 or 12 digits).
+const SIGNIFICANT_LENGTHS = [2, 4, 6, 9, 12] as const
+
+export const isRegionCode = (code: string): boolean => /^\d{6}$|^\d{9}$|^\d{12}$/.test(code)
+
+const pad = (code: string) => code.padEnd(12, '0')
+
+/** 330000 → "33", 330100 → "3301", 330106 → "330106", 330106001000 → "330106001". */
+export const significantPrefix = (code: string): string => {
+  const full = pad(code)
+  for (const length of SIGNIFICANT_LENGTHS) {
+    if (/^0*$/.test(full.slice(length))) return full.slice(0, length)
+  }
+  return full
+}
+
+export const regionCovers = (scope: string, code: string): boolean => pad(code).startsWith(significantPrefix(scope))

@@ -1,0 +1,86 @@
+// Queues, topics, subscriptions, functions and schedules, declared once for the CDK stacks and for local mode.
+
+export interface QueueDesign {
+  /** What the queue carries, in the office's words. */
+  purpose: string
+  /** Lambda event source batch size. */
+  batchSize: number
+  /** Seconds a received message stays invisible; six times the consumer's timeout, as AWS advises. */
+  visibilityTimeoutSeconds: number
+  /** Receives before a message moves to the queue's dead-letter queue. */
+  maxReceiveCount: number
+  /** The function that consumes it. */
+  consumer: FunctionName
+}
+
+export const queues = {
+  planner: {
+    purpose: 'case events for the visit planner (subscribed to the events topic)',
+    batchSize: 10,
+    visibilityTimeoutSeconds: 180,
+    maxReceiveCount: 5,
+    consumer: 'visit-planner',
+  },
+  timers: {
+    purpose: 'due timers, each delayed until its due second',
+    batchSize: 10,
+    visibilityTimeoutSeconds: 180,
+    maxReceiveCount: 5,
+    consumer: 'timer-consumer',
+  },
+  notifications: {
+    purpose: 'SMS and officer notifications to dispatch',
+    batchSize: 10,
+    visibilityTimeoutSeconds: 180,
+    maxReceiveCount: 5,
+    consumer: 'notification-dispatcher',
+  },
+} as const satisfies Record<string, QueueDesign>
+
+export type QueueName = keyof typeof queues
+
+export const topics = {
+  /** Case and visit events published from the outbox. */
+  events: { purpose: 'domain events from the outbox' },
+  /** Officer reminders; messages carry `regionCode` so that a unit can subscribe with a prefix filter policy. */
+  officers: { purpose: 'officer reminders for e-mail or pager subscriptions' },
+} as const
+
+export type TopicName = keyof typeof topics
+
+/** Which queue hears which topic, with raw delivery and an optional filter policy on message attributes. */
+export const subscriptions = [
+  {
+    topic: 'events',
+    queue: 'planner',
+    filterPolicy: { eventType: ['resolved', 'mediated', 'terminated', 'stopped-visiting'] },
+  },
+] as const satisfies ReadonlyArray<{ topic: TopicName; queue: QueueName; filterPolicy?: Record<string, string[]> }>
+
+export interface FunctionDesign {
+  /** Entry file, relative to the project root; it exports `handler`. */
+  entry: string
+  timeoutSeconds: number
+  memoryMb: number
+}
+
+export const functions = {
+  'cases-api': { entry: 'functions/cases/http.ts', timeoutSeconds: 10, memoryMb: 512 },
+  'directory-api': { entry: 'functions/directory/http.ts', timeoutSeconds: 10, memoryMb: 512 },
+  'visits-api': { entry: 'functions/visits/http.ts', timeoutSeconds: 10, memoryMb: 512 },
+  'outbox-publisher': { entry: 'functions/outbox/publish.ts', timeoutSeconds: 30, memoryMb: 512 },
+  'visit-planner': { entry: 'functions/visits/plan.ts', timeoutSeconds: 30, memoryMb: 512 },
+  'timer-sweeper': { entry: 'functions/scheduling/sweep.ts', timeoutSeconds: 50, memoryMb: 1024 },
+  'timer-consumer': { entry: 'functions/scheduling/fire.ts', timeoutSeconds: 30, memoryMb: 512 },
+  'notification-dispatcher': { entry: 'functions/notifications/dispatch.ts', timeoutSeconds: 30, memoryMb: 512 },
+} as const satisfies Record<string, FunctionDesign>
+
+export type FunctionName = keyof typeof functions
+
+/** The table's stream feeds this function, filtered to new outbox items. */
+export const streamConsumer = { function: 'outbox-publisher', batchSize: 100, maxRetries: 5 } as const
+
+/** EventBridge Scheduler expressions; local mode runs the same expressions. */
+export const schedules = {
+  sweeper: { expression: 'cron(* * * * ? *)', target: 'timer-sweeper' },
+} as const satisfies Record<string, { expression: string; target: FunctionName }>

@@ -1,0 +1,54 @@
+// The HTTP route table: drives the Lambda routers, the CDK API routes, the local server and the OpenAPI check.
+import type { Role } from './domain/access/roles.ts'
+import type { FunctionName } from './resources.ts'
+
+export interface RouteDesign {
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE'
+  /** API Gateway style, `{name}` for a path parameter. */
+  path: string
+  function: FunctionName
+  roles: readonly Role[]
+  summary: string
+}
+
+const staff = ['officer', 'supervisor', 'committee', 'admin'] as const
+
+export const routes = [
+  { method: 'POST', path: '/admin/units', function: 'directory-api', roles: ['admin'], summary: 'Create or replace a unit' },
+  { method: 'POST', path: '/admin/officers', function: 'directory-api', roles: ['admin'], summary: 'Create or replace an officer' },
+  {
+    method: 'POST',
+    path: '/admin/petitioners',
+    function: 'directory-api',
+    roles: ['admin', 'supervisor', 'officer'],
+    summary: 'Create or replace a petitioner',
+  },
+  {
+    method: 'POST',
+    path: '/admin/cadence-policies',
+    function: 'directory-api',
+    roles: ['admin'],
+    summary: "Set a region's cadence policy for one trigger",
+  },
+  { method: 'POST', path: '/cases', function: 'cases-api', roles: ['officer', 'supervisor', 'admin'], summary: 'Register a matter' },
+  { method: 'GET', path: '/cases/{caseId}', function: 'cases-api', roles: staff, summary: 'Read a matter and its events' },
+  {
+    method: 'POST',
+    path: '/cases/{caseId}/events',
+    function: 'cases-api',
+    roles: ['officer', 'supervisor'],
+    summary: 'Record what happened to a matter (resolved, mediated, terminated, stopped visiting)',
+  },
+  { method: 'GET', path: '/visits/{visitId}', function: 'visits-api', roles: staff, summary: 'Read a return visit' },
+  {
+    method: 'POST',
+    path: '/visits/{visitId}/outcome',
+    function: 'visits-api',
+    roles: ['officer', 'supervisor'],
+    summary: 'Record the outcome of a return visit',
+  },
+] as const satisfies readonly RouteDesign[]
+
+export type Route = (typeof routes)[number]
+
+export const routesOf = (fn: FunctionName): RouteDesign[] => routes.filter((r) => r.function === fn)

@@ -5,7 +5,11 @@ export class AppError extends Error {
   readonly expose: boolean
   readonly details: Record<string, unknown> | undefined
 
-  constructor(message: string, statusCode: number, options?: { cause?: unknown; details?: Record<string, unknown> }) {
+  constructor(
+    message: string,
+    statusCode: number,
+    options?: { cause?: unknown; details?: Record<string, unknown> },
+  ) {
     super(message, { cause: options?.cause })
     this.name = new.target.name
     this.statusCode = statusCode

@@ -55,7 +55,11 @@ export const subscriptions = [
     queue: 'planner',
     filterPolicy: { eventType: ['resolved', 'mediated', 'terminated', 'stopped-visiting'] },
   },
-] as const satisfies ReadonlyArray<{ topic: TopicName; queue: QueueName; filterPolicy?: Record<string, string[]> }>
+] as const satisfies ReadonlyArray<{
+  topic: TopicName
+  queue: QueueName
+  filterPolicy?: Record<string, string[]>
+}>
 
 export interface FunctionDesign {
   /** Entry file, relative to the project root; it exports `handler`. */
@@ -72,7 +76,11 @@ export const functions = {
   'visit-planner': { entry: 'functions/visits/plan.ts', timeoutSeconds: 30, memoryMb: 512 },
   'timer-sweeper': { entry: 'functions/scheduling/sweep.ts', timeoutSeconds: 50, memoryMb: 1024 },
   'timer-consumer': { entry: 'functions/scheduling/fire.ts', timeoutSeconds: 30, memoryMb: 512 },
-  'notification-dispatcher': { entry: 'functions/notifications/dispatch.ts', timeoutSeconds: 30, memoryMb: 512 },
+  'notification-dispatcher': {
+    entry: 'functions/notifications/dispatch.ts',
+    timeoutSeconds: 30,
+    memoryMb: 512,
+  },
 } as const satisfies Record<string, FunctionDesign>
 
 export type FunctionName = keyof typeof functions

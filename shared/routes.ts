@@ -14,8 +14,20 @@ export interface RouteDesign {
 const staff = ['officer', 'supervisor', 'committee', 'admin'] as const
 
 export const routes = [
-  { method: 'POST', path: '/admin/units', function: 'directory-api', roles: ['admin'], summary: 'Create or replace a unit' },
-  { method: 'POST', path: '/admin/officers', function: 'directory-api', roles: ['admin'], summary: 'Create or replace an officer' },
+  {
+    method: 'POST',
+    path: '/admin/units',
+    function: 'directory-api',
+    roles: ['admin'],
+    summary: 'Create or replace a unit',
+  },
+  {
+    method: 'POST',
+    path: '/admin/officers',
+    function: 'directory-api',
+    roles: ['admin'],
+    summary: 'Create or replace an officer',
+  },
   {
     method: 'POST',
     path: '/admin/petitioners',
@@ -30,8 +42,20 @@ export const routes = [
     roles: ['admin'],
     summary: "Set a region's cadence policy for one trigger",
   },
-  { method: 'POST', path: '/cases', function: 'cases-api', roles: ['officer', 'supervisor', 'admin'], summary: 'Register a matter' },
-  { method: 'GET', path: '/cases/{caseId}', function: 'cases-api', roles: staff, summary: 'Read a matter and its events' },
+  {
+    method: 'POST',
+    path: '/cases',
+    function: 'cases-api',
+    roles: ['officer', 'supervisor', 'admin'],
+    summary: 'Register a matter',
+  },
+  {
+    method: 'GET',
+    path: '/cases/{caseId}',
+    function: 'cases-api',
+    roles: staff,
+    summary: 'Read a matter and its events',
+  },
   {
     method: 'POST',
     path: '/cases/{caseId}/events',
@@ -39,7 +63,13 @@ export const routes = [
     roles: ['officer', 'supervisor'],
     summary: 'Record what happened to a matter (resolved, mediated, terminated, stopped visiting)',
   },
-  { method: 'GET', path: '/visits/{visitId}', function: 'visits-api', roles: staff, summary: 'Read a return visit' },
+  {
+    method: 'GET',
+    path: '/visits/{visitId}',
+    function: 'visits-api',
+    roles: staff,
+    summary: 'Read a return visit',
+  },
   {
     method: 'POST',
     path: '/visits/{visitId}/outcome',

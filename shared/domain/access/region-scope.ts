@@ -14,4 +14,5 @@ export const significantPrefix = (code: string): string => {
   return full
 }
 
-export const regionCovers = (scope: string, code: string): boolean => pad(code).startsWith(significantPrefix(scope))
+export const regionCovers = (scope: string, code: string): boolean =>
+  pad(code).startsWith(significantPrefix(scope))

@@ -1,7 +1,13 @@
 // Cadence policies: when return visits fall due after a trigger, and when the officer is reminded of each.
 import { z } from 'zod'
 
-export const visitTriggers = ['resolved', 'mediated', 'terminated', 'stopped-visiting', 'assistance-granted'] as const
+export const visitTriggers = [
+  'resolved',
+  'mediated',
+  'terminated',
+  'stopped-visiting',
+  'assistance-granted',
+] as const
 export const visitTriggerSchema = z.enum(visitTriggers)
 export type VisitTrigger = z.infer<typeof visitTriggerSchema>
 
@@ -44,5 +50,9 @@ export const defaultCadence: Record<VisitTrigger, CadencePolicy> = {
   mediated: { trigger: 'mediated', visits: [wd(7), cd(30), cd(90)], reminders: officeReminders },
   terminated: { trigger: 'terminated', visits: [cd(30), cd(180)], reminders: officeReminders },
   'stopped-visiting': { trigger: 'stopped-visiting', visits: [wd(15)], reminders: officeReminders },
-  'assistance-granted': { trigger: 'assistance-granted', visits: [cd(30), cd(90), cd(365)], reminders: officeReminders },
+  'assistance-granted': {
+    trigger: 'assistance-granted',
+    visits: [cd(30), cd(90), cd(365)],
+    reminders: officeReminders,
+  },
 }

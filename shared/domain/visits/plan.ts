@@ -32,7 +32,12 @@ const dueOf = (offset: Offset, triggeredAt: Date, calendar: WorkingCalendar) => 
   }
 }
 
-const reminderAt = (rule: ReminderRule, dueDate: BusinessDate, dueAt: Date, calendar: WorkingCalendar): Date =>
+const reminderAt = (
+  rule: ReminderRule,
+  dueDate: BusinessDate,
+  dueAt: Date,
+  calendar: WorkingCalendar,
+): Date =>
   rule.unit === 'minutes'
     ? new Date(dueAt.getTime() - rule.before * 60_000)
     : shanghaiInstant(calendar.addWorkingDays(dueDate, -rule.before).date, rule.at)
@@ -49,7 +54,9 @@ export const planVisits = (
 ): PlannedVisit[] =>
   policy.visits.map((offset, index) => {
     const { dueDate, dueAt, provisional } = dueOf(offset, triggeredAt, calendar)
-    const all = [...new Set(policy.reminders.map((r) => reminderAt(r, dueDate, dueAt, calendar).getTime()))].sort((a, b) => a - b)
+    const all = [
+      ...new Set(policy.reminders.map((r) => reminderAt(r, dueDate, dueAt, calendar).getTime())),
+    ].sort((a, b) => a - b)
     const future = all.filter((t) => t >= now.getTime())
     const reminders = future.length > 0 || all.length === 0 ? future : [now.getTime()]
     return { sequence: index + 1, dueDate, dueAt, provisional, reminders: reminders.map((t) => new Date(t)) }

@@ -1,0 +1,39 @@
+import type { AppDeps } from '#shared/deps.ts'
+import {
+  cadencePolicyInput,
+  officerInput,
+  petitionerInput,
+  unitInput,
+} from '#shared/domain/directory/schemas.ts'
+import { lambdaHandler } from '#shared/lambda.ts'
+import { httpApi, route } from '#shared/middleware/http-api.ts'
+import { putCadencePolicy, putOfficer, putPetitioner, putUnit } from '#shared/use-cases/directory.ts'
+
+export const createHandler = (deps: AppDeps) =>
+  httpApi(
+    'directory-api',
+    {
+      'POST /admin/units': route({
+        body: unitInput,
+        run: async ({ actor, body }) => ({ statusCode: 200, body: await putUnit(deps, actor, body) }),
+      }),
+      'POST /admin/officers': route({
+        body: officerInput,
+        run: async ({ actor, body }) => ({ statusCode: 200, body: await putOfficer(deps, actor, body) }),
+      }),
+      'POST /admin/petitioners': route({
+        body: petitionerInput,
+        run: async ({ actor, body }) => ({ statusCode: 200, body: await putPetitioner(deps, actor, body) }),
+      }),
+      'POST /admin/cadence-policies': route({
+        body: cadencePolicyInput,
+        run: async ({ actor, body }) => ({
+          statusCode: 200,
+          body: await putCadencePolicy(deps, actor, body),
+        }),
+      }),
+    },
+    deps.logger,
+  )
+
+export const handler = lambdaHandler(createHandler)

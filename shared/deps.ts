@@ -1,0 +1,47 @@
+// What a function needs from the outside world, built once per process from the checked configuration.
+import { Logger } from '@aws-lambda-powertools/logger'
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb'
+import { SNSClient } from '@aws-sdk/client-sns'
+import { SQSClient } from '@aws-sdk/client-sqs'
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
+import { createStore, type Store } from './adapters/dynamodb/store.ts'
+import { LocalSms, type LocalSmsRecord } from './adapters/sms/local-sms.ts'
+import { SnsSms } from './adapters/sms/sns-sms.ts'
+import type { Config } from './config.ts'
+import { officialCalendar } from './domain/scheduling/official-calendar.ts'
+import type { WorkingCalendar } from './domain/scheduling/working-calendar.ts'
+import { type Clock, systemClock } from './ports/clock.ts'
+import type { SmsPort } from './ports/sms.ts'
+
+export interface AppDeps {
+  config: Config
+  store: Store
+  sqs: SQSClient
+  sns: SNSClient
+  sms: SmsPort
+  clock: Clock
+  calendar: WorkingCalendar
+  logger: Logger
+}
+
+export interface DepsOptions {
+  clock?: Clock
+  logger?: Logger
+  /** Where the local SMS provider prints what it "sends". */
+  printSms?: (sms: LocalSmsRecord) => void
+}
+
+export const createDeps = (config: Config, options: DepsOptions = {}): AppDeps => {
+  const region = config.AWS_REGION
+  const dynamodb = new DynamoDBClient({ region, endpoint: config.DYNAMODB_ENDPOINT })
+  const documentClient = DynamoDBDocumentClient.from(dynamodb, {
+    marshallOptions: { removeUndefinedValues: true },
+  })
+  const store = createStore(documentClient, config.TABLE_NAME)
+  const sqs = new SQSClient({ region, endpoint: config.SQS_ENDPOINT })
+  const sns = new SNSClient({ region, endpoint: config.SNS_ENDPOINT })
+  const clock = options.clock ?? systemClock
+  const sms = config.SMS_PROVIDER === 'local' ? new LocalSms(store, clock, options.printSms) : new SnsSms(sns)
+  const logger = options.logger ?? new Logger({ serviceName: 'aftercare', logLevel: config.LOG_LEVEL })
+  return { config, store, sqs, sns, sms, clock, calendar: officialCalendar(), logger }
+}

@@ -1,0 +1,29 @@
+// Case events: what happened to a matter, and the message announcing it on the events topic.
+import { z } from 'zod'
+import { isRegionCode } from '../access/region-scope.ts'
+
+export const caseEventTypes = ['resolved', 'mediated', 'terminated', 'stopped-visiting'] as const
+export const caseEventTypeSchema = z.enum(caseEventTypes)
+export type CaseEventType = z.infer<typeof caseEventTypeSchema>
+
+export const caseStatuses = ['handling', 'resolved', 'mediated', 'terminated'] as const
+export type CaseStatus = (typeof caseStatuses)[number]
+
+/** The status a matter moves to; `stopped-visiting` is about the petitioner and leaves the status as it is. */
+export const statusAfter = (current: CaseStatus, event: CaseEventType): CaseStatus | 'refused' => {
+  if (event === 'stopped-visiting') return current
+  return current === 'handling' ? event : 'refused'
+}
+
+const instant = z.iso.datetime({ offset: true, message: 'must be an ISO-8601 instant' })
+
+export const caseEventMessageSchema = z.object({
+  eventId: z.string().min(1),
+  type: caseEventTypeSchema,
+  caseId: z.string().min(1),
+  petitionerId: z.string().min(1),
+  regionCode: z.string().refine(isRegionCode, 'must be a division code'),
+  unitId: z.string().min(1),
+  occurredAt: instant,
+})
+export type CaseEventMessage = z.infer<typeof caseEventMessageSchema>

@@ -1,0 +1,8 @@
+// Queue messages between the timer consumer and the dispatcher.
+import { z } from 'zod'
+
+export const timerMessageSchema = z.object({ timerId: z.string().min(1), dueAt: z.iso.datetime() })
+export type TimerMessage = z.infer<typeof timerMessageSchema>
+
+export const notificationMessageSchema = z.object({ notificationId: z.string().min(1) })
+export type NotificationMessage = z.infer<typeof notificationMessageSchema>

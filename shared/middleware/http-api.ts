@@ -1,0 +1,137 @@
+// One middy router per HTTP function, built from the route table: authorization, JSON bodies and errors in one place.
+import type { Logger } from '@aws-lambda-powertools/logger'
+import middy from '@middy/core'
+import httpHeaderNormalizer from '@middy/http-header-normalizer'
+import httpRouterHandler, { type Method } from '@middy/http-router'
+import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyResultV2 } from 'aws-lambda'
+import type { z } from 'zod'
+import { type Actor, actorFromClaims, requireRole } from '../domain/access/roles.ts'
+import { AppError, problemsFromZod, ValidationError } from '../errors.ts'
+import type { FunctionName } from '../resources.ts'
+import { routes as allRoutes, type RouteDesign, routesOf } from '../routes.ts'
+
+export type HttpEvent = APIGatewayProxyEventV2WithJWTAuthorizer
+export type HttpResult = { statusCode: number; body?: unknown; headers?: Record<string, string> }
+
+export interface RouteImplementation<S extends z.ZodType = z.ZodType> {
+  /** The request body's schema; a route with one takes `application/json`. */
+  body?: S
+  run(request: {
+    actor: Actor
+    params: Record<string, string>
+    body: z.infer<S>
+    event: HttpEvent
+  }): Promise<HttpResult>
+}
+
+/** Keeps the body schema's type attached to its `run`. */
+export const route = <S extends z.ZodType>(implementation: RouteImplementation<S>) => implementation
+
+const json = (
+  statusCode: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): APIGatewayProxyResultV2 => ({
+  statusCode,
+  headers: { 'content-type': 'application/json; charset=utf-8', ...headers },
+  body: JSON.stringify(body),
+})
+
+export const errorBody = (error: AppError) => ({
+  error: error.name,
+  message: error.message,
+  ...(error instanceof ValidationError ? { problems: error.problems } : {}),
+  ...(error.details ? { details: error.details } : {}),
+})
+
+const parseBody = (event: HttpEvent, schema: z.ZodType): unknown => {
+  const type = event.headers?.['content-type']
+  if (!type || !/^application\/json\b/i.test(type)) {
+    throw new ValidationError(
+      [
+        {
+          field: 'content-type',
+          reason: type ? `must be application/json, not ${type}` : 'is missing: send application/json',
+        },
+      ],
+      415,
+    )
+  }
+  const raw =
+    event.isBase64Encoded && event.body ? Buffer.from(event.body, 'base64').toString('utf8') : event.body
+  if (!raw) throw new ValidationError([{ field: '(body)', reason: 'is empty: a JSON object is required' }])
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(raw)
+  } catch (error) {
+    throw new ValidationError([{ field: '(body)', reason: `is not valid JSON: ${(error as Error).message}` }])
+  }
+  const result = schema.safeParse(parsed)
+  if (!result.success) throw new ValidationError(problemsFromZod(result.error.issues))
+  return result.data
+}
+
+const handlerFor = (design: RouteDesign, implementation: RouteImplementation) => async (event: HttpEvent) => {
+  const actor = actorFromClaims(event.requestContext?.authorizer?.jwt?.claims)
+  requireRole(actor, design.roles)
+  const body = implementation.body ? parseBody(event, implementation.body) : undefined
+  const result = await implementation.run({
+    actor,
+    params: (event.pathParameters ?? {}) as Record<string, string>,
+    body,
+    event,
+  })
+  return json(result.statusCode, result.body ?? null, result.headers)
+}
+
+const templateMatches = (template: string, path: string) =>
+  new RegExp(`^${template.replace(/\{[^/]+\}/g, '[^/]+')}/?$`).test(path)
+
+/** Unknown path: 404. Known path, other method: 405 with Allow. Both as JSON. */
+const notFoundResponse = ({ method, path }: { method: string; path: string }): never => {
+  const allowed = allRoutes.filter((r) => templateMatches(r.path, path)).map((r) => r.method)
+  if (allowed.length > 0) {
+    throw new AppError(`${method} is not allowed on ${path}`, 405, { details: { allow: allowed } })
+  }
+  throw new AppError(`no route ${method} ${path}`, 404)
+}
+
+export const httpApi = (
+  fn: FunctionName,
+  implementations: Record<string, RouteImplementation<z.ZodType>>,
+  logger: Logger,
+) => {
+  const designs = routesOf(fn)
+  const missing = designs.filter((d) => !implementations[`${d.method} ${d.path}`])
+  const extra = Object.keys(implementations).filter(
+    (k) => !designs.some((d) => `${d.method} ${d.path}` === k),
+  )
+  if (missing.length > 0 || extra.length > 0) {
+    throw new Error(
+      `routes of ${fn} disagree with the route table: missing ${missing.map((d) => d.path)} extra ${extra}`,
+    )
+  }
+  const router = httpRouterHandler<HttpEvent, APIGatewayProxyResultV2>({
+    routes: designs.map((design) => ({
+      method: design.method as Method,
+      path: design.path,
+      handler: handlerFor(design, implementations[`${design.method} ${design.path}`] as RouteImplementation),
+    })),
+    notFoundResponse,
+  })
+  return middy<HttpEvent, APIGatewayProxyResultV2>()
+    .use(httpHeaderNormalizer())
+    .use({
+      onError: async (request) => {
+        const error = request.error
+        if (error instanceof AppError && error.expose) {
+          const allow = error.statusCode === 405 ? { allow: String(error.details?.allow ?? '') } : undefined
+          request.response = json(error.statusCode, errorBody(error), allow)
+          return
+        }
+        logger.error('request failed', { error: error as Error, path: request.event.rawPath })
+        request.response = json(500, { error: 'InternalError', message: 'internal error' })
+      },
+    })
+    .handler(router)
+}

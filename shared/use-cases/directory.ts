@@ -1,0 +1,124 @@
+// Administration of units, officers, petitioners and cadence policies; every change audited.
+import { executeTransactWrite, GetItemCommand, PutTransaction } from 'dynamodb-toolbox'
+import type { z } from 'zod'
+import type { AppDeps } from '../deps.ts'
+import { type Actor, requireRegion } from '../domain/access/roles.ts'
+import type {
+  cadencePolicyInput,
+  officerInput,
+  petitionerInput,
+  unitInput,
+} from '../domain/directory/schemas.ts'
+import { ValidationError } from '../errors.ts'
+import { auditTransaction } from './audit.ts'
+
+const unitOf = async ({ store }: AppDeps, unitId: string, field: string) => {
+  const { Item } = await store.Unit.build(GetItemCommand).key({ unitId }).send()
+  if (!Item) throw new ValidationError([{ field, reason: `unit ${unitId} does not exist` }])
+  return Item
+}
+
+export const putUnit = async (deps: AppDeps, actor: Actor, input: z.infer<typeof unitInput>) => {
+  const { store, clock } = deps
+  requireRegion(actor, input.regionCode)
+  if (input.parentUnitId) await unitOf(deps, input.parentUnitId, 'parentUnitId')
+  const { Item: before } = await store.Unit.build(GetItemCommand).key({ unitId: input.unitId }).send()
+  if (before) requireRegion(actor, before.regionCode)
+  await executeTransactWrite(
+    store.Unit.build(PutTransaction).item(input),
+    auditTransaction(store, {
+      subject: `UNIT#${input.unitId}`,
+      actor: actor.id,
+      action: before ? 'unit.replaced' : 'unit.created',
+      regionCode: input.regionCode,
+      at: clock.now(),
+      before,
+      after: input,
+    }),
+  )
+  return input
+}
+
+export const putOfficer = async (deps: AppDeps, actor: Actor, input: z.infer<typeof officerInput>) => {
+  const { store, clock } = deps
+  const unit = await unitOf(deps, input.unitId, 'unitId')
+  requireRegion(actor, unit.regionCode)
+  const { Item: before } = await store.Officer.build(GetItemCommand)
+    .key({ officerId: input.officerId })
+    .send()
+  const officer = { ...input, regionCode: unit.regionCode, openVisits: before?.openVisits ?? 0 }
+  await executeTransactWrite(
+    store.Officer.build(PutTransaction).item(officer),
+    auditTransaction(store, {
+      subject: `OFFICER#${input.officerId}`,
+      actor: actor.id,
+      action: before ? 'officer.replaced' : 'officer.created',
+      regionCode: unit.regionCode,
+      at: clock.now(),
+      before,
+      after: officer,
+    }),
+  )
+  return officer
+}
+
+export const putPetitioner = async (deps: AppDeps, actor: Actor, input: z.infer<typeof petitionerInput>) => {
+  const { store, clock } = deps
+  const unit = await unitOf(deps, input.unitId, 'unitId')
+  requireRegion(actor, unit.regionCode)
+  const { Item: before } = await store.Petitioner.build(GetItemCommand)
+    .key({ petitionerId: input.petitionerId })
+    .send()
+  if (before) requireRegion(actor, before.regionCode)
+  const petitioner = { ...input, regionCode: unit.regionCode }
+  await executeTransactWrite(
+    store.Petitioner.build(PutTransaction).item(petitioner),
+    auditTransaction(store, {
+      subject: `PETITIONER#${input.petitionerId}`,
+      actor: actor.id,
+      action: before ? 'petitioner.replaced' : 'petitioner.created',
+      regionCode: unit.regionCode,
+      at: clock.now(),
+      before,
+      after: petitioner,
+    }),
+  )
+  return petitioner
+}
+
+/** A new version of a region's policy applies to visits planned afterwards; planned visits keep their dates. */
+export const putCadencePolicy = async (
+  deps: AppDeps,
+  actor: Actor,
+  input: z.infer<typeof cadencePolicyInput>,
+) => {
+  const { store, clock } = deps
+  requireRegion(actor, input.regionCode)
+  const key = { regionCode: input.regionCode, trigger: input.policy.trigger }
+  const { Item: before } = await store.CadencePolicy.build(GetItemCommand).key(key).send()
+  const now = clock.now()
+  const saved = {
+    ...key,
+    policy: input.policy,
+    version: (before?.version ?? 0) + 1,
+    updatedAt: now.toISOString(),
+    updatedBy: actor.id,
+  }
+  await executeTransactWrite(
+    store.CadencePolicy.build(PutTransaction)
+      .item(saved)
+      .options({
+        condition: before ? { attr: 'version', eq: before.version } : { attr: 'version', exists: false },
+      }),
+    auditTransaction(store, {
+      subject: `CADENCE#${input.regionCode}#${input.policy.trigger}`,
+      actor: actor.id,
+      action: 'cadence-policy.saved',
+      regionCode: input.regionCode,
+      at: now,
+      before,
+      after: saved,
+    }),
+  )
+  return saved
+}

@@ -1,0 +1,136 @@
+// The visit planner: a case event becomes the return visits of its cadence, assigned and with reminder timers.
+import {
+  $add,
+  executeTransactWrite,
+  GetItemCommand,
+  PutTransaction,
+  QueryCommand,
+  UpdateTransaction,
+} from 'dynamodb-toolbox'
+import type { AppDeps } from '../deps.ts'
+import { significantPrefix } from '../domain/access/region-scope.ts'
+import type { CaseEventMessage } from '../domain/cases/events.ts'
+import {
+  type CadencePolicy,
+  cadencePolicySchema,
+  defaultCadence,
+  type VisitTrigger,
+} from '../domain/visits/cadence.ts'
+import { planVisits } from '../domain/visits/plan.ts'
+import { AppError } from '../errors.ts'
+import { auditTransaction, isConditionRefusal } from './audit.ts'
+import { enqueueIfSwept, type NewTimer, timerItem } from './timers.ts'
+
+export const PLANNER = 'visit-planner'
+
+/** The most specific policy for the region: its own, then each enclosing region's, then the default. */
+export const cadenceFor = async ({ store }: AppDeps, regionCode: string, trigger: VisitTrigger) => {
+  const prefix = significantPrefix(regionCode)
+  for (const length of [12, 9, 6, 4, 2].filter((l) => l <= prefix.length)) {
+    const candidate = prefix.slice(0, length)
+    const { Item } = await store.CadencePolicy.build(GetItemCommand)
+      .key({ regionCode: candidate, trigger })
+      .send()
+    if (Item)
+      return { policy: cadencePolicySchema.parse(Item.policy), version: Item.version, regionCode: candidate }
+  }
+  return { policy: defaultCadence[trigger] as CadencePolicy, version: 0, regionCode: 'default' }
+}
+
+export class NoActiveOfficerError extends AppError {
+  constructor(unitId: string) {
+    super(`no active officer in unit ${unitId} or any unit above it`, 500)
+  }
+}
+
+/** The officer of the nearest unit (village → township → county) with an active officer, fewest open visits first. */
+export const assignOfficer = async ({ store }: AppDeps, unitId: string) => {
+  for (let current: string | undefined = unitId, depth = 0; current && depth < 6; depth++) {
+    const { Items = [] } = await store.table
+      .build(QueryCommand)
+      .entities(store.Officer)
+      .query({ index: 'gsi1', partition: `UNIT#${current}#OFFICERS` })
+      .send()
+    const active = Items.filter((o) => o.active).sort(
+      (a, b) => a.openVisits - b.openVisits || a.officerId.localeCompare(b.officerId),
+    )
+    if (active[0]) return active[0]
+    const { Item: unit } = await store.Unit.build(GetItemCommand).key({ unitId: current }).send()
+    current = unit?.parentUnitId
+  }
+  throw new NoActiveOfficerError(unitId)
+}
+
+export const visitIdOf = (eventId: string, sequence: number) => `${eventId}-v${sequence}`
+export const reminderTimerIdOf = (visitId: string, n: number) => `${visitId}-r${n}`
+
+/** Plans the visits of one case event. Delivered twice, it plans once: the visits' conditional puts refuse. */
+export const planVisitsForEvent = async (deps: AppDeps, event: CaseEventMessage) => {
+  const { store, clock, calendar, config } = deps
+  const trigger = event.type as VisitTrigger
+  const { policy, version, regionCode: policyRegion } = await cadenceFor(deps, event.regionCode, trigger)
+  const now = clock.now()
+  const planned = planVisits(policy, new Date(event.occurredAt), now, calendar)
+  const officer = await assignOfficer(deps, event.unitId)
+
+  const visits = planned.map((p) => ({
+    visitId: visitIdOf(event.eventId, p.sequence),
+    caseId: event.caseId,
+    petitionerId: event.petitionerId,
+    officerId: officer.officerId,
+    unitId: officer.unitId,
+    regionCode: event.regionCode,
+    trigger,
+    triggerEventId: event.eventId,
+    sequence: p.sequence,
+    dueDate: p.dueDate,
+    dueAt: p.dueAt.toISOString(),
+    provisional: p.provisional,
+    status: 'planned' as const,
+    plannedAt: now.toISOString(),
+    version: 1,
+  }))
+  const timers: NewTimer[] = planned.flatMap((p) => {
+    const visitId = visitIdOf(event.eventId, p.sequence)
+    return p.reminders.map((dueAt, n) => ({
+      timerId: reminderTimerIdOf(visitId, n + 1),
+      kind: 'visit-reminder' as const,
+      subjectId: visitId,
+      dueAt,
+    }))
+  })
+
+  try {
+    await executeTransactWrite(
+      ...visits.map((v) =>
+        store.Visit.build(PutTransaction)
+          .item(v)
+          .options({ condition: { attr: 'visitId', exists: false } }),
+      ),
+      ...timers.map((t) => store.Timer.build(PutTransaction).item(timerItem(t, config.TIMER_SHARDS))),
+      store.Officer.build(UpdateTransaction)
+        .item({ officerId: officer.officerId, openVisits: $add(visits.length) })
+        .options({ condition: { attr: 'active', eq: true } }),
+      auditTransaction(store, {
+        subject: `CASE#${event.caseId}`,
+        actor: PLANNER,
+        action: 'visits.planned',
+        regionCode: event.regionCode,
+        at: now,
+        after: { policy: { region: policyRegion, version }, visits: visits.map((v) => ({ ...v })) },
+      }),
+    )
+  } catch (error) {
+    if (!isConditionRefusal(error)) throw error
+    const { Item: first } = await store.Visit.build(GetItemCommand)
+      .key({ visitId: visitIdOf(event.eventId, 1) })
+      .send()
+    // Either this event was planned before (a redelivery), or the officer left meanwhile: then retry.
+    if (!first) throw error
+    // The first delivery may have stopped before enqueueing timers already due: finish that part.
+    await enqueueIfSwept(deps, timers)
+    return { visits: [], replayed: true }
+  }
+  await enqueueIfSwept(deps, timers)
+  return { visits, replayed: false }
+}

@@ -1,0 +1,184 @@
+// The due-work engine: timers written with the change that needs them, swept into the timers queue with their delay.
+import { SendMessageBatchCommand } from '@aws-sdk/client-sqs'
+import { $remove, GetItemCommand, PutItemCommand, QueryCommand, UpdateItemCommand } from 'dynamodb-toolbox'
+import type { AppDeps } from '../deps.ts'
+import type { TimerMessage } from '../domain/scheduling/messages.ts'
+import {
+  addMinutes,
+  delaySecondsUntil,
+  dueBucket,
+  minuteOf,
+  minutesBetween,
+  shardOf,
+  type TimerKind,
+} from '../domain/scheduling/timers.ts'
+import { isConditionRefusal } from './audit.ts'
+
+const WATERMARK = 'timers'
+/** A timer enqueued but not acted on by due + 5 minutes is swept again: a queue can lose a delayed message. */
+const RESWEEP_AFTER_MINUTES = 5
+/** With no watermark yet (a new table), the first sweep looks this far back. */
+const FIRST_SWEEP_LOOKBACK_MINUTES = 15
+
+export interface NewTimer {
+  timerId: string
+  kind: TimerKind
+  subjectId: string
+  dueAt: Date
+}
+
+/** The timer item, in its due bucket; pass it to a PutTransaction next to the change that needs it. */
+export const timerItem = (timer: NewTimer, shards: number) => {
+  const minute = minuteOf(timer.dueAt)
+  return {
+    timerId: timer.timerId,
+    kind: timer.kind,
+    subjectId: timer.subjectId,
+    dueAt: timer.dueAt.toISOString(),
+    status: 'pending' as const,
+    gsi2pk: dueBucket(minute, shardOf(timer.timerId, shards)),
+    gsi2sk: `${timer.dueAt.toISOString()}#${timer.timerId}`,
+  }
+}
+
+type TimerRecord = { timerId: string; dueAt: string; status: string; enqueuedAt?: string }
+
+/** Claims each timer (pending → enqueued, conditional), then sends the claimed ones with their delay. */
+const enqueue = async (deps: AppDeps, timers: TimerRecord[], from: 'pending' | 'enqueued') => {
+  const { store, sqs, clock, config } = deps
+  const now = clock.now()
+  const claimed: TimerRecord[] = []
+  for (const timer of timers) {
+    try {
+      await store.Timer.build(UpdateItemCommand)
+        .item({ timerId: timer.timerId, status: 'enqueued', enqueuedAt: now.toISOString() })
+        .options({
+          condition:
+            from === 'pending'
+              ? { attr: 'status', eq: 'pending' }
+              : {
+                  and: [
+                    { attr: 'status', eq: 'enqueued' },
+                    { attr: 'enqueuedAt', eq: timer.enqueuedAt ?? '' },
+                  ],
+                },
+        })
+        .send()
+      claimed.push(timer)
+    } catch (error) {
+      if (!isConditionRefusal(error)) throw error // another sweeper claimed it, or it fired meanwhile
+    }
+  }
+  for (let i = 0; i < claimed.length; i += 10) {
+    const batch = claimed.slice(i, i + 10)
+    const result = await sqs.send(
+      new SendMessageBatchCommand({
+        QueueUrl: config.TIMERS_QUEUE_URL,
+        Entries: batch.map((t, n) => ({
+          Id: String(n),
+          MessageBody: JSON.stringify({ timerId: t.timerId, dueAt: t.dueAt } satisfies TimerMessage),
+          DelaySeconds: delaySecondsUntil(new Date(t.dueAt), now, config.QUEUE_DELAY_CAP_SECONDS),
+        })),
+      }),
+    )
+    // A failed entry stays `enqueued` and is swept again after due + 5 minutes.
+    for (const failed of result.Failed ?? []) {
+      deps.logger.warn('timer not enqueued; it will be swept again', { code: failed.Code, id: failed.Id })
+    }
+  }
+  return claimed.length
+}
+
+const readWatermark = async ({ store }: AppDeps) => {
+  const { Item } = await store.SweepWatermark.build(GetItemCommand).key({ name: WATERMARK }).send()
+  return Item?.sweptThrough
+}
+
+/** Timers written inside a window the sweeper has already read are enqueued at once. */
+export const enqueueIfSwept = async (deps: AppDeps, timers: NewTimer[]) => {
+  const sweptThrough = await readWatermark(deps)
+  if (!sweptThrough) return 0
+  const late = timers
+    .filter((t) => minuteOf(t.dueAt) <= sweptThrough)
+    .map((t) => ({ timerId: t.timerId, dueAt: t.dueAt.toISOString(), status: 'pending' }))
+  return late.length > 0 ? enqueue(deps, late, 'pending') : 0
+}
+
+const timersInBucket = async ({ store }: AppDeps, bucket: string) => {
+  const { Items = [] } = await store.table
+    .build(QueryCommand)
+    .entities(store.Timer)
+    .query({ index: 'gsi2', partition: bucket })
+    .options({ maxPages: Number.POSITIVE_INFINITY })
+    .send()
+  return Items
+}
+
+export interface SweepReport {
+  from: string
+  through: string
+  enqueued: number
+  reswept: number
+}
+
+/**
+ * Reads every shard of every minute bucket after the watermark up to the next minute (catching up after an outage),
+ * and the buckets of timers enqueued more than five minutes ago and still not acted on.
+ */
+export const sweepDueTimers = async (deps: AppDeps): Promise<SweepReport> => {
+  const { store, clock, config } = deps
+  const now = clock.now()
+  const through = minuteOf(new Date(now.getTime() + 60_000))
+  const previous = await readWatermark(deps)
+  const from = previous ?? addMinutes(minuteOf(now), -FIRST_SWEEP_LOOKBACK_MINUTES)
+  const shards = Array.from({ length: config.TIMER_SHARDS }, (_, s) => s)
+  const bucketsOf = (minutes: string[]) => minutes.flatMap((m) => shards.map((s) => dueBucket(m, s)))
+
+  const pending = (
+    await Promise.all(bucketsOf(minutesBetween(from, through)).map((b) => timersInBucket(deps, b)))
+  )
+    .flat()
+    .filter((t) => t.status === 'pending')
+  const enqueued = await enqueue(deps, pending, 'pending')
+
+  const staleThrough = addMinutes(minuteOf(now), -RESWEEP_AFTER_MINUTES)
+  const staleFrom = addMinutes(from, -RESWEEP_AFTER_MINUTES - 2)
+  const cutoff = now.getTime() - RESWEEP_AFTER_MINUTES * 60_000
+  const stale = (
+    await Promise.all(bucketsOf(minutesBetween(staleFrom, staleThrough)).map((b) => timersInBucket(deps, b)))
+  )
+    .flat()
+    .filter((t) => t.status === 'enqueued' && Date.parse(t.dueAt) < cutoff)
+  const reswept = await enqueue(deps, stale, 'enqueued')
+
+  try {
+    await store.SweepWatermark.build(PutItemCommand)
+      .item({ name: WATERMARK, sweptThrough: through, updatedAt: now.toISOString() })
+      .options({
+        condition: previous
+          ? { and: [{ attr: 'sweptThrough', eq: previous }] }
+          : { attr: 'sweptThrough', exists: false },
+      })
+      .send()
+  } catch (error) {
+    if (!isConditionRefusal(error)) throw error // a concurrent sweeper moved it first
+  }
+  return { from, through, enqueued, reswept }
+}
+
+export const getTimer = async ({ store }: AppDeps, timerId: string) =>
+  (await store.Timer.build(GetItemCommand).key({ timerId }).send()).Item
+
+/** Ends a timer (fired, or void when what it was about no longer applies) and takes it out of the due index. */
+export const closeTimer = async ({ store, clock }: AppDeps, timerId: string, status: 'fired' | 'void') => {
+  try {
+    await store.Timer.build(UpdateItemCommand)
+      .item({ timerId, status, firedAt: clock.now().toISOString(), gsi2pk: $remove(), gsi2sk: $remove() })
+      .options({ condition: { attr: 'status', in: ['pending', 'enqueued'] } })
+      .send()
+    return true
+  } catch (error) {
+    if (isConditionRefusal(error)) return false
+    throw error
+  }
+}

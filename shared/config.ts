@@ -2,7 +2,8 @@
 import { z } from 'zod'
 import { ConfigError } from './errors.ts'
 
-const url = z.url({ message: 'must be a URL' })
+// Not z.url() nor URL.canParse: fauxqs names its queues with hosts such as sqs.us-east-1.127.0.0.1:4566.
+const url = z.string().regex(/^https?:\/\/[^\s/]+(\/\S*)?$/, 'must be an http(s) URL')
 const positiveInt = z.coerce.number().int().nonnegative()
 
 export const configSchema = z

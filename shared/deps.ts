@@ -31,15 +31,19 @@ export interface DepsOptions {
   printSms?: (sms: LocalSmsRecord) => void
 }
 
+/** Local mode talks to emulators only: fixed dummy credentials, never the machine's own. */
+const localCredentials = { accessKeyId: 'local', secretAccessKey: 'local' }
+
 export const createDeps = (config: Config, options: DepsOptions = {}): AppDeps => {
   const region = config.AWS_REGION
-  const dynamodb = new DynamoDBClient({ region, endpoint: config.DYNAMODB_ENDPOINT })
+  const credentials = config.AFTERCARE_MODE === 'local' ? localCredentials : undefined
+  const dynamodb = new DynamoDBClient({ region, credentials, endpoint: config.DYNAMODB_ENDPOINT })
   const documentClient = DynamoDBDocumentClient.from(dynamodb, {
     marshallOptions: { removeUndefinedValues: true },
   })
   const store = createStore(documentClient, config.TABLE_NAME)
-  const sqs = new SQSClient({ region, endpoint: config.SQS_ENDPOINT })
-  const sns = new SNSClient({ region, endpoint: config.SNS_ENDPOINT })
+  const sqs = new SQSClient({ region, credentials, endpoint: config.SQS_ENDPOINT })
+  const sns = new SNSClient({ region, credentials, endpoint: config.SNS_ENDPOINT })
   const clock = options.clock ?? systemClock
   const sms = config.SMS_PROVIDER === 'local' ? new LocalSms(store, clock, options.printSms) : new SnsSms(sns)
   const logger = options.logger ?? new Logger({ serviceName: 'aftercare', logLevel: config.LOG_LEVEL })

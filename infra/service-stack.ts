@@ -1,0 +1,324 @@
+// What can be redeployed at will: the functions, their event sources, the HTTP API, the schedules and the alarms.
+// It gets the stateful resources as typed props and grants each function only what it uses.
+import { fileURLToPath } from 'node:url'
+import { CfnOutput, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib'
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway'
+import { HttpApi, HttpMethod, type HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2'
+import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers'
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations'
+import { Alarm, ComparisonOperator, Stats, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch'
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions'
+import { Grant } from 'aws-cdk-lib/aws-iam'
+import { FilterCriteria, StartingPosition } from 'aws-cdk-lib/aws-lambda'
+import { DynamoEventSource, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources'
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs'
+import { Schedule, ScheduleExpression } from 'aws-cdk-lib/aws-scheduler'
+import { Topic } from 'aws-cdk-lib/aws-sns'
+import type { IQueue } from 'aws-cdk-lib/aws-sqs'
+import type { Construct } from 'constructs'
+import type { z } from 'zod'
+import { outboxStreamFilter, tableDesign } from '#shared/adapters/dynamodb/table-design.ts'
+import { configSchema } from '#shared/config.ts'
+import {
+  type FunctionName,
+  functions,
+  type QueueName,
+  queues,
+  schedules,
+  streamConsumer,
+  type TopicName,
+} from '#shared/resources.ts'
+import { routes } from '#shared/routes.ts'
+import { InvokeLatestVersion, onFailureQueue } from './constructs/narrow-grants.ts'
+import { type LogLevel, ServiceFunction } from './constructs/service-function.ts'
+import { mapDeclared } from './declared.ts'
+import type { AftercareData } from './stateful-stack.ts'
+
+/** What a function touches; every function in shared/resources.ts must have an entry (the type checks it). */
+interface FunctionAccess {
+  /** `readWrite`: items and the declared indexes; `stream`: only the table's stream, through its event source. */
+  readonly table: 'readWrite' | 'stream'
+  /** Queues it sends messages to (consuming is granted by its event source). */
+  readonly sendsTo: readonly QueueName[]
+  readonly publishesTo: readonly TopicName[]
+  /** Publishes SMS to phone numbers through SNS (no topic). */
+  readonly sendsSms?: boolean
+}
+
+const functionAccess = {
+  'cases-api': { table: 'readWrite', sendsTo: [], publishesTo: [] },
+  'directory-api': { table: 'readWrite', sendsTo: [], publishesTo: [] },
+  'visits-api': { table: 'readWrite', sendsTo: [], publishesTo: [] },
+  'outbox-publisher': { table: 'stream', sendsTo: [], publishesTo: ['events'] },
+  'visit-planner': { table: 'readWrite', sendsTo: ['timers'], publishesTo: [] },
+  'timer-sweeper': { table: 'readWrite', sendsTo: ['timers'], publishesTo: [] },
+  'timer-consumer': { table: 'readWrite', sendsTo: ['timers', 'notifications'], publishesTo: [] },
+  'notification-dispatcher': { table: 'readWrite', sendsTo: [], publishesTo: ['officers'], sendsSms: true },
+} as const satisfies Record<FunctionName, FunctionAccess>
+
+/** Item reads and writes, transactions included (they are authorised per action); no table management. */
+const tableDataActions = [
+  'dynamodb:GetItem',
+  'dynamodb:BatchGetItem',
+  'dynamodb:Query',
+  'dynamodb:Scan',
+  'dynamodb:ConditionCheckItem',
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:BatchWriteItem',
+  'dynamodb:DescribeTable',
+]
+
+/**
+ * One key encrypts the table, its stream, the queues and the topics, and the crypto port's field envelopes:
+ * reading any of them needs Decrypt, writing GenerateDataKey (DynamoDB also Encrypt and DescribeKey).
+ */
+const dataKeyActions = ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:DescribeKey']
+
+/** Variables only local mode sets; AWS_REGION is set by Lambda itself. */
+type NotSetOnLambda =
+  | 'AWS_REGION'
+  | 'DYNAMODB_ENDPOINT'
+  | 'SQS_ENDPOINT'
+  | 'SNS_ENDPOINT'
+  | 'LOCAL_TOKEN_SECRET'
+
+/** Every variable configSchema reads in AWS mode (a new one there fails the type check here), plus the key. */
+export type FunctionEnvironment = Record<
+  Exclude<keyof z.input<typeof configSchema>, NotSetOnLambda>,
+  string
+> & {
+  /** The crypto port's key for field-level envelope encryption. */
+  KMS_KEY_ARN: string
+}
+
+export interface ServiceSettings {
+  /** @default configSchema's TIMER_SHARDS default */
+  readonly timerShards?: number
+  /** @default configSchema's QUEUE_DELAY_CAP_SECONDS default */
+  readonly queueDelayCapSeconds?: number
+  /** @default configSchema's LOG_LEVEL default */
+  readonly logLevel?: LogLevel
+  /** Steady-state requests per second over the whole API. @default 100 */
+  readonly apiRateLimit?: number
+  /** @default 200 */
+  readonly apiBurstLimit?: number
+}
+
+export interface ServiceStackProps extends StackProps {
+  readonly data: AftercareData
+  readonly settings?: ServiceSettings
+}
+
+/** Entry paths in shared/resources.ts are relative to the project root, one level above infra/. */
+const projectRoot = new URL('..', import.meta.url)
+const fromProjectRoot = (path: string): string => fileURLToPath(new URL(path, projectRoot))
+
+export class ServiceStack extends Stack {
+  readonly functions: Readonly<Record<FunctionName, ServiceFunction>>
+  readonly api: HttpApi
+  readonly alarmTopic: Topic
+  readonly apiUrl: string
+
+  constructor(scope: Construct, id: string, props: ServiceStackProps) {
+    super(scope, id, props)
+    const { data, settings = {} } = props
+    const shape = configSchema.shape
+    // Parsed with the schema the functions use, so a bad setting fails here and not at their cold start.
+    const logLevel = shape.LOG_LEVEL.parse(settings.logLevel)
+    const environment: FunctionEnvironment = {
+      AFTERCARE_MODE: 'aws',
+      TABLE_NAME: data.table.tableName,
+      TIMERS_QUEUE_URL: data.queues.timers.queue.queueUrl,
+      NOTIFICATIONS_QUEUE_URL: data.queues.notifications.queue.queueUrl,
+      EVENTS_TOPIC_ARN: data.topics.events.topicArn,
+      OFFICERS_TOPIC_ARN: data.topics.officers.topicArn,
+      SMS_PROVIDER: 'sns',
+      TIMER_SHARDS: String(shape.TIMER_SHARDS.parse(settings.timerShards)),
+      QUEUE_DELAY_CAP_SECONDS: String(shape.QUEUE_DELAY_CAP_SECONDS.parse(settings.queueDelayCapSeconds)),
+      LOG_LEVEL: logLevel,
+      KMS_KEY_ARN: data.key.keyArn,
+    }
+
+    this.functions = mapDeclared(functions, (name, design) => {
+      const fn = new ServiceFunction(this, name, {
+        entry: fromProjectRoot(design.entry),
+        depsLockFilePath: fromProjectRoot('package-lock.json'),
+        timeout: Duration.seconds(design.timeoutSeconds),
+        memorySize: design.memoryMb,
+        environment: { ...environment, POWERTOOLS_SERVICE_NAME: name },
+        logLevel,
+        // The sweeper runs every minute and catches up from its watermark: a retried run would only overlap the
+        // next one.
+        retryAttempts: name === schedules.sweeper.target ? 0 : undefined,
+      })
+      this.grantAccess(fn, functionAccess[name], data)
+      return fn
+    })
+
+    this.addEventSources(data)
+    const { api, stage } = this.createApi(data, settings)
+    this.api = api
+    this.apiUrl = stage.url
+    this.addSchedules()
+    this.alarmTopic = this.addDeadLetterAlarms(data)
+
+    new CfnOutput(this, 'ApiUrl', { value: this.apiUrl, description: 'HTTP API base URL' })
+    new CfnOutput(this, 'UserPoolId', { value: data.userPool.userPoolId })
+    new CfnOutput(this, 'UserPoolClientId', {
+      value: data.userPoolClient.userPoolClientId,
+      description: 'Audience of the ID token the API accepts',
+    })
+    new CfnOutput(this, 'TableName', { value: data.table.tableName })
+  }
+
+  private grantAccess(fn: ServiceFunction, access: FunctionAccess, data: AftercareData): void {
+    data.key.grant(fn, ...dataKeyActions)
+    if (access.table === 'readWrite') {
+      // The indexes by name, from the table design, rather than CDK's `index/*`.
+      const indexArns = Object.keys(tableDesign.indexes).map(
+        (index) => `${data.table.tableArn}/index/${index}`,
+      )
+      Grant.addToPrincipal({
+        grantee: fn,
+        actions: tableDataActions,
+        resourceArns: [data.table.tableArn, ...indexArns],
+      })
+    }
+    for (const queue of access.sendsTo) {
+      data.queues[queue].queue.grant(fn, 'sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl')
+    }
+    for (const topic of access.publishesTo) {
+      Grant.addToPrincipal({
+        grantee: fn,
+        actions: ['sns:Publish'],
+        resourceArns: [data.topics[topic].topicArn],
+      })
+    }
+    if (access.sendsSms) {
+      Grant.addToPrincipal({ grantee: fn, actions: ['sns:Publish'], resourceArns: ['*'] })
+      Validations.of(fn).acknowledge({
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason:
+          'SMS is sent with sns:Publish to a phone number, which has no ARN, so IAM cannot scope it to a resource. ' +
+          'Publishing to topics is granted separately, per topic ARN.',
+      })
+    }
+  }
+
+  private addEventSources(data: AftercareData): void {
+    for (const [name, design] of Object.entries(queues) as [QueueName, (typeof queues)[QueueName]][]) {
+      this.functions[design.consumer].lambda.addEventSource(
+        new SqsEventSource(data.queues[name].queue, {
+          batchSize: design.batchSize,
+          reportBatchItemFailures: true,
+        }),
+      )
+    }
+    const consumer = this.functions[streamConsumer.function]
+    consumer.lambda.addEventSource(
+      new DynamoEventSource(data.table, {
+        startingPosition: StartingPosition.TRIM_HORIZON,
+        batchSize: streamConsumer.batchSize,
+        retryAttempts: streamConsumer.maxRetries,
+        bisectBatchOnError: true,
+        reportBatchItemFailures: true,
+        onFailure: onFailureQueue(data.streamDeadLetterQueue),
+        filters: [FilterCriteria.filter(outboxStreamFilter)],
+      }),
+    )
+    Validations.of(consumer).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'dynamodb:ListStreams, granted by DynamoEventSource for the event source mapping, does not support ' +
+        'resource-level permissions; the stream read actions themselves are scoped to the table stream ARN.',
+    })
+  }
+
+  private createApi(data: AftercareData, settings: ServiceSettings): { api: HttpApi; stage: HttpStage } {
+    const authorizer = new HttpJwtAuthorizer(
+      'CognitoIdToken',
+      `https://cognito-idp.${this.region}.${this.urlSuffix}/${data.userPool.userPoolId}`,
+      { jwtAudience: [data.userPoolClient.userPoolClientId] },
+    )
+    const api = new HttpApi(this, 'Api', {
+      description: 'Aftercare HTTP API',
+      // Every route needs a valid ID token; the handlers check role and region scope on top.
+      defaultAuthorizer: authorizer,
+      createDefaultStage: false,
+    })
+    const accessLogs = new LogGroup(this, 'ApiAccessLogs', { retention: RetentionDays.SIX_MONTHS })
+    // A stage of its own rather than the API's default one, which takes no access log settings.
+    const stage = api.addStage('DefaultStage', {
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: { rateLimit: settings.apiRateLimit ?? 100, burstLimit: settings.apiBurstLimit ?? 200 },
+      accessLogSettings: {
+        destination: new LogGroupLogDestination(accessLogs),
+        format: AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: '$context.requestId',
+            requestTime: '$context.requestTime',
+            sourceIp: '$context.identity.sourceIp',
+            routeKey: '$context.routeKey',
+            status: '$context.status',
+            responseLength: '$context.responseLength',
+            responseLatency: '$context.responseLatency',
+            integrationLatency: '$context.integrationLatency',
+            integrationError: '$context.integrationErrorMessage',
+            authorizerError: '$context.authorizer.error',
+            sub: '$context.authorizer.claims.sub',
+          }),
+        ),
+      },
+    })
+
+    const integrations = new Map<FunctionName, HttpLambdaIntegration>()
+    for (const route of routes) {
+      let integration = integrations.get(route.function)
+      if (!integration) {
+        integration = new HttpLambdaIntegration(
+          `${route.function}-integration`,
+          this.functions[route.function].lambda,
+        )
+        integrations.set(route.function, integration)
+      }
+      api.addRoutes({ path: route.path, methods: [HttpMethod[route.method]], integration })
+    }
+    return { api, stage }
+  }
+
+  private addSchedules(): void {
+    for (const [name, schedule] of Object.entries(schedules)) {
+      new Schedule(this, `${name}-schedule`, {
+        description: `Invokes ${schedule.target} on ${schedule.expression}`,
+        schedule: ScheduleExpression.expression(schedule.expression),
+        target: new InvokeLatestVersion(this.functions[schedule.target].lambda),
+      })
+    }
+  }
+
+  private addDeadLetterAlarms(data: AftercareData): Topic {
+    const topic = new Topic(this, 'AlarmTopic', { masterKey: data.key, enforceSSL: true })
+    const action = new SnsAction(topic)
+    const deadLetterQueues: [string, IQueue][] = [
+      ...Object.entries(data.queues).map(([name, q]): [string, IQueue] => [name, q.deadLetterQueue]),
+      ['stream', data.streamDeadLetterQueue],
+    ]
+    for (const [name, dlq] of deadLetterQueues) {
+      new Alarm(this, `${name}-dlq-alarm`, {
+        alarmDescription: `Messages are waiting in the ${name} dead-letter queue: inspect and redrive them.`,
+        metric: dlq.metricApproximateNumberOfMessagesVisible({
+          period: Duration.minutes(1),
+          statistic: Stats.MAXIMUM,
+        }),
+        threshold: 0,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      }).addAlarmAction(action)
+    }
+    return topic
+  }
+}

@@ -1,0 +1,219 @@
+// What holds data and outlives deployments: the KMS key, the table, the queues with their DLQs, the topics and the
+// user pool. All of it is built from the declarations in shared/, the same ones local mode creates.
+import { Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib'
+import {
+  AccountRecovery,
+  ClientAttributes,
+  FeaturePlan,
+  Mfa,
+  StandardThreatProtectionMode,
+  StringAttribute,
+  UserPool,
+  type UserPoolClient,
+} from 'aws-cdk-lib/aws-cognito'
+import {
+  AttributeType,
+  BillingMode,
+  ProjectionType,
+  StreamViewType,
+  Table,
+  TableEncryption,
+} from 'aws-cdk-lib/aws-dynamodb'
+import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam'
+import { Key } from 'aws-cdk-lib/aws-kms'
+import { SubscriptionFilter, Topic } from 'aws-cdk-lib/aws-sns'
+import { SqsSubscription } from 'aws-cdk-lib/aws-sns-subscriptions'
+import { Queue, QueueEncryption, type QueueProps } from 'aws-cdk-lib/aws-sqs'
+import type { Construct } from 'constructs'
+import { tableDesign } from '#shared/adapters/dynamodb/table-design.ts'
+import { DLQ_RETENTION_SECONDS, dlqName } from '#shared/adapters/sqs/queue-attributes.ts'
+import { type QueueName, queues, subscriptions, type TopicName, topics } from '#shared/resources.ts'
+import { mapDeclared } from './declared.ts'
+
+/** A work queue and the dead-letter queue its failed messages move to after `maxReceiveCount` receives. */
+export interface QueueWithDlq {
+  readonly queue: Queue
+  readonly deadLetterQueue: Queue
+}
+
+/** The stateful resources the service stack builds on. */
+export interface AftercareData {
+  /** Encrypts the table, queues and topics, and is the crypto port's key for field encryption. */
+  readonly key: Key
+  readonly table: Table
+  readonly queues: Readonly<Record<QueueName, QueueWithDlq>>
+  /** Where the stream consumer's failed stream records go after its retries, so none is lost. */
+  readonly streamDeadLetterQueue: Queue
+  readonly topics: Readonly<Record<TopicName, Topic>>
+  readonly userPool: UserPool
+  /** The client whose ID token the HTTP API accepts as bearer token. */
+  readonly userPoolClient: UserPoolClient
+}
+
+const attributeTypes = {
+  string: AttributeType.STRING,
+  number: AttributeType.NUMBER,
+  binary: AttributeType.BINARY,
+}
+
+const attribute = (key: { name: string; type: keyof typeof attributeTypes }) => ({
+  name: key.name,
+  type: attributeTypes[key.type],
+})
+
+export class StatefulStack extends Stack implements AftercareData {
+  readonly key: Key
+  readonly table: Table
+  readonly queues: Readonly<Record<QueueName, QueueWithDlq>>
+  readonly streamDeadLetterQueue: Queue
+  readonly topics: Readonly<Record<TopicName, Topic>>
+  readonly userPool: UserPool
+  readonly userPoolClient: UserPoolClient
+
+  constructor(scope: Construct, id: string, props?: StackProps) {
+    super(scope, id, props)
+
+    this.key = new Key(this, 'DataKey', {
+      description: 'Aftercare data: table, queues, topics and field-level envelope encryption',
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    })
+    // CloudWatch alarms publish to the KMS-encrypted alarm topic; AWS-managed SNS keys do not allow that.
+    this.key.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'CloudWatchAlarmsPublishToEncryptedTopics',
+        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+      }),
+    )
+
+    this.table = this.createTable()
+    this.queues = mapDeclared(queues, (name, design) => {
+      const deadLetterQueue = this.encryptedQueue(dlqName(name), {
+        retentionPeriod: Duration.seconds(DLQ_RETENTION_SECONDS),
+      })
+      const queue = this.encryptedQueue(name, {
+        visibilityTimeout: Duration.seconds(design.visibilityTimeoutSeconds),
+        deadLetterQueue: { queue: deadLetterQueue, maxReceiveCount: design.maxReceiveCount },
+      })
+      return { queue, deadLetterQueue }
+    })
+    this.streamDeadLetterQueue = this.encryptedQueue('stream-dlq', {
+      retentionPeriod: Duration.seconds(DLQ_RETENTION_SECONDS),
+    })
+    Validations.of(this.streamDeadLetterQueue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason:
+        'This queue is itself a dead-letter queue: the on-failure destination of the table stream consumer. ' +
+        'It is alarmed on depth; a dead-letter queue of a dead-letter queue would only hide records further.',
+    })
+
+    this.topics = mapDeclared(
+      topics,
+      (name) => new Topic(this, name, { masterKey: this.key, enforceSSL: true }),
+    )
+    for (const subscription of subscriptions) {
+      const { queue, deadLetterQueue } = this.queues[subscription.queue]
+      const filterPolicy = 'filterPolicy' in subscription ? subscription.filterPolicy : undefined
+      this.topics[subscription.topic].addSubscription(
+        new SqsSubscription(queue, {
+          rawMessageDelivery: true,
+          filterPolicy:
+            filterPolicy &&
+            mapDeclared(filterPolicy, (_, allowlist) =>
+              SubscriptionFilter.stringFilter({ allowlist: [...allowlist] }),
+            ),
+          // A message SNS cannot deliver waits in the queue's DLQ, alarmed like the rest, instead of being dropped.
+          deadLetterQueue,
+        }),
+      )
+    }
+
+    this.userPool = this.createUserPool()
+    this.userPoolClient = this.userPool.addClient('WebClient', {
+      authFlows: { userSrp: true },
+      generateSecret: false,
+      // No hosted UI: the front end signs in with SRP and sends the ID token.
+      disableOAuth: true,
+      preventUserExistenceErrors: true,
+      idTokenValidity: Duration.hours(1),
+      accessTokenValidity: Duration.hours(1),
+      refreshTokenValidity: Duration.hours(12),
+      // custom:role and custom:region decide what a caller may do: only an administrator (AdminUpdateUserAttributes)
+      // may change them, never the user through this client.
+      writeAttributes: new ClientAttributes().withStandardAttributes({ email: true, fullname: true }),
+    })
+  }
+
+  private createTable(): Table {
+    const table = new Table(this, 'Table', {
+      partitionKey: attribute(tableDesign.partitionKey),
+      sortKey: attribute(tableDesign.sortKey),
+      billingMode: BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      encryption: TableEncryption.CUSTOMER_MANAGED,
+      encryptionKey: this.key,
+      stream: StreamViewType[tableDesign.stream],
+      timeToLiveAttribute: tableDesign.timeToLiveAttribute,
+      deletionProtection: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    })
+    for (const [indexName, index] of Object.entries(tableDesign.indexes)) {
+      if (index.type !== 'global') throw new Error(`index ${indexName}: only global indexes are supported`)
+      table.addGlobalSecondaryIndex({
+        indexName,
+        partitionKey: attribute(index.partitionKey),
+        sortKey: attribute(index.sortKey),
+        projectionType: ProjectionType.ALL,
+      })
+    }
+    return table
+  }
+
+  private encryptedQueue(id: string, props: QueueProps): Queue {
+    return new Queue(this, id, {
+      ...props,
+      encryption: QueueEncryption.KMS,
+      encryptionMasterKey: this.key,
+      enforceSSL: true,
+    })
+  }
+
+  private createUserPool(): UserPool {
+    return new UserPool(this, 'UserPool', {
+      // Staff accounts are created by administrators, never by sign-up.
+      selfSignUpEnabled: false,
+      signInAliases: { username: true, email: true },
+      signInCaseSensitive: false,
+      autoVerify: { email: true },
+      standardAttributes: {
+        email: { required: false, mutable: true },
+        fullname: { required: false, mutable: true },
+      },
+      // Read by the functions from the ID token as custom:role and custom:region.
+      customAttributes: {
+        role: new StringAttribute({ mutable: true }),
+        region: new StringAttribute({ mutable: true }),
+      },
+      passwordPolicy: {
+        minLength: 12,
+        requireLowercase: true,
+        requireUppercase: true,
+        requireDigits: true,
+        requireSymbols: true,
+        tempPasswordValidity: Duration.days(3),
+        passwordHistorySize: 5,
+      },
+      // Staff see petitioners' names, phone numbers and resident ID numbers: a stolen password must not be enough.
+      mfa: Mfa.REQUIRED,
+      mfaSecondFactor: { otp: true, sms: false },
+      // Plus: compromised-credential checks and adaptive authentication, blocking risky sign-ins (cdk-nag COG8).
+      featurePlan: FeaturePlan.PLUS,
+      standardThreatProtectionMode: StandardThreatProtectionMode.FULL_FUNCTION,
+      accountRecovery: AccountRecovery.EMAIL_ONLY,
+      deletionProtection: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    })
+  }
+}

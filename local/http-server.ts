@@ -1,0 +1,142 @@
+// The local HTTP API on 127.0.0.1: checks the bearer token as API Gateway's JWT authorizer would, then hands an
+// HTTP API (v2) event to the function that serves the route. Local-only routes: /health and /local/sms.
+import { randomUUID } from 'node:crypto'
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyResultV2, Context } from 'aws-lambda'
+import type { FunctionName } from '#shared/resources.ts'
+import { routes } from '#shared/routes.ts'
+import { lambdaContext } from './lambda-context.ts'
+import { verifyLocalToken } from './tokens.ts'
+
+export type HttpFunction = (
+  event: APIGatewayProxyEventV2WithJWTAuthorizer,
+  context: Context,
+) => Promise<APIGatewayProxyResultV2>
+
+export interface LocalHttpOptions {
+  port: number
+  tokenSecret: string
+  functions: Partial<Record<FunctionName, HttpFunction>>
+  health: () => Promise<{ ok: boolean; components: Record<string, string> }>
+  localSms: () => Promise<unknown[]>
+}
+
+const templateMatches = (template: string, path: string) =>
+  new RegExp(`^${template.replace(/\{[^/]+\}/g, '[^/]+')}/?$`).test(path)
+
+const readBody = async (request: IncomingMessage) => {
+  const chunks: Buffer[] = []
+  for await (const chunk of request) chunks.push(chunk as Buffer)
+  return Buffer.concat(chunks).toString('utf8')
+}
+
+const send = (
+  response: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+) => {
+  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers })
+  response.end(typeof body === 'string' ? body : JSON.stringify(body))
+}
+
+const toEvent = (
+  request: IncomingMessage,
+  url: URL,
+  body: string,
+  claims: Record<string, unknown>,
+  routeKey: string,
+): APIGatewayProxyEventV2WithJWTAuthorizer => {
+  const headers = Object.fromEntries(
+    Object.entries(request.headers).map(([k, v]) => [
+      k.toLowerCase(),
+      Array.isArray(v) ? v.join(',') : (v ?? ''),
+    ]),
+  )
+  const now = new Date()
+  return {
+    version: '2.0',
+    routeKey,
+    rawPath: url.pathname,
+    rawQueryString: url.search.slice(1),
+    headers,
+    queryStringParameters: url.search ? Object.fromEntries(url.searchParams) : undefined,
+    body: body || undefined,
+    isBase64Encoded: false,
+    requestContext: {
+      accountId: '000000000000',
+      apiId: 'local',
+      domainName: url.host,
+      domainPrefix: 'local',
+      http: {
+        method: request.method ?? 'GET',
+        path: url.pathname,
+        protocol: 'HTTP/1.1',
+        sourceIp: request.socket.remoteAddress ?? '127.0.0.1',
+        userAgent: headers['user-agent'] ?? '',
+      },
+      requestId: randomUUID(),
+      routeKey,
+      stage: '$default',
+      time: now.toUTCString(),
+      timeEpoch: now.getTime(),
+      authorizer: {
+        principalId: '',
+        integrationLatency: 0,
+        jwt: { claims: claims as Record<string, string>, scopes: [] },
+      },
+    },
+  }
+}
+
+export const startHttpServer = (options: LocalHttpOptions): Promise<Server> => {
+  const server = createServer(async (request, response) => {
+    try {
+      const url = new URL(request.url ?? '/', 'http://127.0.0.1')
+      const method = request.method ?? 'GET'
+      if (url.pathname === '/health' && method === 'GET') {
+        const health = await options.health()
+        return send(response, health.ok ? 200 : 503, health)
+      }
+      if (url.pathname === '/local/sms' && method === 'GET')
+        return send(response, 200, await options.localSms())
+
+      const candidates = routes.filter((r) => templateMatches(r.path, url.pathname))
+      if (candidates.length === 0) {
+        return send(response, 404, { error: 'NotFound', message: `no route ${method} ${url.pathname}` })
+      }
+      const matched = candidates.find((r) => r.method === method)
+      if (!matched) {
+        const allow = candidates.map((r) => r.method).join(', ')
+        return send(
+          response,
+          405,
+          { error: 'MethodNotAllowed', message: `${method} is not allowed on ${url.pathname}`, allow },
+          { allow },
+        )
+      }
+      const token = /^Bearer (.+)$/i.exec(request.headers.authorization ?? '')?.[1]
+      const claims = token ? await verifyLocalToken(options.tokenSecret, token) : undefined
+      // API Gateway answers this itself, before any function runs.
+      if (!claims) return send(response, 401, { message: 'Unauthorized' })
+      const fn = options.functions[matched.function]
+      if (!fn)
+        return send(response, 503, { error: 'Unavailable', message: `${matched.function} is not running` })
+
+      const result = await fn(
+        toEvent(request, url, await readBody(request), claims, `${matched.method} ${matched.path}`),
+        lambdaContext(matched.function),
+      )
+      if (typeof result === 'string') return send(response, 200, result)
+      response.writeHead(result.statusCode ?? 200, (result.headers ?? {}) as Record<string, string>)
+      response.end(result.body ?? '')
+    } catch (error) {
+      send(response, 500, { error: 'InternalError', message: 'internal error' })
+      console.error(error)
+    }
+  })
+  return new Promise((ok, fail) => {
+    server.once('error', fail)
+    server.listen(options.port, '127.0.0.1', () => ok(server))
+  })
+}

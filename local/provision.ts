@@ -1,0 +1,113 @@
+// Creates the table, queues (each with its DLQ), topics and subscriptions from the declarations the CDK stacks use.
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  type DynamoDBClient,
+  ResourceInUseException,
+} from '@aws-sdk/client-dynamodb'
+import { CreateTopicCommand, type SNSClient, SubscribeCommand } from '@aws-sdk/client-sns'
+import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs'
+import { createTableInput } from '#shared/adapters/dynamodb/create-table-input.ts'
+import { DLQ_RETENTION_SECONDS, dlqName, queueAttributes } from '#shared/adapters/sqs/queue-attributes.ts'
+import {
+  type QueueDesign,
+  type QueueName,
+  queues,
+  subscriptions,
+  type TopicName,
+  topics,
+} from '#shared/resources.ts'
+
+export interface Provisioned {
+  tableName: string
+  queueUrls: Record<QueueName, string>
+  queueArns: Record<QueueName, string>
+  dlqUrls: Record<QueueName, string>
+  topicArns: Record<TopicName, string>
+}
+
+export interface ProvisionOptions {
+  /** Prefix of every resource name, so that several runs share one emulator. */
+  prefix: string
+  /** Overrides of the visibility timeout, e.g. 1 s in tests; the deployed value comes from the design. */
+  visibilityTimeoutSeconds?: number
+}
+
+export const ensureTable = async (dynamodb: DynamoDBClient, tableName: string) => {
+  try {
+    await dynamodb.send(new CreateTableCommand(createTableInput(tableName)))
+  } catch (error) {
+    if (!(error instanceof ResourceInUseException)) throw error
+  }
+  for (let i = 0; i < 100; i++) {
+    const { Table } = await dynamodb.send(new DescribeTableCommand({ TableName: tableName }))
+    if (Table?.TableStatus === 'ACTIVE') return Table
+    await new Promise((r) => setTimeout(r, 100))
+  }
+  throw new Error(`table ${tableName} did not become active`)
+}
+
+const queueArn = async (sqs: SQSClient, url: string) => {
+  const { Attributes } = await sqs.send(
+    new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn'] }),
+  )
+  const arn = Attributes?.QueueArn
+  if (!arn) throw new Error(`queue ${url} has no ARN`)
+  return arn
+}
+
+export const provision = async (
+  clients: { dynamodb: DynamoDBClient; sqs: SQSClient; sns: SNSClient },
+  options: ProvisionOptions,
+): Promise<Provisioned> => {
+  const { prefix } = options
+  const tableName = `${prefix}-table`
+  await ensureTable(clients.dynamodb, tableName)
+
+  const queueUrls = {} as Record<QueueName, string>
+  const queueArns = {} as Record<QueueName, string>
+  const dlqUrls = {} as Record<QueueName, string>
+  for (const [name, design] of Object.entries(queues) as [QueueName, QueueDesign][]) {
+    const dlq = await clients.sqs.send(
+      new CreateQueueCommand({
+        QueueName: `${prefix}-${dlqName(name)}`,
+        Attributes: { MessageRetentionPeriod: String(DLQ_RETENTION_SECONDS) },
+      }),
+    )
+    dlqUrls[name] = dlq.QueueUrl as string
+    const effective = {
+      ...design,
+      visibilityTimeoutSeconds: options.visibilityTimeoutSeconds ?? design.visibilityTimeoutSeconds,
+    }
+    const queue = await clients.sqs.send(
+      new CreateQueueCommand({
+        QueueName: `${prefix}-${name}`,
+        Attributes: queueAttributes(effective, await queueArn(clients.sqs, dlqUrls[name])),
+      }),
+    )
+    queueUrls[name] = queue.QueueUrl as string
+    queueArns[name] = await queueArn(clients.sqs, queueUrls[name])
+  }
+
+  const topicArns = {} as Record<TopicName, string>
+  for (const name of Object.keys(topics) as TopicName[]) {
+    const { TopicArn } = await clients.sns.send(new CreateTopicCommand({ Name: `${prefix}-${name}` }))
+    topicArns[name] = TopicArn as string
+  }
+  for (const subscription of subscriptions) {
+    await clients.sns.send(
+      new SubscribeCommand({
+        TopicArn: topicArns[subscription.topic],
+        Protocol: 'sqs',
+        Endpoint: queueArns[subscription.queue],
+        Attributes: {
+          RawMessageDelivery: 'true',
+          ...('filterPolicy' in subscription
+            ? { FilterPolicy: JSON.stringify(subscription.filterPolicy) }
+            : {}),
+        },
+      }),
+    )
+  }
+  return { tableName, queueUrls, queueArns, dlqUrls, topicArns }
+}

@@ -1,0 +1,260 @@
+// The local runtime: emulators, resources from the shared declarations, the HTTP API, pollers and schedules.
+
+import type { Server } from 'node:http'
+import { join } from 'node:path'
+import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb'
+import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams'
+import { GetTopicAttributesCommand, SNSClient } from '@aws-sdk/client-sns'
+import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs'
+import { type FauxqsServer, startFauxqs } from 'fauxqs'
+import { outboxStreamFilter } from '#shared/adapters/dynamodb/table-design.ts'
+import { LocalSms, type LocalSmsRecord } from '#shared/adapters/sms/local-sms.ts'
+import { type Config, loadConfig } from '#shared/config.ts'
+import { type AppDeps, createDeps } from '#shared/deps.ts'
+import type { Clock } from '#shared/ports/clock.ts'
+import { type QueueName, queues, schedules, streamConsumer } from '#shared/resources.ts'
+import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.ts'
+import { functionModules } from './functions.ts'
+import { type HttpFunction, startHttpServer } from './http-server.ts'
+import { type Provisioned, provision } from './provision.ts'
+import { QueuePoller, type SqsHandler } from './queue-poller.ts'
+import { LocalSchedule } from './scheduler.ts'
+import { type StreamHandler, StreamPoller } from './stream-poller.ts'
+import { type LocalIdentity, signLocalToken } from './tokens.ts'
+
+export interface RuntimeOptions {
+  /** Keep DynamoDB data (and the stream checkpoints) here; without it everything lives in memory. */
+  dataDirectory?: string
+  /** Use a DynamoDB Local that is already running instead of starting one (the tests share one per run). */
+  dynamodbEndpoint?: string
+  /** @default 0 (a free port) */
+  dynamodbPort?: number
+  /** @default 0 (a free port) */
+  fauxqsPort?: number
+  /** The HTTP API's port; 0 for a free one. @default 3000 */
+  httpPort?: number
+  /** Prefix of every table, queue and topic name. @default 'aftercare' */
+  prefix?: string
+  tokenSecret: string
+  clock?: Clock
+  /** Seconds before a failed message is received again; tests shorten it. */
+  visibilityTimeoutSeconds?: number
+  /** Upper bound of the timers' DelaySeconds. @default 900 */
+  queueDelayCapSeconds?: number
+  /** Drill: every queue message is delivered twice. */
+  duplicateDelivery?: boolean
+  /** Run the pollers and schedules by themselves (npm start); otherwise a test pumps them with drain(). */
+  background?: boolean
+  printSms?: (sms: LocalSmsRecord) => void
+  logLevel?: Config['LOG_LEVEL']
+}
+
+export interface Runtime {
+  config: Config
+  deps: AppDeps
+  provisioned: Provisioned
+  url: string
+  fauxqs: FauxqsServer
+  pollers: Record<QueueName, QueuePoller>
+  stream: StreamPoller
+  localSms: LocalSms
+  token(identity: LocalIdentity): Promise<string>
+  sweep(): Promise<unknown>
+  /** Polls the stream and every queue until a whole round finds nothing to do. */
+  drain(maxRounds?: number): Promise<number>
+  health(): Promise<{ ok: boolean; components: Record<string, string> }>
+  stop(): Promise<void>
+}
+
+const REGION = 'us-east-1'
+
+export const startRuntime = async (options: RuntimeOptions): Promise<Runtime> => {
+  const stops: Array<() => Promise<unknown> | unknown> = []
+  const stop = async () => {
+    for (const s of stops.reverse()) await s()
+    stops.length = 0
+  }
+  try {
+    let dynamodbEndpoint = options.dynamodbEndpoint
+    let dynamodbLocal: DynamoDbLocal | undefined
+    if (!dynamodbEndpoint) {
+      dynamodbLocal = await startDynamoDbLocal({
+        port: options.dynamodbPort,
+        dataDirectory: options.dataDirectory && join(options.dataDirectory, 'dynamodb'),
+      })
+      stops.push(() => dynamodbLocal?.stop())
+      dynamodbEndpoint = dynamodbLocal.endpoint
+    }
+    const fauxqs = await startFauxqs({
+      port: options.fauxqsPort ?? 0,
+      host: '127.0.0.1',
+      logger: false,
+      messageSpies: true,
+    })
+    stops.push(() => fauxqs.stop())
+    const sqsEndpoint = `http://127.0.0.1:${fauxqs.port}`
+
+    const credentials = { accessKeyId: 'local', secretAccessKey: 'local' }
+    const dynamodb = new DynamoDBClient({ region: REGION, endpoint: dynamodbEndpoint, credentials })
+    const sqs = new SQSClient({ region: REGION, endpoint: sqsEndpoint, credentials })
+    const sns = new SNSClient({ region: REGION, endpoint: sqsEndpoint, credentials })
+    const prefix = options.prefix ?? 'aftercare'
+    const provisioned = await provision(
+      { dynamodb, sqs, sns },
+      { prefix, visibilityTimeoutSeconds: options.visibilityTimeoutSeconds },
+    )
+
+    // Local mode goes through the same configuration check as a deployed function.
+    const config = loadConfig({
+      AFTERCARE_MODE: 'local',
+      AWS_REGION: REGION,
+      TABLE_NAME: provisioned.tableName,
+      TIMERS_QUEUE_URL: provisioned.queueUrls.timers,
+      NOTIFICATIONS_QUEUE_URL: provisioned.queueUrls.notifications,
+      EVENTS_TOPIC_ARN: provisioned.topicArns.events,
+      OFFICERS_TOPIC_ARN: provisioned.topicArns.officers,
+      SMS_PROVIDER: 'local',
+      QUEUE_DELAY_CAP_SECONDS: String(options.queueDelayCapSeconds ?? 900),
+      LOG_LEVEL: options.logLevel ?? 'WARN',
+      DYNAMODB_ENDPOINT: dynamodbEndpoint,
+      SQS_ENDPOINT: sqsEndpoint,
+      SNS_ENDPOINT: sqsEndpoint,
+      LOCAL_TOKEN_SECRET: options.tokenSecret,
+      TIMER_SHARDS: process.env.TIMER_SHARDS,
+    })
+    const deps = createDeps(config, { clock: options.clock, printSms: options.printSms })
+    const built = Object.fromEntries(
+      Object.entries(functionModules).map(([name, module]) => [name, module.createHandler(deps)]),
+    ) as { [K in keyof typeof functionModules]: ReturnType<(typeof functionModules)[K]['createHandler']> }
+
+    const onError = (where: string) => (error: unknown) =>
+      deps.logger.error(`${where} failed`, error as Error)
+    const pollers = Object.fromEntries(
+      (Object.keys(queues) as QueueName[]).map((name) => {
+        const design = queues[name]
+        return [
+          name,
+          new QueuePoller({
+            name: design.consumer,
+            sqs,
+            queueUrl: provisioned.queueUrls[name],
+            queueArn: provisioned.queueArns[name],
+            region: REGION,
+            batchSize: design.batchSize,
+            handler: built[design.consumer] as unknown as SqsHandler,
+            duplicateDelivery: options.duplicateDelivery,
+            onError: onError(`queue ${name}`),
+          }),
+        ]
+      }),
+    ) as Record<QueueName, QueuePoller>
+
+    const { Table } = await dynamodb.send(new DescribeTableCommand({ TableName: provisioned.tableName }))
+    if (!Table?.LatestStreamArn) throw new Error(`table ${provisioned.tableName} has no stream`)
+    const stream = new StreamPoller({
+      name: streamConsumer.function,
+      streams: new DynamoDBStreamsClient({ region: REGION, endpoint: dynamodbEndpoint, credentials }),
+      streamArn: Table.LatestStreamArn,
+      batchSize: streamConsumer.batchSize,
+      maxRetries: streamConsumer.maxRetries,
+      filter: outboxStreamFilter,
+      handler: built[streamConsumer.function] as unknown as StreamHandler,
+      checkpointFile: options.dataDirectory && join(options.dataDirectory, 'stream-checkpoints.json'),
+      onError: onError('stream'),
+      onDiscard: (records) => deps.logger.error('stream records discarded after retries', { records }),
+    })
+    const sweep = () => built[schedules.sweeper.target]({}, {} as never)
+    const sweeper = new LocalSchedule('sweeper', schedules.sweeper.expression, sweep)
+    const localSms = new LocalSms(deps.store, deps.clock)
+
+    const health = async () => {
+      const components: Record<string, string> = {}
+      const check = async (name: string, probe: () => Promise<unknown>) => {
+        try {
+          await probe()
+          components[name] = 'up'
+        } catch (error) {
+          components[name] = `down: ${(error as Error).message}`
+        }
+      }
+      await Promise.all([
+        check('dynamodb', () =>
+          dynamodb.send(new DescribeTableCommand({ TableName: provisioned.tableName })),
+        ),
+        check('sqs', () =>
+          sqs.send(
+            new GetQueueAttributesCommand({
+              QueueUrl: provisioned.queueUrls.timers,
+              AttributeNames: ['All'],
+            }),
+          ),
+        ),
+        check('sns', () =>
+          sns.send(new GetTopicAttributesCommand({ TopicArn: provisioned.topicArns.events })),
+        ),
+      ])
+      if (options.background) {
+        for (const [name, poller] of Object.entries(pollers)) {
+          components[`poller:${name}`] =
+            poller.running && !poller.lastError ? 'up' : `down: ${String(poller.lastError ?? 'stopped')}`
+        }
+        components.stream =
+          stream.running && !stream.lastError ? 'up' : `down: ${String(stream.lastError ?? 'stopped')}`
+        components['schedule:sweeper'] = sweeper.running ? 'up' : 'down: stopped'
+      }
+      return { ok: Object.values(components).every((s) => s === 'up'), components }
+    }
+
+    const server: Server = await startHttpServer({
+      port: options.httpPort ?? 3000,
+      tokenSecret: options.tokenSecret,
+      functions: built as unknown as Record<string, HttpFunction>,
+      health,
+      localSms: () => localSms.list(),
+    })
+    stops.push(() => new Promise((done) => server.close(() => done(undefined))))
+    const address = server.address()
+    const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : options.httpPort}`
+
+    if (options.background) {
+      for (const poller of Object.values(pollers)) poller.start()
+      stream.start()
+      sweeper.start()
+      stops.push(async () => {
+        sweeper.stop()
+        await Promise.all([...Object.values(pollers).map((p) => p.stop()), stream.stop()])
+      })
+    }
+
+    const drain = async (maxRounds = 500) => {
+      let quietRounds = 0
+      let handled = 0
+      for (let round = 0; round < maxRounds && quietRounds < 2; round++) {
+        let n = await stream.pollOnce()
+        for (const poller of Object.values(pollers)) n += await poller.pollOnce(0)
+        handled += n
+        quietRounds = n === 0 ? quietRounds + 1 : 0
+      }
+      return handled
+    }
+
+    return {
+      config,
+      deps,
+      provisioned,
+      url,
+      fauxqs,
+      pollers,
+      stream,
+      localSms,
+      token: (identity) => signLocalToken(options.tokenSecret, identity),
+      sweep,
+      drain,
+      health,
+      stop,
+    }
+  } catch (error) {
+    await stop()
+    throw error
+  }
+}

@@ -1,0 +1,435 @@
+// The synthesized stacks against the declarations in shared/: what local mode creates is what AWS gets.
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { type CfnElement, Stack } from 'aws-cdk-lib'
+import { Match, Template } from 'aws-cdk-lib/assertions'
+import { Runtime, RuntimeFamily } from 'aws-cdk-lib/aws-lambda'
+import type { IConstruct } from 'constructs'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { createAftercareApp } from '#infra/aftercare-app.ts'
+import { createTableInput } from '#shared/adapters/dynamodb/create-table-input.ts'
+import { outboxStreamFilter, tableDesign } from '#shared/adapters/dynamodb/table-design.ts'
+import { DLQ_RETENTION_SECONDS, queueAttributes } from '#shared/adapters/sqs/queue-attributes.ts'
+import { configSchema } from '#shared/config.ts'
+import {
+  type FunctionName,
+  functions,
+  type QueueName,
+  queues,
+  schedules,
+  streamConsumer,
+  subscriptions,
+  topics,
+} from '#shared/resources.ts'
+import { routes } from '#shared/routes.ts'
+
+type Resource = { Type: string; Properties: Record<string, unknown> }
+type Built = ReturnType<typeof createAftercareApp>
+
+let built: Built
+let stateful: Template
+let service: Template
+let validationReport: { pluginReports: { violations: unknown[] }[] }
+let messages: { id: string; level: string; entry: { data?: unknown } }[]
+
+beforeAll(() => {
+  // No esbuild in tests: the stacks are complete without the bundles.
+  built = createAftercareApp({ appProps: { context: { 'aws:cdk:bundling-stacks': [] } } })
+  // Throws on any cdk-nag AwsSolutions violation that is not acknowledged with a reason.
+  const assembly = built.app.synth()
+  stateful = Template.fromJSON(assembly.getStackArtifact(built.stateful.artifactId).template)
+  service = Template.fromJSON(assembly.getStackArtifact(built.service.artifactId).template)
+  messages = [built.stateful, built.service].flatMap(
+    (stack) => assembly.getStackArtifact(stack.artifactId).messages,
+  )
+  validationReport = JSON.parse(readFileSync(join(assembly.directory, 'validation-report.json'), 'utf8'))
+})
+
+const logicalId = (construct: IConstruct): string =>
+  Stack.of(construct).getLogicalId(construct.node.defaultChild as CfnElement)
+
+const ref = (construct: IConstruct) => ({ Ref: logicalId(construct) })
+const getAtt = (construct: IConstruct, attribute: string) => ({
+  'Fn::GetAtt': [logicalId(construct), attribute],
+})
+
+/** How the service stack sees a value the stateful stack exports. */
+const imported = (value: unknown) => {
+  const outputs = stateful.toJSON().Outputs as Record<string, { Value: unknown; Export?: { Name: string } }>
+  const output = Object.values(outputs).find((o) => JSON.stringify(o.Value) === JSON.stringify(value))
+  if (!output?.Export) throw new Error(`the stateful stack does not export ${JSON.stringify(value)}`)
+  return { 'Fn::ImportValue': output.Export.Name }
+}
+
+const resources = (template: Template, type: string): Record<string, Resource> =>
+  template.findResources(type) as Record<string, Resource>
+
+const sortedBy = <T>(items: readonly T[], key: (item: T) => string): T[] =>
+  [...items].sort((a, b) => key(a).localeCompare(key(b)))
+
+describe('cdk-nag AwsSolutions', () => {
+  it('finds nothing unacknowledged (app.synth() did not throw)', () => {
+    expect(validationReport.pluginReports.flatMap((report) => report.violations)).toEqual([])
+  })
+
+  it('leaves no error or warning annotation', () => {
+    const problems = messages.filter((m) => m.level === 'error' || m.level === 'warning')
+    expect(problems.map((m) => `${m.id}: ${String(m.entry.data)}`)).toEqual([])
+  })
+})
+
+describe('table', () => {
+  const local = createTableInput('x')
+  const table = () => Object.values(resources(stateful, 'AWS::DynamoDB::Table'))
+
+  it('is the table local mode creates', () => {
+    expect(table()).toHaveLength(1)
+    const props = table()[0]?.Properties ?? {}
+    expect(props.KeySchema).toEqual(local.KeySchema)
+    const names = (defs: unknown) => sortedBy(defs as { AttributeName: string }[], (d) => d.AttributeName)
+    expect(names(props.AttributeDefinitions)).toEqual(names(local.AttributeDefinitions))
+    type Index = { IndexName: string; KeySchema: unknown; Projection: unknown }
+    const indexes = (gsis: unknown) =>
+      sortedBy(gsis as Index[], (i) => i.IndexName).map(({ IndexName, KeySchema, Projection }) => ({
+        IndexName,
+        KeySchema,
+        Projection,
+      }))
+    expect(indexes(props.GlobalSecondaryIndexes)).toEqual(indexes(local.GlobalSecondaryIndexes))
+    expect(props.StreamSpecification).toEqual({ StreamViewType: local.StreamSpecification?.StreamViewType })
+    expect(props.BillingMode).toBe(local.BillingMode)
+  })
+
+  it('has point-in-time recovery, the customer-managed key, TTL, and is retained', () => {
+    stateful.hasResource('AWS::DynamoDB::Table', {
+      Properties: {
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        SSESpecification: {
+          SSEEnabled: true,
+          SSEType: 'KMS',
+          KMSMasterKeyId: getAtt(built.stateful.key, 'Arn'),
+        },
+        TimeToLiveSpecification: { AttributeName: tableDesign.timeToLiveAttribute, Enabled: true },
+      },
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+    })
+    stateful.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true })
+  })
+})
+
+describe('queues', () => {
+  it('has each declared queue with the attributes local mode gives it, and its DLQ', () => {
+    for (const [name, design] of Object.entries(queues) as [QueueName, (typeof queues)[QueueName]][]) {
+      const { queue, deadLetterQueue } = built.stateful.queues[name]
+      const props = resources(stateful, 'AWS::SQS::Queue')[logicalId(queue)]?.Properties ?? {}
+      const expected = queueAttributes(design, 'dlq-arn')
+      expect(String(props.VisibilityTimeout)).toBe(expected.VisibilityTimeout)
+      expect(props.RedrivePolicy).toEqual({
+        ...JSON.parse(expected.RedrivePolicy ?? '{}'),
+        deadLetterTargetArn: getAtt(deadLetterQueue, 'Arn'),
+      })
+      // Named by CDK, so that several stages fit in one account.
+      expect(props.QueueName).toBeUndefined()
+      expect(props.KmsMasterKeyId).toEqual(getAtt(built.stateful.key, 'Arn'))
+      expect(resources(stateful, 'AWS::SQS::Queue')[logicalId(deadLetterQueue)]?.Properties).toMatchObject({
+        MessageRetentionPeriod: DLQ_RETENTION_SECONDS,
+        KmsMasterKeyId: getAtt(built.stateful.key, 'Arn'),
+      })
+    }
+  })
+
+  it('has the declared queues, their DLQs and the stream DLQ, no more', () => {
+    stateful.resourceCountIs('AWS::SQS::Queue', 2 * Object.keys(queues).length + 1)
+    const streamDlq = resources(stateful, 'AWS::SQS::Queue')[logicalId(built.stateful.streamDeadLetterQueue)]
+    expect(streamDlq?.Properties).toMatchObject({ MessageRetentionPeriod: DLQ_RETENTION_SECONDS })
+  })
+
+  it('refuses requests without TLS on every queue', () => {
+    const policies = Object.values(resources(stateful, 'AWS::SQS::QueuePolicy'))
+    expect(policies).toHaveLength(Object.keys(resources(stateful, 'AWS::SQS::Queue')).length)
+    for (const policy of policies) {
+      expect(policy.Properties.PolicyDocument).toMatchObject({
+        Statement: expect.arrayContaining([
+          expect.objectContaining({
+            Effect: 'Deny',
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          }),
+        ]),
+      })
+    }
+  })
+})
+
+describe('topics', () => {
+  it('has one topic per declared topic, and the alarm topic, all KMS-encrypted and TLS-only', () => {
+    stateful.resourceCountIs('AWS::SNS::Topic', Object.keys(topics).length)
+    service.resourceCountIs('AWS::SNS::Topic', 1)
+    for (const name of Object.keys(topics) as (keyof typeof topics)[]) {
+      expect(
+        resources(stateful, 'AWS::SNS::Topic')[logicalId(built.stateful.topics[name])]?.Properties,
+      ).toEqual({
+        KmsMasterKeyId: getAtt(built.stateful.key, 'Arn'),
+      })
+    }
+    service.hasResourceProperties('AWS::SNS::Topic', {
+      KmsMasterKeyId: imported(getAtt(built.stateful.key, 'Arn')),
+    })
+    for (const template of [stateful, service]) {
+      for (const policy of Object.values(resources(template, 'AWS::SNS::TopicPolicy'))) {
+        expect(JSON.stringify(policy.Properties.PolicyDocument)).toContain('"aws:SecureTransport":"false"')
+      }
+    }
+  })
+
+  it('subscribes the declared queues with raw delivery and the declared filter policy', () => {
+    stateful.resourceCountIs('AWS::SNS::Subscription', subscriptions.length)
+    for (const subscription of subscriptions) {
+      const { queue, deadLetterQueue } = built.stateful.queues[subscription.queue]
+      stateful.hasResourceProperties('AWS::SNS::Subscription', {
+        Protocol: 'sqs',
+        TopicArn: ref(built.stateful.topics[subscription.topic]),
+        Endpoint: getAtt(queue, 'Arn'),
+        RawMessageDelivery: true,
+        FilterPolicy: subscription.filterPolicy,
+        RedrivePolicy: { deadLetterTargetArn: getAtt(deadLetterQueue, 'Arn') },
+      })
+    }
+  })
+})
+
+describe('user pool', () => {
+  it('has the role and region attributes, MFA, and the Plus plan', () => {
+    stateful.hasResourceProperties('AWS::Cognito::UserPool', {
+      Schema: Match.arrayWith([
+        { AttributeDataType: 'String', Mutable: true, Name: 'role' },
+        { AttributeDataType: 'String', Mutable: true, Name: 'region' },
+      ]),
+      MfaConfiguration: 'ON',
+      UserPoolTier: 'PLUS',
+      AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
+    })
+  })
+
+  it('lets no user write their own role or region through the app client', () => {
+    const clients = Object.values(resources(stateful, 'AWS::Cognito::UserPoolClient'))
+    expect(clients).toHaveLength(1)
+    const writable = clients[0]?.Properties.WriteAttributes as string[] | undefined
+    // An absent list would mean every attribute is writable.
+    expect(writable).toBeDefined()
+    expect(writable?.filter((a) => a.startsWith('custom:'))).toEqual([])
+  })
+})
+
+describe('functions', () => {
+  const newestNode = Runtime.ALL.filter((r) => r.family === RuntimeFamily.NODEJS && !r.isVariable)
+    .map((r) => r.name)
+    .sort((a, b) => a.localeCompare(b, undefined, { numeric: true }))
+    .at(-1)
+  const fn = (name: FunctionName) => built.service.functions[name].lambda
+  const fnProps = (name: FunctionName) =>
+    resources(service, 'AWS::Lambda::Function')[logicalId(fn(name))]?.Properties
+
+  it('has one function per declared function, on the newest Node.js, ARM, JSON logs', () => {
+    service.resourceCountIs('AWS::Lambda::Function', Object.keys(functions).length)
+    for (const [name, design] of Object.entries(functions) as [
+      FunctionName,
+      (typeof functions)[FunctionName],
+    ][]) {
+      expect(fnProps(name)).toMatchObject({
+        Runtime: newestNode,
+        Architectures: ['arm64'],
+        Handler: 'index.handler',
+        Timeout: design.timeoutSeconds,
+        MemorySize: design.memoryMb,
+        LoggingConfig: { LogFormat: 'JSON', LogGroup: ref(built.service.functions[name].logGroup) },
+      })
+    }
+  })
+
+  it('gives every function the configuration configSchema reads in AWS mode', () => {
+    const shape = configSchema.shape as Record<
+      string,
+      { safeParse(v: unknown): { success: boolean; data?: unknown } }
+    >
+    const setByLambda = ['AWS_REGION']
+    const needed = Object.keys(shape).filter((key) => {
+      if (setByLambda.includes(key)) return false
+      const absent = shape[key]?.safeParse(undefined)
+      return !absent?.success || absent.data !== undefined
+    })
+    for (const name of Object.keys(functions) as FunctionName[]) {
+      const environment = fnProps(name)?.Environment as { Variables: Record<string, unknown> } | undefined
+      const variables = environment?.Variables ?? {}
+      expect(Object.keys(variables)).toEqual(expect.arrayContaining([...needed, 'KMS_KEY_ARN']))
+      for (const key of needed) {
+        const value = variables[key]
+        // Literal values must pass the schema; the others are references to the stateful stack.
+        if (typeof value === 'string')
+          expect(shape[key]?.safeParse(value).success, `${name} ${key}`).toBe(true)
+        else expect(value).toHaveProperty(['Fn::ImportValue'])
+      }
+      expect(variables.AFTERCARE_MODE).toBe('aws')
+      expect(variables.SMS_PROVIDER).toBe('sns')
+      expect(variables.TABLE_NAME).toEqual(imported(ref(built.stateful.table)))
+      expect(variables.TIMERS_QUEUE_URL).toEqual(imported(ref(built.stateful.queues.timers.queue)))
+      expect(variables.NOTIFICATIONS_QUEUE_URL).toEqual(
+        imported(ref(built.stateful.queues.notifications.queue)),
+      )
+      expect(variables.EVENTS_TOPIC_ARN).toEqual(imported(ref(built.stateful.topics.events)))
+      expect(variables.OFFICERS_TOPIC_ARN).toEqual(imported(ref(built.stateful.topics.officers)))
+      expect(variables.KMS_KEY_ARN).toEqual(imported(getAtt(built.stateful.key, 'Arn')))
+    }
+  })
+
+  it('grants SMS publishing to the dispatcher only, and no item access to the stream consumer', () => {
+    type Statement = { Action: string | string[]; Resource: unknown }
+    const statementsOf = (name: FunctionName): Statement[] => {
+      const roleId = logicalId(built.service.functions[name].role)
+      const policy = Object.values(resources(service, 'AWS::IAM::Policy')).find((p) =>
+        JSON.stringify(p.Properties.Roles).includes(`"${roleId}"`),
+      )
+      const document = policy?.Properties.PolicyDocument as { Statement: Statement[] } | undefined
+      return document?.Statement ?? []
+    }
+    const actions = (statement: Statement) => [statement.Action].flat()
+    for (const name of Object.keys(functions) as FunctionName[]) {
+      const smsToAnyone = statementsOf(name).some(
+        (st) => st.Resource === '*' && actions(st).includes('sns:Publish'),
+      )
+      expect(smsToAnyone, name).toBe(name === 'notification-dispatcher')
+    }
+    const streamConsumerActions = statementsOf(streamConsumer.function).flatMap(actions)
+    expect(streamConsumerActions).toContain('dynamodb:GetRecords')
+    expect(streamConsumerActions.filter((a) => /Item|Query|Scan/.test(a))).toEqual([])
+  })
+
+  it('gives no function a managed policy', () => {
+    for (const role of Object.values(resources(service, 'AWS::IAM::Role'))) {
+      expect(role.Properties.ManagedPolicyArns).toBeUndefined()
+    }
+  })
+
+  it('feeds each queue to its consumer with partial batch failures', () => {
+    for (const [name, design] of Object.entries(queues) as [QueueName, (typeof queues)[QueueName]][]) {
+      service.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+        EventSourceArn: imported(getAtt(built.stateful.queues[name].queue, 'Arn')),
+        FunctionName: ref(fn(design.consumer)),
+        BatchSize: design.batchSize,
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+      })
+    }
+  })
+
+  it('feeds new outbox items from the table stream to the stream consumer, failures to the stream DLQ', () => {
+    service.resourceCountIs('AWS::Lambda::EventSourceMapping', Object.keys(queues).length + 1)
+    service.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: imported(getAtt(built.stateful.table, 'StreamArn')),
+      FunctionName: ref(fn(streamConsumer.function)),
+      BatchSize: streamConsumer.batchSize,
+      StartingPosition: 'TRIM_HORIZON',
+      MaximumRetryAttempts: streamConsumer.maxRetries,
+      BisectBatchOnFunctionError: true,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      FilterCriteria: { Filters: [{ Pattern: JSON.stringify(outboxStreamFilter) }] },
+      DestinationConfig: {
+        OnFailure: { Destination: imported(getAtt(built.stateful.streamDeadLetterQueue, 'Arn')) },
+      },
+    })
+  })
+})
+
+describe('HTTP API', () => {
+  it('has one route per declared route, each behind the Cognito JWT authorizer, to its function', () => {
+    const routeResources = Object.values(resources(service, 'AWS::ApiGatewayV2::Route'))
+    expect(routeResources.map((r) => r.Properties.RouteKey).sort()).toEqual(
+      routes.map((r) => `${r.method} ${r.path}`).sort(),
+    )
+    const [authorizerId] = Object.keys(resources(service, 'AWS::ApiGatewayV2::Authorizer'))
+    const integrations = resources(service, 'AWS::ApiGatewayV2::Integration')
+    for (const route of routes) {
+      const found = routeResources.find((r) => r.Properties.RouteKey === `${route.method} ${route.path}`)
+      expect(found?.Properties).toMatchObject({
+        AuthorizationType: 'JWT',
+        AuthorizerId: { Ref: authorizerId },
+      })
+      const target = JSON.stringify(found?.Properties.Target)
+      const integrationId = Object.keys(integrations).find((id) => target.includes(`"${id}"`)) ?? ''
+      expect(integrations[integrationId]?.Properties.IntegrationUri).toEqual(
+        getAtt(built.service.functions[route.function].lambda, 'Arn'),
+      )
+    }
+  })
+
+  it('accepts ID tokens of the user pool client', () => {
+    service.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+      AuthorizerType: 'JWT',
+      IdentitySource: ['$request.header.Authorization'],
+      JwtConfiguration: {
+        Audience: [imported(ref(built.stateful.userPoolClient))],
+        Issuer: {
+          'Fn::Join': [
+            '',
+            [
+              'https://cognito-idp.',
+              { Ref: 'AWS::Region' },
+              '.',
+              { Ref: 'AWS::URLSuffix' },
+              '/',
+              imported(ref(built.stateful.userPool)),
+            ],
+          ],
+        },
+      },
+    })
+  })
+
+  it('logs access in JSON with the request id', () => {
+    service.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: '$default',
+      AccessLogSettings: {
+        DestinationArn: Match.anyValue(),
+        Format: Match.stringLikeRegexp('\\$context\\.requestId'),
+      },
+    })
+  })
+
+  it('outputs the API URL, user pool, client and table', () => {
+    const outputs = service.toJSON().Outputs as Record<string, unknown>
+    expect(Object.keys(outputs)).toEqual(
+      expect.arrayContaining(['ApiUrl', 'UserPoolId', 'UserPoolClientId', 'TableName']),
+    )
+  })
+})
+
+describe('schedules', () => {
+  it('invokes each scheduled function on its declared expression', () => {
+    service.resourceCountIs('AWS::Scheduler::Schedule', Object.keys(schedules).length)
+    for (const schedule of Object.values(schedules)) {
+      service.hasResourceProperties('AWS::Scheduler::Schedule', {
+        ScheduleExpression: schedule.expression,
+        Target: { Arn: getAtt(built.service.functions[schedule.target].lambda, 'Arn') },
+      })
+    }
+  })
+})
+
+describe('alarms', () => {
+  it('alarms on every dead-letter queue as soon as it holds a message', () => {
+    const deadLetterQueues = [
+      ...Object.values(built.stateful.queues).map((q) => q.deadLetterQueue),
+      built.stateful.streamDeadLetterQueue,
+    ]
+    service.resourceCountIs('AWS::CloudWatch::Alarm', deadLetterQueues.length)
+    for (const dlq of deadLetterQueues) {
+      service.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: 'AWS/SQS',
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Dimensions: [{ Name: 'QueueName', Value: imported(getAtt(dlq, 'QueueName')) }],
+        ComparisonOperator: 'GreaterThanThreshold',
+        Threshold: 0,
+        AlarmActions: [ref(built.service.alarmTopic)],
+      })
+    }
+  })
+})

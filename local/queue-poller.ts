@@ -58,6 +58,8 @@ export class QueuePoller {
   #running = false
   #loop: Promise<void> | undefined
   lastError: unknown
+  /** Messages received so far, counting each redelivery. */
+  deliveries = 0
   constructor(private readonly options: QueuePollerOptions) {}
 
   get running(): boolean {
@@ -77,6 +79,7 @@ export class QueuePoller {
       }),
     )
     if (Messages.length === 0) return 0
+    this.deliveries += Messages.length
     const records = Messages.map((m) => toRecord(m, this.options))
     let failed: Set<string>
     try {

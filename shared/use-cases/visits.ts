@@ -1,5 +1,5 @@
 // Return visits: reading one, recording its outcome, and reminding its officer when a reminder timer fires.
-import { $add, executeTransactWrite, GetItemCommand, UpdateTransaction } from 'dynamodb-toolbox'
+import { $add, $set, executeTransactWrite, GetItemCommand, UpdateTransaction } from 'dynamodb-toolbox'
 import { z } from 'zod'
 import type { AppDeps } from '../deps.ts'
 import { type Actor, requireRegion } from '../domain/access/roles.ts'
@@ -43,7 +43,8 @@ export const recordOutcome = async (
   try {
     await executeTransactWrite(
       store.Visit.build(UpdateTransaction)
-        .item({ visitId, ...after })
+        // $set: replace the whole outcome map (a plain object would be a deep, partial update).
+        .item({ visitId, ...after, outcome: $set(outcome) })
         .options({ condition: { attr: 'version', eq: visit.version } }),
       store.Officer.build(UpdateTransaction).item({ officerId: visit.officerId, openVisits: $add(-1) }),
       auditTransaction(store, {

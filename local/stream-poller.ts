@@ -16,7 +16,7 @@ import { lambdaContext } from './lambda-context.ts'
 export type StreamHandler = (
   event: DynamoDBStreamEvent,
   context: Context,
-) => Promise<SQSBatchResponse | undefined | void>
+) => Promise<SQSBatchResponse | undefined>
 
 type Pattern = { [key: string]: Pattern | readonly string[] }
 

@@ -41,7 +41,12 @@ describe('a resolved matter', () => {
     const visit = await rt.call('GET', '/visits/ev-1-v1', { as: officer })
     expect(visit.status).toBe(200)
     // Saturday 02-14 and 02-28 are working days; 02-15…02-23 are the Spring Festival holiday.
-    expect(visit.body).toMatchObject({ dueDate: '2026-03-02', officerId: 'wang', status: 'planned', sequence: 1 })
+    expect(visit.body).toMatchObject({
+      dueDate: '2026-03-02',
+      officerId: 'wang',
+      status: 'planned',
+      sequence: 1,
+    })
     // The community has no officer: the township's officer gets it.
     expect(visit.body.unitId).toBe('township')
     const later = await rt.call('GET', '/visits/ev-1-v2', { as: officer })
@@ -99,7 +104,9 @@ describe('a resolved matter', () => {
     expect(done.status).toBe(200)
     await atReminderTime()
     expect(await rt.localSms.list()).toEqual([])
-    const { Item: timer } = await rt.deps.store.Timer.build(GetItemCommand).key({ timerId: 'ev-1-v1-r1' }).send()
+    const { Item: timer } = await rt.deps.store.Timer.build(GetItemCommand)
+      .key({ timerId: 'ev-1-v1-r1' })
+      .send()
     expect(timer?.status).toBe('void')
   })
 

@@ -1,0 +1,124 @@
+// What a client meets at the HTTP edge: tokens, roles, regions, and bad requests answered as JSON naming the problem.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { admin, seedRegion, startTestRuntime, type TestRuntime } from '../fixtures/runtime.ts'
+
+const supervisor = { sub: 'zhao', role: 'supervisor', region: '330106' } as const
+const otherCounty = { sub: 'qian', role: 'supervisor', region: '330105' } as const
+const officer = { sub: 'wang', role: 'officer', region: '330106' } as const
+
+let rt: TestRuntime
+beforeAll(async () => {
+  rt = await startTestRuntime('2026-03-02T02:00:00Z')
+  await seedRegion(rt)
+  const created = await rt.call('POST', '/cases', {
+    as: supervisor,
+    body: { caseId: 'c-1', petitionerId: 'li', category: '劳动保障', summary: '欠薪' },
+  })
+  expect(created.status).toBe(201)
+})
+afterAll(async () => rt?.stop())
+
+describe('authentication and scope', () => {
+  it('answers 401 without a token and with a token signed by someone else', async () => {
+    expect((await rt.call('GET', '/cases/c-1')).status).toBe(401)
+    const forged = await rt.call('GET', '/cases/c-1', {
+      headers: {
+        authorization:
+          'Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4IiwiY3VzdG9tOnJvbGUiOiJhZG1pbiIsImN1c3RvbTpyZWdpb24iOiIzMzAwMDAifQ.c2lnbmF0dXJl',
+      },
+    })
+    expect(forged.status).toBe(401)
+  })
+
+  it('answers 403 to a role the route does not admit', async () => {
+    const r = await rt.call('POST', '/admin/units', {
+      as: officer,
+      body: { unitId: 'x', name: 'x', regionCode: '330106', level: 'village' },
+    })
+    expect(r.status).toBe(403)
+    expect(r.body.message).toMatch(/role officer may not/)
+  })
+
+  it('answers 403 to a supervisor of another county, on reads and on writes', async () => {
+    expect((await rt.call('GET', '/cases/c-1', { as: otherCounty })).status).toBe(403)
+    const write = await rt.call('POST', '/cases/c-1/events', { as: otherCounty, body: { type: 'resolved' } })
+    expect(write.status).toBe(403)
+    expect(write.body.message).toMatch(/outside your scope 330105/)
+  })
+
+  it('lets the province administrator read a matter of one of its counties', async () => {
+    const r = await rt.call('GET', '/cases/c-1', { as: admin })
+    expect(r.status).toBe(200)
+    expect(r.body).toMatchObject({ caseId: 'c-1', status: 'handling', regionCode: '330106009001' })
+  })
+})
+
+describe('bad requests', () => {
+  it('names the field and the reason when the body fails its schema', async () => {
+    const r = await rt.call('POST', '/cases/c-1/events', {
+      as: supervisor,
+      body: { type: 'closed', note: 7 },
+    })
+    expect(r.status).toBe(400)
+    expect(r.body.problems).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ field: 'type' }),
+        expect.objectContaining({ field: 'note' }),
+      ]),
+    )
+  })
+
+  it('answers malformed JSON with a JSON 400', async () => {
+    const r = await rt.call('POST', '/cases/c-1/events', {
+      as: supervisor,
+      rawBody: '{"type": "resolved",',
+      headers: { 'content-type': 'application/json' },
+    })
+    expect(r.status).toBe(400)
+    expect(r.headers.get('content-type')).toMatch(/application\/json/)
+    expect(r.body.problems[0]).toMatchObject({
+      field: '(body)',
+      reason: expect.stringMatching(/not valid JSON/),
+    })
+  })
+
+  it('answers a body without content type with a JSON 415 naming content-type', async () => {
+    const r = await rt.call('POST', '/cases/c-1/events', { as: supervisor, rawBody: '{"type":"resolved"}' })
+    expect(r.status).toBe(415)
+    expect(r.body.problems[0]).toMatchObject({ field: 'content-type' })
+  })
+
+  it('names the phone number that is not one', async () => {
+    const r = await rt.call('POST', '/admin/officers', {
+      as: admin,
+      body: { officerId: 'zhou', name: '周', phone: '12345', unitId: 'township' },
+    })
+    expect(r.status).toBe(400)
+    expect(r.body.problems).toEqual([{ field: 'phone', reason: expect.stringMatching(/valid phone number/) }])
+  })
+
+  it('answers an unknown route with 404 and a wrong method with 405, both as JSON', async () => {
+    const unknown = await rt.call('GET', '/nowhere', { as: admin })
+    expect(unknown.status).toBe(404)
+    expect(unknown.body.message).toMatch(/no route GET \/nowhere/)
+    const wrong = await rt.call('DELETE', '/cases/c-1', { as: admin })
+    expect(wrong.status).toBe(405)
+    expect(wrong.headers.get('allow')).toBe('GET')
+  })
+
+  it('refuses to resolve a matter twice with different event ids: 409 naming its status', async () => {
+    const first = await rt.call('POST', '/cases/c-1/events', { as: supervisor, body: { type: 'mediated' } })
+    expect(first.status).toBe(201)
+    const second = await rt.call('POST', '/cases/c-1/events', { as: supervisor, body: { type: 'resolved' } })
+    expect(second.status).toBe(409)
+    expect(second.body.message).toMatch(/is mediated/)
+  })
+})
+
+describe('health', () => {
+  it('answers 200 naming every component up', async () => {
+    const r = await rt.call('GET', '/health')
+    expect(r.status).toBe(200)
+    expect(r.body.components).toMatchObject({ dynamodb: 'up', sqs: 'up', sns: 'up' })
+  })
+})

@@ -1,0 +1,64 @@
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import { regionCovers, significantPrefix } from '../../shared/domain/access/region-scope.ts'
+import { actorFromClaims, requireRegion, requireRole } from '../../shared/domain/access/roles.ts'
+
+describe('region scope', () => {
+  it.each([
+    ['330000', '33'],
+    ['330100', '3301'],
+    ['330106', '330106'],
+    ['330106009000', '330106009'],
+    ['330106009001', '330106009001'],
+  ])('%s has the significant prefix %s', (code, prefix) => {
+    expect(significantPrefix(code)).toBe(prefix)
+  })
+
+  it('a province covers its cities, counties and villages, and nothing of another province', () => {
+    expect(regionCovers('330000', '330106')).toBe(true)
+    expect(regionCovers('330000', '330106009001')).toBe(true)
+    expect(regionCovers('330000', '320106')).toBe(false)
+  })
+
+  it('a county covers its townships but not its neighbour or its city', () => {
+    expect(regionCovers('330106', '330106009000')).toBe(true)
+    expect(regionCovers('330106', '330105')).toBe(false)
+    expect(regionCovers('330106', '330100')).toBe(false)
+  })
+
+  it('every code covers itself, and whatever a code covers its province covers too', () => {
+    const code = fc
+      .tuple(
+        fc.integer({ min: 11, max: 82 }),
+        fc.stringMatching(/^\d{4}$/),
+        fc.constantFrom('', '000000', '009001'),
+      )
+      .map(([p, rest, tail]) => `${p}${rest}${tail}`)
+    fc.assert(
+      fc.property(code, (c) => {
+        expect(regionCovers(c, c)).toBe(true)
+        expect(regionCovers(`${c.slice(0, 2)}0000`, c)).toBe(true)
+      }),
+    )
+  })
+})
+
+describe('the caller from token claims', () => {
+  const claims = { sub: 'wang', 'custom:role': 'officer', 'custom:region': '330106' }
+
+  it('reads role and region', () => {
+    expect(actorFromClaims(claims)).toEqual({ id: 'wang', role: 'officer', regionCode: '330106' })
+  })
+
+  it('refuses a token without a known role, naming the claim', () => {
+    expect(() => actorFromClaims({ ...claims, 'custom:role': 'mayor' })).toThrow(/custom:role/)
+    expect(() => actorFromClaims({ ...claims, 'custom:region': 'zhejiang' })).toThrow(/custom:region/)
+  })
+
+  it('forbids the wrong role and a region outside the scope', () => {
+    const officer = actorFromClaims(claims)
+    expect(() => requireRole(officer, ['admin'])).toThrow(/role officer may not/)
+    expect(() => requireRegion(officer, '330105')).toThrow(/outside your scope 330106/)
+    expect(() => requireRegion(officer, '330106009001')).not.toThrow()
+  })
+})

@@ -70,9 +70,18 @@ const REGION = 'us-east-1'
 
 export const startRuntime = async (options: RuntimeOptions): Promise<Runtime> => {
   const stops: Array<() => Promise<unknown> | unknown> = []
+  // Stops in reverse order of start; one failing stop does not keep the others (DynamoDB Local above all) alive.
   const stop = async () => {
-    for (const s of stops.reverse()) await s()
+    const failures: unknown[] = []
+    for (const s of stops.reverse()) {
+      try {
+        await s()
+      } catch (error) {
+        failures.push(error)
+      }
+    }
     stops.length = 0
+    if (failures.length > 0) throw new AggregateError(failures, 'some components did not stop cleanly')
   }
   try {
     let dynamodbEndpoint = options.dynamodbEndpoint

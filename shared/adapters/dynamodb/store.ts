@@ -42,8 +42,12 @@ export const createStore = (documentClient: DynamoDBDocumentClient, tableName: s
       active: boolean().default(true),
       openVisits: number().default(0),
     }).and((s) => ({
-      gsi1pk: string().link<typeof s>(({ unitId }) => `UNIT#${unitId}#OFFICERS`),
-      gsi1sk: string().link<typeof s>(({ officerId }) => `OFFICER#${officerId}`),
+      gsi1pk: string()
+        .hidden()
+        .link<typeof s>(({ unitId }) => `UNIT#${unitId}#OFFICERS`),
+      gsi1sk: string()
+        .hidden()
+        .link<typeof s>(({ officerId }) => `OFFICER#${officerId}`),
     })),
     computeKey: ({ officerId }) => ({ pk: `OFFICER#${officerId}`, sk: 'OFFICER' }),
   })
@@ -170,8 +174,12 @@ export const createStore = (documentClient: DynamoDBDocumentClient, tableName: s
       outcome: any().optional(),
       version: number(),
     }).and((s) => ({
-      gsi1pk: string().link<typeof s>(({ officerId }) => `OFFICER#${officerId}#VISITS`),
-      gsi1sk: string().link<typeof s>(({ dueAt, visitId }) => `${dueAt}#${visitId}`),
+      gsi1pk: string()
+        .hidden()
+        .link<typeof s>(({ officerId }) => `OFFICER#${officerId}#VISITS`),
+      gsi1sk: string()
+        .hidden()
+        .link<typeof s>(({ dueAt, visitId }) => `${dueAt}#${visitId}`),
     })),
     computeKey: ({ visitId }) => ({ pk: `VISIT#${visitId}`, sk: 'VISIT' }),
   })
@@ -240,8 +248,12 @@ export const createStore = (documentClient: DynamoDBDocumentClient, tableName: s
       text: string(),
       sentAt: string(),
     }).and((s) => ({
-      gsi1pk: string().link<typeof s>(() => 'LOCALSMS'),
-      gsi1sk: string().link<typeof s>(({ sentAt, messageId }) => `${sentAt}#${messageId}`),
+      gsi1pk: string()
+        .hidden()
+        .link<typeof s>(() => 'LOCALSMS'),
+      gsi1sk: string()
+        .hidden()
+        .link<typeof s>(({ sentAt, messageId }) => `${sentAt}#${messageId}`),
     })),
     computeKey: ({ messageId }) => ({ pk: `LOCALSMS#${messageId}`, sk: 'LOCALSMS' }),
   })

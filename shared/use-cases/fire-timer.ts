@@ -17,7 +17,7 @@ export const fireTimer = async (deps: AppDeps, message: TimerMessage) => {
   if (timer.status === 'fired' || timer.status === 'void')
     return { acted: false, reason: `already ${timer.status}` }
 
-  // Rescheduled later since it was enqueued, or delivered early: send it back with the remaining delay.
+  // Delivered early (a delay above the queue's cap): send it back with the remaining delay.
   const now = clock.now()
   if (Date.parse(timer.dueAt) - now.getTime() > 1000) {
     await sqs.send(

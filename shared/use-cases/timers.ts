@@ -1,6 +1,7 @@
 // The due-work engine: timers written with the change that needs them, swept into the timers queue with their delay.
 import { SendMessageBatchCommand } from '@aws-sdk/client-sqs'
 import { $remove, GetItemCommand, PutItemCommand, QueryCommand, UpdateItemCommand } from 'dynamodb-toolbox'
+import pMap from 'p-map'
 import type { AppDeps } from '../deps.ts'
 import type { TimerMessage } from '../domain/scheduling/messages.ts'
 import {
@@ -27,65 +28,89 @@ export interface NewTimer {
   dueAt: Date
 }
 
+/** Where a timer sits in the due index: its minute bucket and shard, ordered by due time. */
+const dueKeys = (timerId: string, dueAt: Date, shards: number) => ({
+  gsi2pk: dueBucket(minuteOf(dueAt), shardOf(timerId, shards)),
+  gsi2sk: `${dueAt.toISOString()}#${timerId}`,
+})
+
 /** The timer item, in its due bucket; pass it to a PutTransaction next to the change that needs it. */
-export const timerItem = (timer: NewTimer, shards: number) => {
-  const minute = minuteOf(timer.dueAt)
-  return {
-    timerId: timer.timerId,
-    kind: timer.kind,
-    subjectId: timer.subjectId,
-    dueAt: timer.dueAt.toISOString(),
-    status: 'pending' as const,
-    gsi2pk: dueBucket(minute, shardOf(timer.timerId, shards)),
-    gsi2sk: `${timer.dueAt.toISOString()}#${timer.timerId}`,
-  }
-}
+export const timerItem = (timer: NewTimer, shards: number) => ({
+  timerId: timer.timerId,
+  kind: timer.kind,
+  subjectId: timer.subjectId,
+  dueAt: timer.dueAt.toISOString(),
+  status: 'pending' as const,
+  ...dueKeys(timer.timerId, timer.dueAt, shards),
+})
 
 type TimerRecord = { timerId: string; dueAt: string; status: string; enqueuedAt?: string }
 
-/** Claims each timer (pending → enqueued, conditional), then sends the claimed ones with their delay. */
+/** Conditional writes in flight at once: DynamoDB Local peaks near 16, DynamoDB itself goes far higher. */
+const CLAIM_CONCURRENCY = 16
+
+/**
+ * Claims each timer with a conditional update (pending → enqueued, or a stale enqueued one again), then sends the
+ * claimed ones with their delay. Two sweepers racing: each timer is claimed, and so sent, by one of them.
+ */
 const enqueue = async (deps: AppDeps, timers: TimerRecord[], from: 'pending' | 'enqueued') => {
   const { store, sqs, clock, config } = deps
   const now = clock.now()
-  const claimed: TimerRecord[] = []
-  for (const timer of timers) {
-    try {
-      await store.Timer.build(UpdateItemCommand)
-        .item({ timerId: timer.timerId, status: 'enqueued', enqueuedAt: now.toISOString() })
-        .options({
-          condition:
-            from === 'pending'
-              ? { attr: 'status', eq: 'pending' }
-              : {
-                  and: [
-                    { attr: 'status', eq: 'enqueued' },
-                    { attr: 'enqueuedAt', eq: timer.enqueuedAt ?? '' },
-                  ],
-                },
-        })
-        .send()
-      claimed.push(timer)
-    } catch (error) {
-      if (!isConditionRefusal(error)) throw error // another sweeper claimed it, or it fired meanwhile
-    }
-  }
-  for (let i = 0; i < claimed.length; i += 10) {
-    const batch = claimed.slice(i, i + 10)
-    const result = await sqs.send(
-      new SendMessageBatchCommand({
-        QueueUrl: config.TIMERS_QUEUE_URL,
-        Entries: batch.map((t, n) => ({
-          Id: String(n),
-          MessageBody: JSON.stringify({ timerId: t.timerId, dueAt: t.dueAt } satisfies TimerMessage),
-          DelaySeconds: delaySecondsUntil(new Date(t.dueAt), now, config.QUEUE_DELAY_CAP_SECONDS),
-        })),
-      }),
-    )
-    // A failed entry stays `enqueued` and is swept again after due + 5 minutes.
-    for (const failed of result.Failed ?? []) {
-      deps.logger.warn('timer not enqueued; it will be swept again', { code: failed.Code, id: failed.Id })
-    }
-  }
+  const claimedOrNot = await pMap(
+    timers,
+    async (timer) => {
+      try {
+        await store.Timer.build(UpdateItemCommand)
+          .item({ timerId: timer.timerId, status: 'enqueued', enqueuedAt: now.toISOString() })
+          .options({
+            condition:
+              from === 'pending'
+                ? {
+                    and: [
+                      { attr: 'status', eq: 'pending' },
+                      { attr: 'dueAt', eq: timer.dueAt },
+                    ],
+                  }
+                : {
+                    and: [
+                      { attr: 'status', eq: 'enqueued' },
+                      { attr: 'enqueuedAt', eq: timer.enqueuedAt ?? '' },
+                    ],
+                  },
+          })
+          .send()
+        return timer
+      } catch (error) {
+        if (isConditionRefusal(error)) return undefined // another sweeper claimed it, or it changed meanwhile
+        throw error
+      }
+    },
+    { concurrency: CLAIM_CONCURRENCY },
+  )
+  const claimed = claimedOrNot.filter((t): t is TimerRecord => t !== undefined)
+  const batches = Array.from({ length: Math.ceil(claimed.length / 10) }, (_, i) =>
+    claimed.slice(i * 10, i * 10 + 10),
+  )
+  await pMap(
+    batches,
+    async (batch) => {
+      const result = await sqs.send(
+        new SendMessageBatchCommand({
+          QueueUrl: config.TIMERS_QUEUE_URL,
+          Entries: batch.map((t, n) => ({
+            Id: String(n),
+            MessageBody: JSON.stringify({ timerId: t.timerId, dueAt: t.dueAt } satisfies TimerMessage),
+            DelaySeconds: delaySecondsUntil(new Date(t.dueAt), now, config.QUEUE_DELAY_CAP_SECONDS),
+          })),
+        }),
+      )
+      // A failed entry stays `enqueued` and is swept again after due + 5 minutes.
+      for (const failed of result.Failed ?? []) {
+        deps.logger.warn('timer not enqueued; it will be swept again', { code: failed.Code, id: failed.Id })
+      }
+    },
+    { concurrency: 4 },
+  )
   return claimed.length
 }
 
@@ -95,7 +120,7 @@ const readWatermark = async ({ store }: AppDeps) => {
 }
 
 /** Timers written inside a window the sweeper has already read are enqueued at once. */
-export const enqueueIfSwept = async (deps: AppDeps, timers: NewTimer[]) => {
+export const enqueueIfSwept = async (deps: AppDeps, timers: Pick<NewTimer, 'timerId' | 'dueAt'>[]) => {
   const sweptThrough = await readWatermark(deps)
   if (!sweptThrough) return 0
   const late = timers
@@ -168,6 +193,33 @@ export const sweepDueTimers = async (deps: AppDeps): Promise<SweepReport> => {
 
 export const getTimer = async ({ store }: AppDeps, timerId: string) =>
   (await store.Timer.build(GetItemCommand).key({ timerId }).send()).Item
+
+/** Cancels a timer that has not fired: it leaves the due index, and a message already on its way does nothing. */
+export const cancelTimer = async (deps: AppDeps, timerId: string) => closeTimer(deps, timerId, 'void')
+
+/**
+ * Moves a timer that has not fired to a new due time. A message already enqueued for the old time is ignored by
+ * the consumer (its `dueAt` no longer matches); the sweeper enqueues the timer again for the new time.
+ */
+export const rescheduleTimer = async (deps: AppDeps, timerId: string, dueAt: Date) => {
+  const { store, config } = deps
+  try {
+    await store.Timer.build(UpdateItemCommand)
+      .item({
+        timerId,
+        dueAt: dueAt.toISOString(),
+        status: 'pending',
+        ...dueKeys(timerId, dueAt, config.TIMER_SHARDS),
+      })
+      .options({ condition: { attr: 'status', in: ['pending', 'enqueued'] } })
+      .send()
+  } catch (error) {
+    if (isConditionRefusal(error)) return false
+    throw error
+  }
+  await enqueueIfSwept(deps, [{ timerId, dueAt }])
+  return true
+}
 
 /** Ends a timer (fired, or void when what it was about no longer applies) and takes it out of the due index. */
 export const closeTimer = async ({ store, clock }: AppDeps, timerId: string, status: 'fired' | 'void') => {

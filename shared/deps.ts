@@ -29,6 +29,8 @@ export interface DepsOptions {
   logger?: Logger
   /** Where the local SMS provider prints what it "sends". */
   printSms?: (sms: LocalSmsRecord) => void
+  /** Wraps the SMS provider: drills and tests count calls or inject failures around the real one. */
+  wrapSms?: (sms: SmsPort) => SmsPort
 }
 
 /** Local mode talks to emulators only: fixed dummy credentials, never the machine's own. */
@@ -45,7 +47,9 @@ export const createDeps = (config: Config, options: DepsOptions = {}): AppDeps =
   const sqs = new SQSClient({ region, credentials, endpoint: config.SQS_ENDPOINT })
   const sns = new SNSClient({ region, credentials, endpoint: config.SNS_ENDPOINT })
   const clock = options.clock ?? systemClock
-  const sms = config.SMS_PROVIDER === 'local' ? new LocalSms(store, clock, options.printSms) : new SnsSms(sns)
+  const provider =
+    config.SMS_PROVIDER === 'local' ? new LocalSms(store, clock, options.printSms) : new SnsSms(sns)
+  const sms = options.wrapSms ? options.wrapSms(provider) : provider
   const logger = options.logger ?? new Logger({ serviceName: 'aftercare', logLevel: config.LOG_LEVEL })
   return { config, store, sqs, sns, sms, clock, calendar: officialCalendar(), logger }
 }

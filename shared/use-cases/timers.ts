@@ -6,6 +6,7 @@ import type { AppDeps } from '../deps.ts'
 import type { TimerMessage } from '../domain/scheduling/messages.ts'
 import {
   addMinutes,
+  bucketMinute,
   delaySecondsUntil,
   dueBucket,
   minuteOf,
@@ -28,10 +29,10 @@ export interface NewTimer {
   dueAt: Date
 }
 
-/** Where a timer sits in the due index: its minute bucket and shard, ordered by due time. */
-const dueKeys = (timerId: string, dueAt: Date, shards: number) => ({
-  gsi2pk: dueBucket(minuteOf(dueAt), shardOf(timerId, shards)),
-  gsi2sk: `${dueAt.toISOString()}#${timerId}`,
+/** Where a timer sits in the due index: a minute bucket and shard, ordered by time within the bucket. */
+const dueKeys = (timerId: string, at: Date, shards: number) => ({
+  gsi2pk: dueBucket(minuteOf(at), shardOf(timerId, shards)),
+  gsi2sk: `${at.toISOString()}#${timerId}`,
 })
 
 /** The timer item, in its due bucket; pass it to a PutTransaction next to the change that needs it. */
@@ -50,10 +51,18 @@ type TimerRecord = { timerId: string; dueAt: string; status: string; enqueuedAt?
 const CLAIM_CONCURRENCY = 16
 
 /**
- * Claims each timer with a conditional update (pending → enqueued, or a stale enqueued one again), then sends the
- * claimed ones with their delay. Two sweepers racing: each timer is claimed, and so sent, by one of them.
+ * When an enqueued timer is looked at again if it has not been acted on: five minutes after it is due (or after it
+ * was enqueued, when that was later). The timer moves to that minute's bucket, so the ordinary sweep finds it.
  */
-const enqueue = async (deps: AppDeps, timers: TimerRecord[], from: 'pending' | 'enqueued') => {
+const recheckAt = (dueAt: string, now: Date) =>
+  new Date(Math.max(Date.parse(dueAt), now.getTime()) + RESWEEP_AFTER_MINUTES * 60_000)
+
+/**
+ * Claims each timer with a conditional update (pending → enqueued, or enqueued again when its recheck time has
+ * come), moving it to its recheck bucket, then sends the claimed ones with their delay. Two sweepers racing: each
+ * timer is claimed, and so sent, by one of them.
+ */
+const enqueue = async (deps: AppDeps, timers: TimerRecord[]) => {
   const { store, sqs, clock, config } = deps
   const now = clock.now()
   const claimedOrNot = await pMap(
@@ -61,10 +70,15 @@ const enqueue = async (deps: AppDeps, timers: TimerRecord[], from: 'pending' | '
     async (timer) => {
       try {
         await store.Timer.build(UpdateItemCommand)
-          .item({ timerId: timer.timerId, status: 'enqueued', enqueuedAt: now.toISOString() })
+          .item({
+            timerId: timer.timerId,
+            status: 'enqueued',
+            enqueuedAt: now.toISOString(),
+            ...dueKeys(timer.timerId, recheckAt(timer.dueAt, now), config.TIMER_SHARDS),
+          })
           .options({
             condition:
-              from === 'pending'
+              timer.status === 'pending'
                 ? {
                     and: [
                       { attr: 'status', eq: 'pending' },
@@ -104,7 +118,7 @@ const enqueue = async (deps: AppDeps, timers: TimerRecord[], from: 'pending' | '
           })),
         }),
       )
-      // A failed entry stays `enqueued` and is swept again after due + 5 minutes.
+      // A failed entry stays `enqueued` in its recheck bucket and is sent again from there.
       for (const failed of result.Failed ?? []) {
         deps.logger.warn('timer not enqueued; it will be swept again', { code: failed.Code, id: failed.Id })
       }
@@ -126,7 +140,7 @@ export const enqueueIfSwept = async (deps: AppDeps, timers: Pick<NewTimer, 'time
   const late = timers
     .filter((t) => minuteOf(t.dueAt) <= sweptThrough)
     .map((t) => ({ timerId: t.timerId, dueAt: t.dueAt.toISOString(), status: 'pending' }))
-  return late.length > 0 ? enqueue(deps, late, 'pending') : 0
+  return late.length > 0 ? enqueue(deps, late) : 0
 }
 
 const timersInBucket = async ({ store }: AppDeps, bucket: string) => {
@@ -147,46 +161,44 @@ export interface SweepReport {
 }
 
 /**
- * Reads every shard of every minute bucket after the watermark up to the next minute (catching up after an outage),
- * and the buckets of timers enqueued more than five minutes ago and still not acted on.
+ * Reads every shard of every minute bucket from the watermark up to the next minute (so after an outage every
+ * missed timer fires, once). Pending timers are enqueued; enqueued ones whose recheck minute has come (not acted on
+ * by due + 5 minutes: the queue may have lost the message) are sent again. The minute at the watermark is read once
+ * more, because an enqueued timer in the next minute's bucket is not yet due for its recheck when first seen.
  */
 export const sweepDueTimers = async (deps: AppDeps): Promise<SweepReport> => {
   const { store, clock, config } = deps
   const now = clock.now()
   const through = minuteOf(new Date(now.getTime() + 60_000))
   const previous = await readWatermark(deps)
-  const from = previous ?? addMinutes(minuteOf(now), -FIRST_SWEEP_LOOKBACK_MINUTES)
-  const shards = Array.from({ length: config.TIMER_SHARDS }, (_, s) => s)
-  const bucketsOf = (minutes: string[]) => minutes.flatMap((m) => shards.map((s) => dueBucket(m, s)))
-
-  const pending = (
-    await Promise.all(bucketsOf(minutesBetween(from, through)).map((b) => timersInBucket(deps, b)))
+  const from = addMinutes(previous ?? minuteOf(now), previous ? -2 : -FIRST_SWEEP_LOOKBACK_MINUTES)
+  const buckets = minutesBetween(from, through).flatMap((m) =>
+    Array.from({ length: config.TIMER_SHARDS }, (_, shard) => dueBucket(m, shard)),
   )
-    .flat()
-    .filter((t) => t.status === 'pending')
-  const enqueued = await enqueue(deps, pending, 'pending')
-
-  const staleThrough = addMinutes(minuteOf(now), -RESWEEP_AFTER_MINUTES)
-  const staleFrom = addMinutes(from, -RESWEEP_AFTER_MINUTES - 2)
-  const cutoff = now.getTime() - RESWEEP_AFTER_MINUTES * 60_000
-  const stale = (
-    await Promise.all(bucketsOf(minutesBetween(staleFrom, staleThrough)).map((b) => timersInBucket(deps, b)))
-  )
-    .flat()
-    .filter((t) => t.status === 'enqueued' && Date.parse(t.dueAt) < cutoff)
-  const reswept = await enqueue(deps, stale, 'enqueued')
+  const found = (
+    await pMap(buckets, (b) => timersInBucket(deps, b), { concurrency: CLAIM_CONCURRENCY })
+  ).flat()
+  const pending = found.filter((t) => t.status === 'pending')
+  const current = minuteOf(now)
+  const stale = found.filter((t) => t.status === 'enqueued' && bucketMinute(t.gsi2pk ?? '') <= current)
+  const enqueued = await enqueue(deps, pending)
+  const reswept = await enqueue(deps, stale)
+  if (reswept > 0) deps.logger.warn('timers not acted on by due + 5 minutes were enqueued again', { reswept })
 
   try {
     await store.SweepWatermark.build(PutItemCommand)
       .item({ name: WATERMARK, sweptThrough: through, updatedAt: now.toISOString() })
       .options({
-        condition: previous
-          ? { and: [{ attr: 'sweptThrough', eq: previous }] }
-          : { attr: 'sweptThrough', exists: false },
+        condition: {
+          or: [
+            { attr: 'sweptThrough', exists: false },
+            { attr: 'sweptThrough', lt: through },
+          ],
+        },
       })
       .send()
   } catch (error) {
-    if (!isConditionRefusal(error)) throw error // a concurrent sweeper moved it first
+    if (!isConditionRefusal(error)) throw error // a concurrent sweeper moved it as far already
   }
   return { from, through, enqueued, reswept }
 }

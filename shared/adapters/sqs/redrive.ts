@@ -261,7 +261,7 @@ export const redriveDlq = async (sqs: SQSClient, options: RedriveOptions): Promi
         } catch (error) {
           // A whole call failing (permissions, network, a missing queue) would fail every batch alike: stop.
           for (const entry of group) {
-            const m = byId.get(entry.Id)
+            const m = entry.Id ? byId.get(entry.Id) : undefined
             if (!m) continue
             keptHidden.push(m.ReceiptHandle)
             report.failures.push({

@@ -10,7 +10,7 @@ import { type FauxqsServer, startFauxqs } from 'fauxqs'
 import { outboxStreamFilter } from '#shared/adapters/dynamodb/table-design.ts'
 import { LocalSms, type LocalSmsRecord } from '#shared/adapters/sms/local-sms.ts'
 import { type Config, loadConfig } from '#shared/config.ts'
-import { type AppDeps, createDeps } from '#shared/deps.ts'
+import { type AppDeps, createDeps, type DepsOptions } from '#shared/deps.ts'
 import type { Clock } from '#shared/ports/clock.ts'
 import { type QueueName, queues, schedules, streamConsumer } from '#shared/resources.ts'
 import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.ts'
@@ -46,6 +46,7 @@ export interface RuntimeOptions {
   /** Run the pollers and schedules by themselves (npm start); otherwise a test pumps them with drain(). */
   background?: boolean
   printSms?: (sms: LocalSmsRecord) => void
+  wrapSms?: DepsOptions['wrapSms']
   logLevel?: Config['LOG_LEVEL']
 }
 
@@ -61,7 +62,7 @@ export interface Runtime {
   token(identity: LocalIdentity): Promise<string>
   sweep(): Promise<unknown>
   /** Polls the stream and every queue until a whole round finds nothing to do. */
-  drain(maxRounds?: number): Promise<number>
+  drain(maxRounds?: number, concurrency?: number): Promise<number>
   health(): Promise<{ ok: boolean; components: Record<string, string> }>
   stop(): Promise<void>
 }
@@ -131,7 +132,11 @@ export const startRuntime = async (options: RuntimeOptions): Promise<Runtime> =>
       LOCAL_TOKEN_SECRET: options.tokenSecret,
       TIMER_SHARDS: process.env.TIMER_SHARDS,
     })
-    const deps = createDeps(config, { clock: options.clock, printSms: options.printSms })
+    const deps = createDeps(config, {
+      clock: options.clock,
+      printSms: options.printSms,
+      wrapSms: options.wrapSms,
+    })
     const built = Object.fromEntries(
       Object.entries(functionModules).map(([name, module]) => [name, module.createHandler(deps)]),
     ) as { [K in keyof typeof functionModules]: ReturnType<(typeof functionModules)[K]['createHandler']> }
@@ -235,12 +240,16 @@ export const startRuntime = async (options: RuntimeOptions): Promise<Runtime> =>
       })
     }
 
-    const drain = async (maxRounds = 500) => {
+    // Like Lambda, several invocations per queue at once; a round that finds nothing anywhere, twice, is quiet.
+    const drain = async (maxRounds = 500, concurrency = 4) => {
       let quietRounds = 0
       let handled = 0
       for (let round = 0; round < maxRounds && quietRounds < 2; round++) {
         let n = await stream.pollOnce()
-        for (const poller of Object.values(pollers)) n += await poller.pollOnce(0)
+        for (const poller of Object.values(pollers)) {
+          const received = await Promise.all(Array.from({ length: concurrency }, () => poller.pollOnce(0)))
+          n += received.reduce((a, b) => a + b, 0)
+        }
         handled += n
         quietRounds = n === 0 ? quietRounds + 1 : 0
       }

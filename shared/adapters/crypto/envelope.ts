@@ -44,6 +44,12 @@ export const fieldAad = (context: FieldContext): Buffer => {
   return utf8(`${FORMAT_VERSION}\n${canonical}`, 'the field context')
 }
 
+/** Throws what {@link sealField} would for this plaintext and context, without encrypting. */
+export const checkField = (plaintext: string, context: FieldContext): void => {
+  utf8(plaintext, 'the plaintext')
+  fieldAad(context)
+}
+
 export const aesGcmSeal = (key: Uint8Array, plaintext: Uint8Array, aad: Uint8Array) => {
   const iv = randomBytes(IV_BYTES)
   const cipher = createCipheriv('aes-256-gcm', key, iv, { authTagLength: TAG_BYTES })

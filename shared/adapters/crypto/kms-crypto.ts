@@ -3,7 +3,16 @@ import { DecryptCommand, GenerateDataKeyCommand, type KMSClient } from '@aws-sdk
 import { ConfigError } from '../../errors.ts'
 import { type Clock, systemClock } from '../../ports/clock.ts'
 import { type Crypto, DecryptionError, type FieldContext } from '../../ports/crypto.ts'
-import { BlindIndexer, DATA_KEY_BYTES, type Envelope, openField, parseEnvelope, sealField } from './envelope.ts'
+import {
+  BlindIndexer,
+  checkField,
+  DATA_KEY_BYTES,
+  type Envelope,
+  fieldAad,
+  openField,
+  parseEnvelope,
+  sealField,
+} from './envelope.ts'
 
 /**
  * The KMS encryption context of every data key. It is fixed, not the field's context, because one cached data
@@ -108,7 +117,7 @@ export class KmsCrypto implements Crypto {
 
   async encrypt(plaintext: string, context: FieldContext): Promise<string> {
     // A bad context or plaintext fails here, before it costs a KMS call.
-    sealField(Buffer.alloc(DATA_KEY_BYTES), Buffer.alloc(0), plaintext, context)
+    checkField(plaintext, context)
     let justMade: DataKey | undefined
     for (;;) {
       const key = this.#current
@@ -128,6 +137,8 @@ export class KmsCrypto implements Crypto {
 
   async decrypt(ciphertext: string, context: FieldContext): Promise<string> {
     const envelope = parseEnvelope(ciphertext)
+    // A bad context fails before it costs a KMS call.
+    fieldAad(context)
     const id = envelope.wrappedKey.toString('base64url')
     const cached = this.#cachedKey(id)
     if (cached) return openField(cached, envelope, context)
@@ -216,25 +227,25 @@ export class KmsCrypto implements Crypto {
   }
 
   async #unwrap(id: string, wrappedKey: Buffer): Promise<Buffer> {
-    let output: Awaited<ReturnType<KMSClient['send']>> & { Plaintext?: Uint8Array }
-    try {
-      output = await this.#kms.send(
+    const output = await this.#kms
+      .send(
         new DecryptCommand({
           CiphertextBlob: wrappedKey,
           EncryptionContext: { ...DATA_KEY_CONTEXT },
           KeyId: this.#keyId,
         }),
       )
-    } catch (error) {
-      // Throttling, access denied or a disabled key are the service's problem, not the value's: passed on as is.
-      if (!REFUSED_CIPHERTEXT.has((error as Error).name)) throw error
-      throw new DecryptionError(
-        'key-unwrap-failed',
-        'KMS refused the wrapped data key: made under another key or context, or altered',
-        { cause: error },
-      )
-    }
-    if (output.Plaintext?.length !== DATA_KEY_BYTES) throw new Error('KMS Decrypt returned no 256-bit data key')
+      .catch((error: unknown) => {
+        // Throttling, access denied or a disabled key are the service's problem, not the value's: passed on as is.
+        if (!REFUSED_CIPHERTEXT.has((error as Error).name)) throw error
+        throw new DecryptionError(
+          'key-unwrap-failed',
+          'KMS refused the wrapped data key: made under another key or context, or altered',
+          { cause: error },
+        )
+      })
+    if (output.Plaintext?.length !== DATA_KEY_BYTES)
+      throw new Error('KMS Decrypt returned no 256-bit data key')
     const plaintext = Buffer.from(output.Plaintext)
     output.Plaintext.fill(0)
     this.#remember(id, Buffer.from(plaintext))

@@ -65,7 +65,12 @@ export class LocalCrypto implements Crypto {
     let dataKey: Buffer
     try {
       const { wrappedKey } = envelope
-      dataKey = aesGcmOpen(this.#keyEncryptionKey, wrappedKey.subarray(0, 12), wrappedKey.subarray(12), WRAP_AAD)
+      dataKey = aesGcmOpen(
+        this.#keyEncryptionKey,
+        wrappedKey.subarray(0, 12),
+        wrappedKey.subarray(12),
+        WRAP_AAD,
+      )
     } catch (error) {
       throw new DecryptionError(
         'key-unwrap-failed',

@@ -98,6 +98,8 @@ export interface ServiceSettings {
   readonly timerShards?: number
   /** @default configSchema's QUEUE_DELAY_CAP_SECONDS default */
   readonly queueDelayCapSeconds?: number
+  /** @default configSchema's SMS_MAX_PER_SECOND default */
+  readonly smsMaxPerSecond?: number
   /** @default configSchema's LOG_LEVEL default */
   readonly logLevel?: LogLevel
   /** Steady-state requests per second over the whole API. @default 100 */
@@ -137,6 +139,7 @@ export class ServiceStack extends Stack {
       SMS_PROVIDER: 'sns',
       TIMER_SHARDS: String(shape.TIMER_SHARDS.parse(settings.timerShards)),
       QUEUE_DELAY_CAP_SECONDS: String(shape.QUEUE_DELAY_CAP_SECONDS.parse(settings.queueDelayCapSeconds)),
+      SMS_MAX_PER_SECOND: String(shape.SMS_MAX_PER_SECOND.parse(settings.smsMaxPerSecond)),
       LOG_LEVEL: logLevel,
       KMS_KEY_ARN: data.key.keyArn,
     }

@@ -13,6 +13,7 @@ import { type Config, loadConfig } from '#shared/config.ts'
 import { type AppDeps, createDeps, type DepsOptions } from '#shared/deps.ts'
 import type { Clock } from '#shared/ports/clock.ts'
 import { type QueueName, queues, schedules, streamConsumer } from '#shared/resources.ts'
+import type { SweepReport } from '#shared/use-cases/timers.ts'
 import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.ts'
 import { functionModules } from './functions.ts'
 import { type HttpFunction, startHttpServer } from './http-server.ts'
@@ -47,6 +48,7 @@ export interface RuntimeOptions {
   background?: boolean
   printSms?: (sms: LocalSmsRecord) => void
   wrapSms?: DepsOptions['wrapSms']
+  fault?: DepsOptions['fault']
   logLevel?: Config['LOG_LEVEL']
 }
 
@@ -60,7 +62,7 @@ export interface Runtime {
   stream: StreamPoller
   localSms: LocalSms
   token(identity: LocalIdentity): Promise<string>
-  sweep(): Promise<unknown>
+  sweep(): Promise<SweepReport>
   /** Polls the stream and every queue until a whole round finds nothing to do. */
   drain(maxRounds?: number, concurrency?: number): Promise<number>
   health(): Promise<{ ok: boolean; components: Record<string, string> }>
@@ -177,7 +179,7 @@ export const startRuntime = async (options: RuntimeOptions): Promise<Runtime> =>
       onError: onError('stream'),
       onDiscard: (records) => deps.logger.error('stream records discarded after retries', { records }),
     })
-    const sweep = () => built[schedules.sweeper.target]({}, {} as never)
+    const sweep = () => built[schedules.sweeper.target]({}, {} as never) as Promise<SweepReport>
     const sweeper = new LocalSchedule('sweeper', schedules.sweeper.expression, sweep)
     const localSms = new LocalSms(deps.store, deps.clock)
 

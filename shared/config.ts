@@ -20,6 +20,8 @@ export const configSchema = z
     TIMER_SHARDS: positiveInt.min(1).max(64).default(8),
     /** Upper bound of SQS DelaySeconds. Tests set 0 so that nothing waits on wall time. @default 900 */
     QUEUE_DELAY_CAP_SECONDS: positiveInt.max(900).default(900),
+    /** SMS sent per second across every dispatcher (a shared counter); 0 turns the limit off. @default 10 */
+    SMS_MAX_PER_SECOND: positiveInt.max(10_000).default(10),
     LOG_LEVEL: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']).default('INFO'),
     DYNAMODB_ENDPOINT: url.optional(),
     SQS_ENDPOINT: url.optional(),

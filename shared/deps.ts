@@ -13,8 +13,12 @@ import type { WorkingCalendar } from './domain/scheduling/working-calendar.ts'
 import { type Clock, systemClock } from './ports/clock.ts'
 import type { SmsPort } from './ports/sms.ts'
 
+/** A named step of a use case where a drill may stop the process, as a crash would. */
+export type FaultPoint = 'dispatch:before-provider' | 'dispatch:after-provider' | 'dispatch:before-record'
+
 export interface AppDeps {
   config: Config
+  dynamodb: DynamoDBClient
   store: Store
   sqs: SQSClient
   sns: SNSClient
@@ -22,6 +26,8 @@ export interface AppDeps {
   clock: Clock
   calendar: WorkingCalendar
   logger: Logger
+  /** Crash drills: throws at the named step when a test asks it to; does nothing otherwise. */
+  fault: (point: FaultPoint) => void
 }
 
 export interface DepsOptions {
@@ -31,6 +37,7 @@ export interface DepsOptions {
   printSms?: (sms: LocalSmsRecord) => void
   /** Wraps the SMS provider: drills and tests count calls or inject failures around the real one. */
   wrapSms?: (sms: SmsPort) => SmsPort
+  fault?: (point: FaultPoint) => void
 }
 
 /** Local mode talks to emulators only: fixed dummy credentials, never the machine's own. */
@@ -51,5 +58,6 @@ export const createDeps = (config: Config, options: DepsOptions = {}): AppDeps =
     config.SMS_PROVIDER === 'local' ? new LocalSms(store, clock, options.printSms) : new SnsSms(sns)
   const sms = options.wrapSms ? options.wrapSms(provider) : provider
   const logger = options.logger ?? new Logger({ serviceName: 'aftercare', logLevel: config.LOG_LEVEL })
-  return { config, store, sqs, sns, sms, clock, calendar: officialCalendar(), logger }
+  const fault = options.fault ?? (() => {})
+  return { config, dynamodb, store, sqs, sns, sms, clock, calendar: officialCalendar(), logger, fault }
 }

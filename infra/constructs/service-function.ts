@@ -2,23 +2,22 @@
 // its own SDK, JSON logs to a log group of its own, and a role that holds only what the stack grants it.
 import { type Duration, RemovalPolicy } from 'aws-cdk-lib'
 import { type IGrantable, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam'
-import { ApplicationLogLevel, Architecture, LoggingFormat, Runtime } from 'aws-cdk-lib/aws-lambda'
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs'
+import { ApplicationLogLevel, Architecture, LoggingFormat } from 'aws-cdk-lib/aws-lambda'
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs'
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs'
 import { Construct } from 'constructs'
+import {
+  bundleFormat,
+  bundleMainFields,
+  bundleMinify,
+  bundleSourceMap,
+  bundleSourcesContent,
+  bundleTarget,
+  nodeRuntime,
+  requireBanner,
+} from '../bundling.ts'
 
-/** The newest Node.js that Lambda offers in this aws-cdk-lib (cdk-nag AwsSolutions-L1 checks the same). */
-export const nodeRuntime = Runtime.NODEJS_24_X
-
-/** esbuild target of the runtime, `nodejs24.x` → `node24`. */
-const esbuildTarget = (runtime: Runtime): string => `node${/\d+/.exec(runtime.name)?.[0] ?? ''}`
-
-/**
- * ESM bundles have no `require`; some dependencies still call it (the SDK's optional CommonJS paths), so the
- * bundle defines one first.
- */
-const requireBanner =
-  "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);"
+export { nodeRuntime }
 
 export type LogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR'
 
@@ -80,13 +79,12 @@ export class ServiceFunction extends Construct implements IGrantable {
       retryAttempts: props.retryAttempts,
       description: props.description,
       bundling: {
-        format: OutputFormat.ESM,
-        target: esbuildTarget(nodeRuntime),
-        mainFields: ['module', 'main'],
-        minify: true,
-        sourceMap: true,
-        // Mappings only: the map stays a quarter of the size, and Node parses it at every cold start.
-        sourcesContent: false,
+        format: bundleFormat,
+        target: bundleTarget,
+        mainFields: bundleMainFields,
+        minify: bundleMinify,
+        sourceMap: bundleSourceMap,
+        sourcesContent: bundleSourcesContent,
         banner: requireBanner,
         // Bundle the SDK too: a pinned, tree-shaken SDK loads faster than the runtime's and cannot drift.
         externalModules: [],

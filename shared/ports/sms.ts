@@ -12,6 +12,14 @@ export interface SmsReceipt {
   providerMessageId: string
 }
 
+/** What a provider knows of a message sent with an idempotency key. */
+export type SmsLookup = { found: true; providerMessageId: string } | { found: false }
+
 export interface SmsPort {
   send(message: SmsMessage): Promise<SmsReceipt>
+  /**
+   * Optional: whether the provider accepted a message with this key. Without it, a send interrupted after the
+   * provider's acceptance cannot be told from one that never reached it: the notification is logged `unknown`.
+   */
+  lookup?(idempotencyKey: string): Promise<SmsLookup>
 }

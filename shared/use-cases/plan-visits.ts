@@ -8,7 +8,7 @@ import {
   UpdateTransaction,
 } from 'dynamodb-toolbox'
 import type { AppDeps } from '../deps.ts'
-import { significantPrefix } from '../domain/access/region-scope.ts'
+import { regionAncestry } from '../domain/access/region-scope.ts'
 import type { CaseEventMessage } from '../domain/cases/events.ts'
 import {
   type CadencePolicy,
@@ -25,9 +25,7 @@ export const PLANNER = 'visit-planner'
 
 /** The most specific policy for the region: its own, then each enclosing region's, then the default. */
 export const cadenceFor = async ({ store }: AppDeps, regionCode: string, trigger: VisitTrigger) => {
-  const prefix = significantPrefix(regionCode)
-  for (const length of [12, 9, 6, 4, 2].filter((l) => l <= prefix.length)) {
-    const candidate = prefix.slice(0, length)
+  for (const candidate of regionAncestry(regionCode)) {
     const { Item } = await store.CadencePolicy.build(GetItemCommand)
       .key({ regionCode: candidate, trigger })
       .send()

@@ -41,7 +41,7 @@ describe('the due-work engine', () => {
     await rt.drain(5000)
 
     // Each timer was claimed by exactly one of the two sweepers.
-    const claimed = reports.reduce((n, r) => n + (r as { enqueued: number }).enqueued, 0)
+    const claimed = reports.reduce((n, r) => n + r.enqueued, 0)
     expect(claimed).toBe(1000)
     expect(rt.pollers.timers.deliveries).toBe(2000)
     expect(sms?.calls.size).toBe(1000)
@@ -83,7 +83,7 @@ describe('the due-work engine', () => {
     await rt.sweep() // the watermark before the outage
     await seedPlannedVisits(rt, 60, (i) => new Date(Date.parse('2026-03-05T00:02:00Z') + i * 60_000))
     rt.clock.set('2026-03-05T01:05:00Z')
-    const report = (await rt.sweep()) as { enqueued: number }
+    const report = await rt.sweep()
     expect(report.enqueued).toBe(60)
     await rt.drain()
     await rt.sweep()

@@ -36,32 +36,36 @@ const kms = mockClient(client)
  */
 let issued: Map<string, { plaintext: Buffer; context: string; keyId: string | undefined }>
 
+const fakeGenerateDataKey = async (input: GenerateDataKeyCommandInput) => {
+  const plaintext = randomBytes(32)
+  const blob = randomBytes(184)
+  issued.set(blob.toString('base64'), {
+    plaintext: Buffer.from(plaintext),
+    context: JSON.stringify(input.EncryptionContext),
+    keyId: input.KeyId,
+  })
+  // Fresh arrays per call, as the SDK deserialises them: the adapter zeroes the plaintext it is given.
+  return {
+    KeyId: 'arn:aws:kms:ap-east-1:123456789012:key/1234',
+    Plaintext: plaintext,
+    CiphertextBlob: blob,
+  }
+}
+
+const fakeDecrypt = async (input: DecryptCommandInput) => {
+  const key = input.CiphertextBlob && issued.get(Buffer.from(input.CiphertextBlob).toString('base64'))
+  if (!key || key.context !== JSON.stringify(input.EncryptionContext)) {
+    throw new InvalidCiphertextException({ message: 'InvalidCiphertextException', $metadata: {} })
+  }
+  if (key.keyId !== input.KeyId) throw new IncorrectKeyException({ message: 'IncorrectKey', $metadata: {} })
+  return { KeyId: 'arn:aws:kms:ap-east-1:123456789012:key/1234', Plaintext: Buffer.from(key.plaintext) }
+}
+
 beforeEach(() => {
   kms.reset()
   issued = new Map()
-  kms.on(GenerateDataKeyCommand).callsFake((input: GenerateDataKeyCommandInput) => {
-    const plaintext = randomBytes(32)
-    const blob = randomBytes(184)
-    issued.set(blob.toString('base64'), {
-      plaintext: Buffer.from(plaintext),
-      context: JSON.stringify(input.EncryptionContext),
-      keyId: input.KeyId,
-    })
-    // Fresh arrays per call, as the SDK deserialises them: the adapter zeroes the plaintext it is given.
-    return {
-      KeyId: 'arn:aws:kms:ap-east-1:123456789012:key/1234',
-      Plaintext: plaintext,
-      CiphertextBlob: blob,
-    }
-  })
-  kms.on(DecryptCommand).callsFake((input: DecryptCommandInput) => {
-    const key = input.CiphertextBlob && issued.get(Buffer.from(input.CiphertextBlob).toString('base64'))
-    if (!key || key.context !== JSON.stringify(input.EncryptionContext)) {
-      throw new InvalidCiphertextException({ message: 'InvalidCiphertextException', $metadata: {} })
-    }
-    if (key.keyId !== input.KeyId) throw new IncorrectKeyException({ message: 'IncorrectKey', $metadata: {} })
-    return { KeyId: 'arn:aws:kms:ap-east-1:123456789012:key/1234', Plaintext: Buffer.from(key.plaintext) }
-  })
+  kms.on(GenerateDataKeyCommand).callsFake(fakeGenerateDataKey)
+  kms.on(DecryptCommand).callsFake(fakeDecrypt)
 })
 
 const make = (options: Partial<KmsCryptoOptions> = {}) =>
@@ -207,7 +211,8 @@ describe('values', () => {
       $metadata: {},
       message: 'Rate exceeded',
     })
-    kms.on(DecryptCommand).rejectsOnce(throttled)
+    // Once-behaviours replace the command's stub, so the fake is named again after them.
+    kms.on(DecryptCommand).rejectsOnce(throttled).callsFake(fakeDecrypt)
     const crypto = make()
     await expect(crypto.decrypt(value, wang)).rejects.toBe(throttled)
     // Nothing was cached or left pending by the failure: the retry asks KMS again and succeeds.
@@ -216,22 +221,25 @@ describe('values', () => {
   })
 
   it('are not written when KMS gives no data key, and the next encryption asks again', async () => {
-    kms.on(GenerateDataKeyCommand).rejectsOnce(
-      new KMSServiceException({
-        name: 'KMSInvalidStateException',
-        $fault: 'client',
-        $metadata: {},
-        message: 'disabled',
-      }),
-    )
+    kms
+      .on(GenerateDataKeyCommand)
+      .rejectsOnce(
+        new KMSServiceException({
+          name: 'KMSInvalidStateException',
+          $fault: 'client',
+          $metadata: {},
+          message: 'disabled',
+        }),
+      )
+      .callsFake(fakeGenerateDataKey)
     const crypto = make()
     await expect(crypto.encrypt('x', wang)).rejects.toThrow('disabled')
     expect(await crypto.decrypt(await crypto.encrypt('x', wang), wang)).toBe('x')
     expect(kms).toHaveReceivedCommandTimes(GenerateDataKeyCommand, 2)
+  })
 
-    kms
-      .on(GenerateDataKeyCommand)
-      .resolvesOnce({ CiphertextBlob: randomBytes(184), Plaintext: randomBytes(16) })
+  it('refuse a data key that is not 256 bits', async () => {
+    kms.on(GenerateDataKeyCommand).resolves({ CiphertextBlob: randomBytes(184), Plaintext: randomBytes(16) })
     await expect(make().encrypt('x', wang)).rejects.toThrow(/no 256-bit data key/)
   })
 })

@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { regionCovers, significantPrefix } from '../../shared/domain/access/region-scope.ts'
+import { regionAncestry, regionCovers, significantPrefix } from '../../shared/domain/access/region-scope.ts'
 import { actorFromClaims, requireRegion, requireRole } from '../../shared/domain/access/roles.ts'
 
 describe('region scope', () => {
@@ -60,5 +60,12 @@ describe('the caller from token claims', () => {
     expect(() => requireRole(officer, ['admin'])).toThrow(/role officer may not/)
     expect(() => requireRegion(officer, '330105')).toThrow(/outside your scope 330106/)
     expect(() => requireRegion(officer, '330106009001')).not.toThrow()
+  })
+})
+
+describe('region ancestry', () => {
+  it('lists a village, its township, county, city and province, most specific first', () => {
+    expect(regionAncestry('330106009001')).toEqual(['330106009001', '330106009', '330106', '3301', '33'])
+    expect(regionAncestry('330100')).toEqual(['3301', '33'])
   })
 })

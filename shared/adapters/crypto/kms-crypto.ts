@@ -1,5 +1,10 @@
 // Field encryption in AWS mode: envelope encryption under KMS data keys, cached per process within bounds.
-import { DecryptCommand, GenerateDataKeyCommand, type KMSClient } from '@aws-sdk/client-kms'
+import {
+  DecryptCommand,
+  type DecryptCommandOutput,
+  GenerateDataKeyCommand,
+  type KMSClient,
+} from '@aws-sdk/client-kms'
 import { ConfigError } from '../../errors.ts'
 import { type Clock, systemClock } from '../../ports/clock.ts'
 import { type Crypto, DecryptionError, type FieldContext } from '../../ports/crypto.ts'
@@ -17,7 +22,7 @@ import {
 /**
  * The KMS encryption context of every data key. It is fixed, not the field's context, because one cached data
  * key encrypts many values: the per-value binding is the AES-GCM AAD under the data key instead. Fixed also
- * keeps record ids out of CloudTrail (which logs the context in clear), and lets the key policy require
+ * keeps record ids out of CloudTrail (which logs the context in clear), and lets an IAM policy require
  * `kms:EncryptionContext:purpose = field-encryption`. Never change it: values already stored need it to decrypt.
  */
 export const DATA_KEY_CONTEXT: Readonly<Record<string, string>> = Object.freeze({
@@ -227,23 +232,23 @@ export class KmsCrypto implements Crypto {
   }
 
   async #unwrap(id: string, wrappedKey: Buffer): Promise<Buffer> {
-    const output = await this.#kms
-      .send(
-        new DecryptCommand({
-          CiphertextBlob: wrappedKey,
-          EncryptionContext: { ...DATA_KEY_CONTEXT },
-          KeyId: this.#keyId,
-        }),
+    const command = new DecryptCommand({
+      CiphertextBlob: wrappedKey,
+      EncryptionContext: { ...DATA_KEY_CONTEXT },
+      KeyId: this.#keyId,
+    })
+    let output: DecryptCommandOutput
+    try {
+      output = await this.#kms.send(command)
+    } catch (error) {
+      // Throttling, access denied or a disabled key are the service's problem, not the value's: passed on as is.
+      if (!REFUSED_CIPHERTEXT.has((error as Error).name)) throw error
+      throw new DecryptionError(
+        'key-unwrap-failed',
+        'KMS refused the wrapped data key: made under another key or context, or altered',
+        { cause: error },
       )
-      .catch((error: unknown) => {
-        // Throttling, access denied or a disabled key are the service's problem, not the value's: passed on as is.
-        if (!REFUSED_CIPHERTEXT.has((error as Error).name)) throw error
-        throw new DecryptionError(
-          'key-unwrap-failed',
-          'KMS refused the wrapped data key: made under another key or context, or altered',
-          { cause: error },
-        )
-      })
+    }
     if (output.Plaintext?.length !== DATA_KEY_BYTES)
       throw new Error('KMS Decrypt returned no 256-bit data key')
     const plaintext = Buffer.from(output.Plaintext)

@@ -151,6 +151,21 @@ export const createStore = (documentClient: DynamoDBDocumentClient, tableName: s
     computeKey: ({ regionCode, trigger }) => ({ pk: `CADENCE#${regionCode}`, sk: `TRIGGER#${trigger}` }),
   })
 
+  /** A region's quiet hours for petitioner SMS; keyed by the region's significant prefix. */
+  const QuietHoursSetting = new Entity({
+    name: 'QuietHoursSetting',
+    table,
+    timestamps,
+    schema: item({
+      region: string().key(),
+      start: string(),
+      end: string(),
+      updatedAt: string(),
+      updatedBy: string(),
+    }),
+    computeKey: ({ region }) => ({ pk: `QUIET#${region}`, sk: 'QUIET' }),
+  })
+
   const Visit = new Entity({
     name: 'Visit',
     table,
@@ -226,7 +241,9 @@ export const createStore = (documentClient: DynamoDBDocumentClient, tableName: s
       template: string(),
       params: record(string(), string()).optional(),
       text: string(),
-      status: string().enum('queued', 'sending', 'sent', 'failed'),
+      status: string().enum('queued', 'deferred', 'sending', 'sent', 'suppressed', 'failed', 'unknown'),
+      /** Urgent messages are not held by petitioners' quiet hours. */
+      urgent: boolean().default(false),
       attempts: number(),
       createdAt: string(),
       sentAt: string().optional(),
@@ -234,6 +251,20 @@ export const createStore = (documentClient: DynamoDBDocumentClient, tableName: s
       log: list(map({ at: string(), status: string(), detail: string().optional() })),
     }),
     computeKey: ({ notificationId }) => ({ pk: `NOTIFICATION#${notificationId}`, sk: 'NOTIFICATION' }),
+  })
+
+  /** A one-second window of a shared send-rate limit: every dispatcher counts its sends in the same item. */
+  const RateWindow = new Entity({
+    name: 'RateWindow',
+    table,
+    timestamps,
+    schema: item({
+      limiter: string().key(),
+      second: number().key(),
+      count: number(),
+      expiresAt: number(),
+    }),
+    computeKey: ({ limiter, second }) => ({ pk: `RATE#${limiter}`, sk: `SECOND#${second}` }),
   })
 
   /** SMS "sent" by the local provider, listed by `GET /local/sms`. */
@@ -268,10 +299,12 @@ export const createStore = (documentClient: DynamoDBDocumentClient, tableName: s
     Audit,
     Outbox,
     CadencePolicy,
+    QuietHoursSetting,
     Visit,
     Timer,
     SweepWatermark,
     Notification,
+    RateWindow,
     LocalSms,
   }
 }

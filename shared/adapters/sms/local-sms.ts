@@ -1,7 +1,7 @@
 // The `local` SMS provider: stores each message (listed by GET /local/sms) and prints it; idempotent per key.
 import { GetItemCommand, PutItemCommand, QueryCommand } from 'dynamodb-toolbox'
 import type { Clock } from '../../ports/clock.ts'
-import type { SmsMessage, SmsPort, SmsReceipt } from '../../ports/sms.ts'
+import type { SmsLookup, SmsMessage, SmsPort, SmsReceipt } from '../../ports/sms.ts'
 import type { Store } from '../dynamodb/store.ts'
 
 export interface LocalSmsRecord {
@@ -32,6 +32,11 @@ export class LocalSms implements SmsPort {
       if ((error as Error).name !== 'ConditionalCheckFailedException') throw error
     }
     return { providerMessageId: messageId }
+  }
+
+  async lookup(idempotencyKey: string): Promise<SmsLookup> {
+    const record = await this.get(`local-${idempotencyKey}`)
+    return record ? { found: true, providerMessageId: record.messageId } : { found: false }
   }
 
   async list(): Promise<LocalSmsRecord[]> {

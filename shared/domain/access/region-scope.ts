@@ -16,3 +16,12 @@ export const significantPrefix = (code: string): string => {
 
 export const regionCovers = (scope: string, code: string): boolean =>
   pad(code).startsWith(significantPrefix(scope))
+
+/** The significant prefixes of a code and of every region above it, most specific first: 330106 → 330106, 3301, 33. */
+export const regionAncestry = (code: string): string[] => {
+  const prefix = significantPrefix(code)
+  return [...SIGNIFICANT_LENGTHS]
+    .reverse()
+    .filter((length) => length <= prefix.length)
+    .map((length) => prefix.slice(0, length))
+}

@@ -3,7 +3,13 @@
 import { fileURLToPath } from 'node:url'
 import { CfnOutput, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib'
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway'
-import { HttpApi, HttpMethod, type HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2'
+import {
+  HttpApi,
+  HttpMethod,
+  HttpNoneAuthorizer,
+  type HttpStage,
+  LogGroupLogDestination,
+} from 'aws-cdk-lib/aws-apigatewayv2'
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers'
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations'
 import { Alarm, ComparisonOperator, Stats, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch'
@@ -22,13 +28,14 @@ import { configSchema } from '#shared/config.ts'
 import {
   type FunctionName,
   functions,
+  type QueueDesign,
   type QueueName,
   queues,
   schedules,
   streamConsumer,
   type TopicName,
 } from '#shared/resources.ts'
-import { routes } from '#shared/routes.ts'
+import { type RouteDesign, routes } from '#shared/routes.ts'
 import { InvokeLatestVersion, onFailureQueue } from './constructs/narrow-grants.ts'
 import { type LogLevel, ServiceFunction } from './constructs/service-function.ts'
 import { mapDeclared } from './declared.ts'
@@ -43,12 +50,21 @@ interface FunctionAccess {
   readonly publishesTo: readonly TopicName[]
   /** Publishes SMS to phone numbers through SNS (no topic). */
   readonly sendsSms?: boolean
+  /** Reads the inbound SMS route's shared secret from Secrets Manager. */
+  readonly readsInboundSmsSecret?: boolean
 }
 
 const functionAccess = {
   'cases-api': { table: 'readWrite', sendsTo: [], publishesTo: [] },
   'directory-api': { table: 'readWrite', sendsTo: [], publishesTo: [] },
   'visits-api': { table: 'readWrite', sendsTo: [], publishesTo: [] },
+  // Requeues notifications, and reads the shared secret of the SMS provider's callback route.
+  'notifications-api': {
+    table: 'readWrite',
+    sendsTo: ['notifications'],
+    publishesTo: [],
+    readsInboundSmsSecret: true,
+  },
   'outbox-publisher': { table: 'stream', sendsTo: [], publishesTo: ['events'] },
   'visit-planner': { table: 'readWrite', sendsTo: ['timers'], publishesTo: [] },
   'timer-sweeper': { table: 'readWrite', sendsTo: ['timers'], publishesTo: [] },
@@ -76,22 +92,24 @@ const tableDataActions = [
  */
 const dataKeyActions = ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:DescribeKey']
 
-/** Variables only local mode sets; AWS_REGION is set by Lambda itself. */
-type NotSetOnLambda =
-  | 'AWS_REGION'
-  | 'DYNAMODB_ENDPOINT'
-  | 'SQS_ENDPOINT'
-  | 'SNS_ENDPOINT'
-  | 'LOCAL_TOKEN_SECRET'
+/** The blind-index root key is an HMAC under the index key; nothing else is done with that key. */
+const indexKeyActions = ['kms:GenerateMac']
 
-/** Every variable configSchema reads in AWS mode (a new one there fails the type check here), plus the key. */
-export type FunctionEnvironment = Record<
-  Exclude<keyof z.input<typeof configSchema>, NotSetOnLambda>,
-  string
-> & {
-  /** The crypto port's key for field-level envelope encryption. */
-  KMS_KEY_ARN: string
-}
+/** Variables only local mode sets; AWS_REGION is set by Lambda itself. */
+export const notSetOnLambda = [
+  'AWS_REGION',
+  'DYNAMODB_ENDPOINT',
+  'SQS_ENDPOINT',
+  'SNS_ENDPOINT',
+  'LOCAL_TOKEN_SECRET',
+  'LOCAL_CRYPTO_KEY',
+  'INBOUND_SMS_SECRET',
+] as const satisfies readonly (keyof z.input<typeof configSchema>)[]
+
+type NotSetOnLambda = (typeof notSetOnLambda)[number]
+
+/** Every variable configSchema reads in AWS mode: a new one there fails the type check here until it is set. */
+export type FunctionEnvironment = Record<Exclude<keyof z.input<typeof configSchema>, NotSetOnLambda>, string>
 
 export interface ServiceSettings {
   /** @default configSchema's TIMER_SHARDS default */
@@ -142,6 +160,8 @@ export class ServiceStack extends Stack {
       SMS_MAX_PER_SECOND: String(shape.SMS_MAX_PER_SECOND.parse(settings.smsMaxPerSecond)),
       LOG_LEVEL: logLevel,
       KMS_KEY_ARN: data.key.keyArn,
+      BLIND_INDEX_KEY_ARN: data.indexKey.keyArn,
+      INBOUND_SMS_SECRET_ARN: data.inboundSmsSecret.secretArn,
     }
 
     this.functions = mapDeclared(functions, (name, design) => {
@@ -177,7 +197,10 @@ export class ServiceStack extends Stack {
   }
 
   private grantAccess(fn: ServiceFunction, access: FunctionAccess, data: AftercareData): void {
+    // Every function: the key encrypts what each of them reads or writes, and every cold start derives the
+    // blind-index key (shared/deps.ts), so a function without GenerateMac would not start.
     data.key.grant(fn, ...dataKeyActions)
+    data.indexKey.grant(fn, ...indexKeyActions)
     if (access.table === 'readWrite') {
       // The indexes by name, from the table design, rather than CDK's `index/*`.
       const indexArns = Object.keys(tableDesign.indexes).map(
@@ -199,6 +222,14 @@ export class ServiceStack extends Stack {
         resourceArns: [data.topics[topic].topicArn],
       })
     }
+    if (access.readsInboundSmsSecret) {
+      // GetSecretValue alone (grantRead adds DescribeSecret); decrypting it is covered by the data key actions.
+      Grant.addToPrincipal({
+        grantee: fn,
+        actions: ['secretsmanager:GetSecretValue'],
+        resourceArns: [data.inboundSmsSecret.secretArn],
+      })
+    }
     if (access.sendsSms) {
       Grant.addToPrincipal({ grantee: fn, actions: ['sns:Publish'], resourceArns: ['*'] })
       Validations.of(fn).acknowledge({
@@ -211,10 +242,11 @@ export class ServiceStack extends Stack {
   }
 
   private addEventSources(data: AftercareData): void {
-    for (const [name, design] of Object.entries(queues) as [QueueName, (typeof queues)[QueueName]][]) {
+    for (const [name, design] of Object.entries(queues) as [QueueName, QueueDesign][]) {
       this.functions[design.consumer].lambda.addEventSource(
         new SqsEventSource(data.queues[name].queue, {
           batchSize: design.batchSize,
+          maxConcurrency: design.maxConcurrency,
           reportBatchItemFailures: true,
         }),
       )
@@ -247,7 +279,7 @@ export class ServiceStack extends Stack {
     )
     const api = new HttpApi(this, 'Api', {
       description: 'Aftercare HTTP API',
-      // Every route needs a valid ID token; the handlers check role and region scope on top.
+      // Every route needs a valid ID token unless it says otherwise; the handlers check role and region on top.
       defaultAuthorizer: authorizer,
       createDefaultStage: false,
     })
@@ -278,7 +310,7 @@ export class ServiceStack extends Stack {
     })
 
     const integrations = new Map<FunctionName, HttpLambdaIntegration>()
-    for (const route of routes) {
+    for (const route of routes as readonly RouteDesign[]) {
       let integration = integrations.get(route.function)
       if (!integration) {
         integration = new HttpLambdaIntegration(
@@ -287,7 +319,21 @@ export class ServiceStack extends Stack {
         )
         integrations.set(route.function, integration)
       }
-      api.addRoutes({ path: route.path, methods: [HttpMethod[route.method]], integration })
+      const auth = route.auth ?? 'jwt'
+      const [httpRoute] = api.addRoutes({
+        path: route.path,
+        methods: [HttpMethod[route.method]],
+        integration,
+        authorizer: auth === 'jwt' ? undefined : new HttpNoneAuthorizer(),
+      })
+      if (auth === 'inbound-secret' && httpRoute) {
+        Validations.of(httpRoute).acknowledge({
+          id: 'AwsSolutions-APIG4',
+          reason:
+            "An SMS provider's callback cannot carry a Cognito token, so this route has no authorizer; the " +
+            'function checks a shared secret header itself (constant-time comparison with the Secrets Manager value).',
+        })
+      }
     }
     return { api, stage }
   }

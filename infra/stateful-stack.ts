@@ -1,5 +1,6 @@
-// What holds data and outlives deployments: the KMS key, the table, the queues with their DLQs, the topics and the
-// user pool. All of it is built from the declarations in shared/, the same ones local mode creates.
+// What holds data and outlives deployments: the KMS keys, the table, the queues with their DLQs, the topics, the
+// inbound SMS secret and the user pool. All of it is built from the declarations in shared/, the same ones local
+// mode creates.
 import { Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib'
 import {
   AccountRecovery,
@@ -20,7 +21,8 @@ import {
   TableEncryption,
 } from 'aws-cdk-lib/aws-dynamodb'
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam'
-import { Key } from 'aws-cdk-lib/aws-kms'
+import { Key, KeySpec, KeyUsage } from 'aws-cdk-lib/aws-kms'
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager'
 import { SubscriptionFilter, Topic } from 'aws-cdk-lib/aws-sns'
 import { SqsSubscription } from 'aws-cdk-lib/aws-sns-subscriptions'
 import { Queue, QueueEncryption, type QueueProps } from 'aws-cdk-lib/aws-sqs'
@@ -40,6 +42,13 @@ export interface QueueWithDlq {
 export interface AftercareData {
   /** Encrypts the table, queues and topics, and is the crypto port's key for field encryption. */
   readonly key: Key
+  /**
+   * An HMAC key (HMAC_256, GENERATE_VERIFY_MAC): the functions derive the blind-index root key from it at cold
+   * start with kms:GenerateMac over a fixed label. Never rotated: every stored blind index depends on it.
+   */
+  readonly indexKey: Key
+  /** The shared secret an SMS provider's callback sends to the inbound SMS route; encrypted with `key`. */
+  readonly inboundSmsSecret: Secret
   readonly table: Table
   readonly queues: Readonly<Record<QueueName, QueueWithDlq>>
   /** Where the stream consumer's failed stream records go after its retries, so none is lost. */
@@ -63,6 +72,8 @@ const attribute = (key: { name: string; type: keyof typeof attributeTypes }) => 
 
 export class StatefulStack extends Stack implements AftercareData {
   readonly key: Key
+  readonly indexKey: Key
+  readonly inboundSmsSecret: Secret
   readonly table: Table
   readonly queues: Readonly<Record<QueueName, QueueWithDlq>>
   readonly streamDeadLetterQueue: Queue
@@ -87,6 +98,29 @@ export class StatefulStack extends Stack implements AftercareData {
         resources: ['*'],
       }),
     )
+
+    // KMS rotates no HMAC key automatically, and rotating it by hand would change every stored blind index: the
+    // index key lives as long as the data. (cdk-nag KMS5 checks symmetric encryption keys only.)
+    this.indexKey = new Key(this, 'BlindIndexKey', {
+      description: 'Aftercare blind indexes: the root key is an HMAC of a fixed label under this key',
+      keySpec: KeySpec.HMAC_256,
+      keyUsage: KeyUsage.GENERATE_VERIFY_MAC,
+      enableKeyRotation: false,
+      removalPolicy: RemovalPolicy.RETAIN,
+    })
+
+    this.inboundSmsSecret = new Secret(this, 'InboundSmsSecret', {
+      description: "Aftercare: the shared secret header of the SMS provider's inbound callback",
+      encryptionKey: this.key,
+      generateSecretString: { passwordLength: 48, excludePunctuation: true },
+      removalPolicy: RemovalPolicy.RETAIN,
+    })
+    Validations.of(this.inboundSmsSecret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        "The SMS provider's callback configuration holds a copy of this secret, which a rotation Lambda cannot " +
+        'update: rotation is an operator procedure, documented in the README.',
+    })
 
     this.table = this.createTable()
     this.queues = mapDeclared(queues, (name, design) => {

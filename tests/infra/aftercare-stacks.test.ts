@@ -1,12 +1,14 @@
 // The synthesized stacks against the declarations in shared/: what local mode creates is what AWS gets.
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { type CfnElement, Stack } from 'aws-cdk-lib'
+import { type CfnElement, Stack, Validations } from 'aws-cdk-lib'
 import { Match, Template } from 'aws-cdk-lib/assertions'
+import type { CfnRoute } from 'aws-cdk-lib/aws-apigatewayv2'
 import { Runtime, RuntimeFamily } from 'aws-cdk-lib/aws-lambda'
 import type { IConstruct } from 'constructs'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { createAftercareApp } from '#infra/aftercare-app.ts'
+import { notSetOnLambda } from '#infra/service-stack.ts'
 import { createTableInput } from '#shared/adapters/dynamodb/create-table-input.ts'
 import { outboxStreamFilter, tableDesign } from '#shared/adapters/dynamodb/table-design.ts'
 import { DLQ_RETENTION_SECONDS, queueAttributes } from '#shared/adapters/sqs/queue-attributes.ts'
@@ -14,6 +16,7 @@ import { configSchema } from '#shared/config.ts'
 import {
   type FunctionName,
   functions,
+  type QueueDesign,
   type QueueName,
   queues,
   schedules,
@@ -21,7 +24,7 @@ import {
   subscriptions,
   topics,
 } from '#shared/resources.ts'
-import { routes } from '#shared/routes.ts'
+import { type RouteDesign, routes } from '#shared/routes.ts'
 
 type Resource = { Type: string; Properties: Record<string, unknown> }
 type Built = ReturnType<typeof createAftercareApp>
@@ -114,7 +117,35 @@ describe('table', () => {
       DeletionPolicy: 'Retain',
       UpdateReplacePolicy: 'Retain',
     })
-    stateful.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true })
+    expect(resources(stateful, 'AWS::KMS::Key')[logicalId(built.stateful.key)]?.Properties).toMatchObject({
+      EnableKeyRotation: true,
+    })
+  })
+})
+
+describe('keys and secrets', () => {
+  it('has the data key and an HMAC key for blind indexes, both retained', () => {
+    stateful.resourceCountIs('AWS::KMS::Key', 2)
+    const keys = resources(stateful, 'AWS::KMS::Key')
+    // Symmetric: KeySpec absent means SYMMETRIC_DEFAULT.
+    expect(keys[logicalId(built.stateful.key)]?.Properties.KeySpec).toBeUndefined()
+    expect(keys[logicalId(built.stateful.indexKey)]).toMatchObject({
+      Properties: { KeySpec: 'HMAC_256', KeyUsage: 'GENERATE_VERIFY_MAC' },
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+    })
+  })
+
+  it('has a generated inbound SMS secret, encrypted with the customer-managed key', () => {
+    stateful.resourceCountIs('AWS::SecretsManager::Secret', 1)
+    const secret = resources(stateful, 'AWS::SecretsManager::Secret')[
+      logicalId(built.stateful.inboundSmsSecret)
+    ]
+    expect(secret?.Properties).toEqual({
+      Description: expect.any(String),
+      KmsKeyId: getAtt(built.stateful.key, 'Arn'),
+      GenerateSecretString: { PasswordLength: 48, ExcludePunctuation: true },
+    })
   })
 })
 
@@ -229,6 +260,17 @@ describe('functions', () => {
   const fn = (name: FunctionName) => built.service.functions[name].lambda
   const fnProps = (name: FunctionName) =>
     resources(service, 'AWS::Lambda::Function')[logicalId(fn(name))]?.Properties
+  type Statement = { Action: string | string[]; Resource: unknown }
+  const statementsOf = (name: FunctionName): Statement[] => {
+    const roleId = logicalId(built.service.functions[name].role)
+    const policy = Object.values(resources(service, 'AWS::IAM::Policy')).find((p) =>
+      JSON.stringify(p.Properties.Roles).includes(`"${roleId}"`),
+    )
+    const document = policy?.Properties.PolicyDocument as { Statement: Statement[] } | undefined
+    return document?.Statement ?? []
+  }
+  const actions = (statement: Statement) => [statement.Action].flat()
+  const functionNames = Object.keys(functions) as FunctionName[]
 
   it('has one function per declared function, on the newest Node.js, ARM, JSON logs', () => {
     service.resourceCountIs('AWS::Lambda::Function', Object.keys(functions).length)
@@ -247,21 +289,28 @@ describe('functions', () => {
     }
   })
 
-  it('gives every function the configuration configSchema reads in AWS mode', () => {
+  it('gives every function the configuration configSchema reads in AWS mode, and nothing local', () => {
     const shape = configSchema.shape as Record<
       string,
       { safeParse(v: unknown): { success: boolean; data?: unknown } }
     >
-    const setByLambda = ['AWS_REGION']
-    const needed = Object.keys(shape).filter((key) => {
-      if (setByLambda.includes(key)) return false
-      const absent = shape[key]?.safeParse(undefined)
-      return !absent?.success || absent.data !== undefined
-    })
-    for (const name of Object.keys(functions) as FunctionName[]) {
+    const notSet: readonly string[] = notSetOnLambda
+    const needed = Object.keys(shape).filter((key) => !notSet.includes(key))
+    // The ARNs AWS mode requires are among them (configSchema refuses to start without them).
+    expect(needed).toEqual(
+      expect.arrayContaining([
+        'KMS_KEY_ARN',
+        'BLIND_INDEX_KEY_ARN',
+        'INBOUND_SMS_SECRET_ARN',
+        'SMS_MAX_PER_SECOND',
+      ]),
+    )
+    for (const name of functionNames) {
       const environment = fnProps(name)?.Environment as { Variables: Record<string, unknown> } | undefined
       const variables = environment?.Variables ?? {}
-      expect(Object.keys(variables)).toEqual(expect.arrayContaining([...needed, 'KMS_KEY_ARN']))
+      expect(Object.keys(variables).sort(), name).toEqual(
+        [...needed, 'POWERTOOLS_SERVICE_NAME', 'NODE_OPTIONS'].sort(),
+      )
       for (const key of needed) {
         const value = variables[key]
         // Literal values must pass the schema; the others are references to the stateful stack.
@@ -279,21 +328,69 @@ describe('functions', () => {
       expect(variables.EVENTS_TOPIC_ARN).toEqual(imported(ref(built.stateful.topics.events)))
       expect(variables.OFFICERS_TOPIC_ARN).toEqual(imported(ref(built.stateful.topics.officers)))
       expect(variables.KMS_KEY_ARN).toEqual(imported(getAtt(built.stateful.key, 'Arn')))
+      expect(variables.BLIND_INDEX_KEY_ARN).toEqual(imported(getAtt(built.stateful.indexKey, 'Arn')))
+      expect(variables.INBOUND_SMS_SECRET_ARN).toEqual(imported(ref(built.stateful.inboundSmsSecret)))
     }
   })
 
-  it('grants SMS publishing to the dispatcher only, and no item access to the stream consumer', () => {
-    type Statement = { Action: string | string[]; Resource: unknown }
-    const statementsOf = (name: FunctionName): Statement[] => {
-      const roleId = logicalId(built.service.functions[name].role)
-      const policy = Object.values(resources(service, 'AWS::IAM::Policy')).find((p) =>
-        JSON.stringify(p.Properties.Roles).includes(`"${roleId}"`),
+  it('grants every function the data key actions and kms:GenerateMac on the index key, nothing more on it', () => {
+    const dataKey = imported(getAtt(built.stateful.key, 'Arn'))
+    const indexKey = imported(getAtt(built.stateful.indexKey, 'Arn'))
+    for (const name of functionNames) {
+      const statements = statementsOf(name)
+      const on = (key: unknown) =>
+        statements.filter((st) => JSON.stringify(st.Resource) === JSON.stringify(key)).flatMap(actions)
+      // Event sources add their own Decrypt statements: the four actions are there, perhaps more than once.
+      expect(on(dataKey), name).toEqual(
+        expect.arrayContaining(['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:DescribeKey']),
       )
-      const document = policy?.Properties.PolicyDocument as { Statement: Statement[] } | undefined
-      return document?.Statement ?? []
+      expect(on(indexKey), name).toEqual(['kms:GenerateMac'])
     }
-    const actions = (statement: Statement) => [statement.Action].flat()
-    for (const name of Object.keys(functions) as FunctionName[]) {
+    // No statement anywhere in the service stack names the index key with other actions, or any key with MAC ones.
+    for (const policy of Object.values(resources(service, 'AWS::IAM::Policy'))) {
+      const { Statement } = policy.Properties.PolicyDocument as { Statement: Statement[] }
+      for (const st of Statement) {
+        if (actions(st).some((a) => a.includes('Mac'))) expect(st.Resource).toEqual(indexKey)
+      }
+    }
+  })
+
+  it('grants GetSecretValue on the inbound SMS secret to notifications-api only', () => {
+    const secretStatements = Object.values(resources(service, 'AWS::IAM::Policy')).flatMap((policy) => {
+      const { Statement } = policy.Properties.PolicyDocument as { Statement: Statement[] }
+      return Statement.filter((st) => actions(st).some((a) => a.startsWith('secretsmanager:')))
+    })
+    expect(secretStatements).toHaveLength(1)
+    for (const name of functionNames) {
+      const granted = statementsOf(name).filter((st) =>
+        actions(st).some((a) => a.startsWith('secretsmanager:')),
+      )
+      expect(granted, name).toEqual(
+        name === 'notifications-api'
+          ? [
+              {
+                Action: 'secretsmanager:GetSecretValue',
+                Effect: 'Allow',
+                Resource: imported(ref(built.stateful.inboundSmsSecret)),
+              },
+            ]
+          : [],
+      )
+    }
+  })
+
+  it('lets only the timer consumer and the notifications API send to the notifications queue', () => {
+    const queueArn = JSON.stringify(imported(getAtt(built.stateful.queues.notifications.queue, 'Arn')))
+    const senders = functionNames.filter((name) =>
+      statementsOf(name).some(
+        (st) => actions(st).includes('sqs:SendMessage') && JSON.stringify(st.Resource) === queueArn,
+      ),
+    )
+    expect(senders.sort()).toEqual(['notifications-api', 'timer-consumer'])
+  })
+
+  it('grants SMS publishing to the dispatcher only, and no item access to the stream consumer', () => {
+    for (const name of functionNames) {
       const smsToAnyone = statementsOf(name).some(
         (st) => st.Resource === '*' && actions(st).includes('sns:Publish'),
       )
@@ -310,15 +407,24 @@ describe('functions', () => {
     }
   })
 
-  it('feeds each queue to its consumer with partial batch failures', () => {
-    for (const [name, design] of Object.entries(queues) as [QueueName, (typeof queues)[QueueName]][]) {
+  it('feeds each queue to its consumer with partial batch failures and the declared maximum concurrency', () => {
+    for (const [name, design] of Object.entries(queues) as [QueueName, QueueDesign][]) {
       service.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
         EventSourceArn: imported(getAtt(built.stateful.queues[name].queue, 'Arn')),
         FunctionName: ref(fn(design.consumer)),
         BatchSize: design.batchSize,
         FunctionResponseTypes: ['ReportBatchItemFailures'],
+        ScalingConfig:
+          design.maxConcurrency === undefined
+            ? Match.absent()
+            : { MaximumConcurrency: design.maxConcurrency },
       })
     }
+    // The dispatcher's concurrency, with the shared per-second counter, keeps SMS within the provider's quota.
+    service.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: ref(fn(queues.notifications.consumer)),
+      ScalingConfig: { MaximumConcurrency: queues.notifications.maxConcurrency },
+    })
   })
 
   it('feeds new outbox items from the table stream to the stream consumer, failures to the stream DLQ', () => {
@@ -340,25 +446,58 @@ describe('functions', () => {
 })
 
 describe('HTTP API', () => {
-  it('has one route per declared route, each behind the Cognito JWT authorizer, to its function', () => {
+  const declaredRoutes: readonly RouteDesign[] = routes
+
+  it('has one route per declared route, behind the Cognito JWT authorizer unless declared otherwise', () => {
+    service.resourceCountIs('AWS::ApiGatewayV2::Route', routes.length)
     const routeResources = Object.values(resources(service, 'AWS::ApiGatewayV2::Route'))
     expect(routeResources.map((r) => r.Properties.RouteKey).sort()).toEqual(
       routes.map((r) => `${r.method} ${r.path}`).sort(),
     )
-    const [authorizerId] = Object.keys(resources(service, 'AWS::ApiGatewayV2::Authorizer'))
+    const [authorizerId, ...otherAuthorizers] = Object.keys(
+      resources(service, 'AWS::ApiGatewayV2::Authorizer'),
+    )
+    expect(otherAuthorizers).toEqual([])
     const integrations = resources(service, 'AWS::ApiGatewayV2::Integration')
-    for (const route of routes) {
+    for (const route of declaredRoutes) {
       const found = routeResources.find((r) => r.Properties.RouteKey === `${route.method} ${route.path}`)
-      expect(found?.Properties).toMatchObject({
-        AuthorizationType: 'JWT',
-        AuthorizerId: { Ref: authorizerId },
-      })
+      const auth = route.auth ?? 'jwt'
+      if (auth === 'jwt') {
+        expect(found?.Properties).toMatchObject({
+          AuthorizationType: 'JWT',
+          AuthorizerId: { Ref: authorizerId },
+        })
+      } else {
+        expect(found?.Properties.AuthorizationType, route.path).toBe('NONE')
+        expect(found?.Properties.AuthorizerId, route.path).toBeUndefined()
+      }
       const target = JSON.stringify(found?.Properties.Target)
       const integrationId = Object.keys(integrations).find((id) => target.includes(`"${id}"`)) ?? ''
       expect(integrations[integrationId]?.Properties.IntegrationUri).toEqual(
         getAtt(built.service.functions[route.function].lambda, 'Arn'),
       )
     }
+  })
+
+  it('leaves only the SMS provider callback without the authorizer, acknowledged there alone', () => {
+    const open = declaredRoutes.filter((r) => (r.auth ?? 'jwt') !== 'jwt')
+    expect(open.map((r) => `${r.method} ${r.path}`)).toEqual(['POST /sms/inbound'])
+    // cdk-nag APIG4 (no authorization) is acknowledged on those routes and nowhere else.
+    const acknowledgedApig4 = [built.stateful, built.service].flatMap((stack) =>
+      stack.node
+        .findAll()
+        .filter((c) =>
+          c.node.metadata.some(
+            (m) =>
+              m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY &&
+              Object.keys(m.data as object).some((id) => id.endsWith('AwsSolutions-APIG4')),
+          ),
+        ),
+    )
+    // Each acknowledgement sits on a route construct, whose CloudFormation route is one of the open routes.
+    expect(
+      acknowledgedApig4.map((c) => (c.node.defaultChild as CfnRoute | undefined)?.routeKey).sort(),
+    ).toEqual(open.map((r) => `${r.method} ${r.path}`).sort())
   })
 
   it('accepts ID tokens of the user pool client', () => {

@@ -2,6 +2,7 @@
 import * as casesApi from '#functions/cases/http.ts'
 import * as directoryApi from '#functions/directory/http.ts'
 import * as dispatcher from '#functions/notifications/dispatch.ts'
+import * as notificationsApi from '#functions/notifications/http.ts'
 import * as outboxPublisher from '#functions/outbox/publish.ts'
 import * as timerConsumer from '#functions/scheduling/fire.ts'
 import * as sweeper from '#functions/scheduling/sweep.ts'
@@ -12,6 +13,7 @@ export const functionModules = {
   'cases-api': casesApi,
   'directory-api': directoryApi,
   'visits-api': visitsApi,
+  'notifications-api': notificationsApi,
   'outbox-publisher': outboxPublisher,
   'visit-planner': visitPlanner,
   'timer-sweeper': sweeper,

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyResultV2, Context } from 'aws-lambda'
 import type { FunctionName } from '#shared/resources.ts'
-import { routes } from '#shared/routes.ts'
+import { type RouteDesign, routes } from '#shared/routes.ts'
 import { lambdaContext } from './lambda-context.ts'
 import { verifyLocalToken } from './tokens.ts'
 
@@ -101,7 +101,7 @@ export const startHttpServer = (options: LocalHttpOptions): Promise<Server> => {
       if (url.pathname === '/local/sms' && method === 'GET')
         return send(response, 200, await options.localSms())
 
-      const candidates = routes.filter((r) => templateMatches(r.path, url.pathname))
+      const candidates: RouteDesign[] = routes.filter((r) => templateMatches(r.path, url.pathname))
       if (candidates.length === 0) {
         return send(response, 404, { error: 'NotFound', message: `no route ${method} ${url.pathname}` })
       }
@@ -115,10 +115,14 @@ export const startHttpServer = (options: LocalHttpOptions): Promise<Server> => {
           { allow },
         )
       }
-      const token = /^Bearer (.+)$/i.exec(request.headers.authorization ?? '')?.[1]
-      const claims = token ? await verifyLocalToken(options.tokenSecret, token) : undefined
-      // API Gateway answers this itself, before any function runs.
-      if (!claims) return send(response, 401, { message: 'Unauthorized' })
+      let claims: Record<string, unknown> = {}
+      if ((matched.auth ?? 'jwt') === 'jwt') {
+        const token = /^Bearer (.+)$/i.exec(request.headers.authorization ?? '')?.[1]
+        const verified = token ? await verifyLocalToken(options.tokenSecret, token) : undefined
+        // API Gateway answers this itself, before any function runs.
+        if (!verified) return send(response, 401, { message: 'Unauthorized' })
+        claims = verified
+      }
       const fn = options.functions[matched.function]
       if (!fn)
         return send(response, 503, { error: 'Unavailable', message: `${matched.function} is not running` })

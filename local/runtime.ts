@@ -37,9 +37,15 @@ export interface RuntimeOptions {
   /** Prefix of every table, queue and topic name. @default 'aftercare' */
   prefix?: string
   tokenSecret: string
+  /** Master key of field encryption, 64 hex digits (kept in .aftercare/ by `npm start`). */
+  cryptoKey: string
+  /** Shared secret of POST /sms/inbound. */
+  inboundSmsSecret: string
   clock?: Clock
   /** Seconds before a failed message is received again; tests shorten it. */
   visibilityTimeoutSeconds?: number
+  /** SMS per second across dispatchers; 0 turns the limit off. @default configSchema's default */
+  smsMaxPerSecond?: number
   /** Upper bound of the timers' DelaySeconds. @default 900 */
   queueDelayCapSeconds?: number
   /** Drill: every queue message is delivered twice. */
@@ -127,14 +133,17 @@ export const startRuntime = async (options: RuntimeOptions): Promise<Runtime> =>
       OFFICERS_TOPIC_ARN: provisioned.topicArns.officers,
       SMS_PROVIDER: 'local',
       QUEUE_DELAY_CAP_SECONDS: String(options.queueDelayCapSeconds ?? 900),
+      SMS_MAX_PER_SECOND: options.smsMaxPerSecond === undefined ? undefined : String(options.smsMaxPerSecond),
       LOG_LEVEL: options.logLevel ?? 'WARN',
       DYNAMODB_ENDPOINT: dynamodbEndpoint,
       SQS_ENDPOINT: sqsEndpoint,
       SNS_ENDPOINT: sqsEndpoint,
       LOCAL_TOKEN_SECRET: options.tokenSecret,
+      LOCAL_CRYPTO_KEY: options.cryptoKey,
+      INBOUND_SMS_SECRET: options.inboundSmsSecret,
       TIMER_SHARDS: process.env.TIMER_SHARDS,
     })
-    const deps = createDeps(config, {
+    const deps = await createDeps(config, {
       clock: options.clock,
       printSms: options.printSms,
       wrapSms: options.wrapSms,

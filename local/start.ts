@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto'
 import { parseArgs } from 'node:util'
 import { z } from 'zod'
+import { localKeyFromFile } from '#shared/adapters/crypto/local-crypto.ts'
 import { maskPhone } from '#shared/masking.ts'
 import { demoIdentities, seedDemo } from './demo.ts'
 import { type Runtime, startRuntime } from './runtime.ts'
@@ -49,6 +50,10 @@ const main = async () => {
     tokenSecret: inMemory
       ? randomBytes(32).toString('hex')
       : localTokenSecret(`${DATA_DIRECTORY}/token-secret`),
+    cryptoKey: inMemory ? randomBytes(32).toString('hex') : localKeyFromFile(`${DATA_DIRECTORY}/crypto-key`),
+    inboundSmsSecret: inMemory
+      ? randomBytes(24).toString('hex')
+      : localTokenSecret(`${DATA_DIRECTORY}/inbound-sms-secret`),
     background: true,
     logLevel: env.data.LOG_LEVEL,
     printSms: (sms) => console.log(`📱 SMS to ${maskPhone(sms.phone)} at ${sms.sentAt}: ${sms.text}`),

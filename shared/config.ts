@@ -28,12 +28,36 @@ export const configSchema = z
     SNS_ENDPOINT: url.optional(),
     /** Signs local tokens; local mode only. */
     LOCAL_TOKEN_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+    /** Master key of the local Crypto adapter (64 hex digits); local mode only. */
+    LOCAL_CRYPTO_KEY: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/i, 'must be 64 hex digits')
+      .optional(),
+    /** Shared secret of the inbound SMS route; local mode only (on AWS it is read from Secrets Manager). */
+    INBOUND_SMS_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+    /** The customer-managed KMS key that makes the data keys of field encryption. */
+    KMS_KEY_ARN: z.string().startsWith('arn:').optional(),
+    /** A KMS HMAC key: the blind-index key is derived from it at cold start, never stored. */
+    BLIND_INDEX_KEY_ARN: z.string().startsWith('arn:').optional(),
+    /** The Secrets Manager secret holding the inbound SMS route's shared secret. */
+    INBOUND_SMS_SECRET_ARN: z.string().startsWith('arn:').optional(),
   })
   .superRefine((c, ctx) => {
-    if (c.AFTERCARE_MODE !== 'local') return
-    // No code path may fall back to a real AWS endpoint in local mode.
-    for (const key of ['DYNAMODB_ENDPOINT', 'SQS_ENDPOINT', 'SNS_ENDPOINT', 'LOCAL_TOKEN_SECRET'] as const) {
-      if (!c[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'is required in local mode' })
+    // No code path may fall back to a real AWS endpoint in local mode, nor run on AWS without its keys.
+    const required =
+      c.AFTERCARE_MODE === 'local'
+        ? ([
+            'DYNAMODB_ENDPOINT',
+            'SQS_ENDPOINT',
+            'SNS_ENDPOINT',
+            'LOCAL_TOKEN_SECRET',
+            'LOCAL_CRYPTO_KEY',
+            'INBOUND_SMS_SECRET',
+          ] as const)
+        : (['KMS_KEY_ARN', 'BLIND_INDEX_KEY_ARN', 'INBOUND_SMS_SECRET_ARN'] as const)
+    for (const key of required) {
+      if (!c[key])
+        ctx.addIssue({ code: 'custom', path: [key], message: `is required in ${c.AFTERCARE_MODE} mode` })
     }
   })
 

@@ -1,16 +1,23 @@
 // What a function needs from the outside world, built once per process from the checked configuration.
 import { Logger } from '@aws-lambda-powertools/logger'
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb'
+import { KMSClient } from '@aws-sdk/client-kms'
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager'
 import { SNSClient } from '@aws-sdk/client-sns'
 import { SQSClient } from '@aws-sdk/client-sqs'
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
+import { KmsCrypto } from './adapters/crypto/kms-crypto.ts'
+import { deriveIndexKey } from './adapters/crypto/kms-index-key.ts'
+import { LocalCrypto } from './adapters/crypto/local-crypto.ts'
 import { createStore, type Store } from './adapters/dynamodb/store.ts'
+import { secretValue } from './adapters/secrets/secret-value.ts'
 import { LocalSms, type LocalSmsRecord } from './adapters/sms/local-sms.ts'
 import { SnsSms } from './adapters/sms/sns-sms.ts'
 import type { Config } from './config.ts'
 import { officialCalendar } from './domain/scheduling/official-calendar.ts'
 import type { WorkingCalendar } from './domain/scheduling/working-calendar.ts'
 import { type Clock, systemClock } from './ports/clock.ts'
+import type { Crypto } from './ports/crypto.ts'
 import type { SmsPort } from './ports/sms.ts'
 
 /** A named step of a use case where a drill may stop the process, as a crash would. */
@@ -23,6 +30,9 @@ export interface AppDeps {
   sqs: SQSClient
   sns: SNSClient
   sms: SmsPort
+  crypto: Crypto
+  /** The inbound SMS route's shared secret, read when first needed. */
+  inboundSmsSecret: () => Promise<string>
   clock: Clock
   calendar: WorkingCalendar
   logger: Logger
@@ -43,7 +53,7 @@ export interface DepsOptions {
 /** Local mode talks to emulators only: fixed dummy credentials, never the machine's own. */
 const localCredentials = { accessKeyId: 'local', secretAccessKey: 'local' }
 
-export const createDeps = (config: Config, options: DepsOptions = {}): AppDeps => {
+export const createDeps = async (config: Config, options: DepsOptions = {}): Promise<AppDeps> => {
   const region = config.AWS_REGION
   const credentials = config.AFTERCARE_MODE === 'local' ? localCredentials : undefined
   const dynamodb = new DynamoDBClient({ region, credentials, endpoint: config.DYNAMODB_ENDPOINT })
@@ -59,5 +69,33 @@ export const createDeps = (config: Config, options: DepsOptions = {}): AppDeps =
   const sms = options.wrapSms ? options.wrapSms(provider) : provider
   const logger = options.logger ?? new Logger({ serviceName: 'aftercare', logLevel: config.LOG_LEVEL })
   const fault = options.fault ?? (() => {})
-  return { config, dynamodb, store, sqs, sns, sms, clock, calendar: officialCalendar(), logger, fault }
+  let crypto: Crypto
+  let inboundSmsSecret: () => Promise<string>
+  if (config.AFTERCARE_MODE === 'local') {
+    crypto = new LocalCrypto(config.LOCAL_CRYPTO_KEY ?? '')
+    inboundSmsSecret = async () => config.INBOUND_SMS_SECRET ?? ''
+  } else {
+    const kms = new KMSClient({ region })
+    const keyId = config.KMS_KEY_ARN ?? ''
+    crypto = new KmsCrypto({
+      kms,
+      keyId,
+      indexKey: await deriveIndexKey(kms, config.BLIND_INDEX_KEY_ARN ?? ''),
+    })
+    inboundSmsSecret = secretValue(new SecretsManagerClient({ region }), config.INBOUND_SMS_SECRET_ARN ?? '')
+  }
+  return {
+    config,
+    dynamodb,
+    store,
+    sqs,
+    sns,
+    sms,
+    crypto,
+    inboundSmsSecret,
+    clock,
+    calendar: officialCalendar(),
+    logger,
+    fault,
+  }
 }

@@ -3,22 +3,24 @@ import type { Context } from 'aws-lambda'
 import { loadConfig } from './config.ts'
 import { type AppDeps, createDeps } from './deps.ts'
 
-let shared: AppDeps | undefined
+let shared: Promise<AppDeps> | undefined
 const lambdaDeps = () => {
   shared ??= createDeps(loadConfig())
   return shared
 }
 
+type Handler<E, R> = (event: E, context: Context) => Promise<R>
+
 /**
- * On Lambda the handler is built at cold start, so a bad configuration fails the init. Imported elsewhere (local
- * mode, tests) nothing is read from the environment until the first call: they call the factory with their own deps.
+ * On Lambda the handler is built at cold start, so a bad configuration fails the init (the rejection is not
+ * caught there: Node stops the init with it). Imported elsewhere (local mode, tests) nothing is read from the
+ * environment until the first call: they call the factory with their own deps.
  */
-export const lambdaHandler = <E, R>(
-  create: (deps: AppDeps) => (event: E, context: Context) => Promise<R>,
-) => {
-  let built = process.env.AWS_LAMBDA_FUNCTION_NAME ? create(lambdaDeps()) : undefined
-  return (event: E, context: Context): Promise<R> => {
-    built ??= create(lambdaDeps())
-    return built(event, context)
+export const lambdaHandler = <E, R>(create: (deps: AppDeps) => Handler<E, R>) => {
+  const build = () => lambdaDeps().then(create)
+  let built = process.env.AWS_LAMBDA_FUNCTION_NAME ? build() : undefined
+  return async (event: E, context: Context): Promise<R> => {
+    built ??= build()
+    return (await built)(event, context)
   }
 }

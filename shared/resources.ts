@@ -11,6 +11,11 @@ export interface QueueDesign {
   maxReceiveCount: number
   /** The function that consumes it. */
   consumer: FunctionName
+  /**
+   * Lambda event source maximum concurrency (2–1000): with the shared per-second counter, it keeps SMS within the
+   * provider's quota. @default unlimited
+   */
+  maxConcurrency?: number
 }
 
 export const queues = {
@@ -31,6 +36,7 @@ export const queues = {
   notifications: {
     purpose: 'SMS and officer notifications to dispatch',
     batchSize: 10,
+    maxConcurrency: 5,
     visibilityTimeoutSeconds: 180,
     maxReceiveCount: 5,
     consumer: 'notification-dispatcher',
@@ -72,6 +78,7 @@ export const functions = {
   'cases-api': { entry: 'functions/cases/http.ts', timeoutSeconds: 10, memoryMb: 512 },
   'directory-api': { entry: 'functions/directory/http.ts', timeoutSeconds: 10, memoryMb: 512 },
   'visits-api': { entry: 'functions/visits/http.ts', timeoutSeconds: 10, memoryMb: 512 },
+  'notifications-api': { entry: 'functions/notifications/http.ts', timeoutSeconds: 10, memoryMb: 512 },
   'outbox-publisher': { entry: 'functions/outbox/publish.ts', timeoutSeconds: 30, memoryMb: 512 },
   'visit-planner': { entry: 'functions/visits/plan.ts', timeoutSeconds: 30, memoryMb: 512 },
   'timer-sweeper': { entry: 'functions/scheduling/sweep.ts', timeoutSeconds: 50, memoryMb: 1024 },

@@ -9,6 +9,11 @@ export interface RouteDesign {
   function: FunctionName
   roles: readonly Role[]
   summary: string
+  /**
+   * `jwt` (the default): the Cognito JWT authorizer, then role and region checks in the function.
+   * `inbound-secret`: no authorizer; an SMS provider's callback proves itself with a shared secret header.
+   */
+  auth?: 'jwt' | 'inbound-secret'
 }
 
 const staff = ['officer', 'supervisor', 'committee', 'admin'] as const
@@ -76,6 +81,49 @@ export const routes = [
     function: 'visits-api',
     roles: ['officer', 'supervisor'],
     summary: 'Record the outcome of a return visit',
+  },
+  {
+    method: 'POST',
+    path: '/admin/opt-outs',
+    function: 'notifications-api',
+    roles: ['admin', 'supervisor'],
+    summary: 'Opt a phone number out of SMS, or back in',
+  },
+  {
+    method: 'POST',
+    path: '/admin/quiet-hours',
+    function: 'notifications-api',
+    roles: ['admin'],
+    summary: "Set a region's quiet hours for petitioner SMS",
+  },
+  {
+    method: 'POST',
+    path: '/admin/templates',
+    function: 'notifications-api',
+    roles: ['admin'],
+    summary: 'Save an SMS template text for one locale; its parameters are checked',
+  },
+  {
+    method: 'GET',
+    path: '/admin/templates',
+    function: 'notifications-api',
+    roles: ['admin', 'supervisor'],
+    summary: 'List SMS templates with their parameters and length in SMS parts',
+  },
+  {
+    method: 'GET',
+    path: '/notifications/{notificationId}',
+    function: 'notifications-api',
+    roles: ['supervisor', 'admin'],
+    summary: 'Read a notification and its delivery log',
+  },
+  {
+    method: 'POST',
+    path: '/sms/inbound',
+    function: 'notifications-api',
+    roles: [],
+    auth: 'inbound-secret',
+    summary: "An SMS provider's inbound message (退订 / TD / STOP opts the sender out)",
   },
 ] as const satisfies readonly RouteDesign[]
 

@@ -1,10 +1,41 @@
+import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency'
+import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb'
 import type { AppDeps } from '#shared/deps.ts'
 import { notificationMessageSchema } from '#shared/domain/scheduling/messages.ts'
 import { lambdaHandler } from '#shared/lambda.ts'
 import { sqsConsumer } from '#shared/middleware/batch.ts'
 import { dispatchNotification } from '#shared/use-cases/notify.ts'
 
-export const createHandler = (deps: AppDeps) =>
-  sqsConsumer(notificationMessageSchema, (message) => dispatchNotification(deps, message), deps.logger)
+/** Longer than the longest retry window: a message may be redriven from its DLQ up to 14 days later. */
+const IDEMPOTENCY_EXPIRY_SECONDS = 15 * 24 * 3600
+
+export const createHandler = (deps: AppDeps) => {
+  // The idempotency records share the table (the TTL attribute removes them); one message delivered twice, or
+  // handled by two dispatchers at once, runs once.
+  const persistenceStore = new DynamoDBPersistenceLayer({
+    tableName: deps.config.TABLE_NAME,
+    keyAttr: 'pk',
+    sortKeyAttr: 'sk',
+    staticPkValue: 'IDEMPOTENCY#notification-dispatcher',
+    expiryAttr: 'expiresAt',
+    awsSdkV3Client: deps.dynamodb,
+  })
+  const config = new IdempotencyConfig({
+    eventKeyJmesPath: '[notificationId, delivery]',
+    expiresAfterSeconds: IDEMPOTENCY_EXPIRY_SECONDS,
+  })
+  const dispatchOnce = makeIdempotent((message) => dispatchNotification(deps, message), {
+    persistenceStore,
+    config,
+  })
+  return sqsConsumer(
+    notificationMessageSchema,
+    (message, _record, context) => {
+      config.registerLambdaContext(context)
+      return dispatchOnce(message)
+    },
+    deps.logger,
+  )
+}
 
 export const handler = lambdaHandler(createHandler)

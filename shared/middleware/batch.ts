@@ -35,13 +35,13 @@ const parseJson = (text: string, where: string): unknown => {
 
 export const sqsConsumer = <S extends z.ZodType>(
   schema: S,
-  handle: (message: z.infer<S>, record: SQSRecord) => Promise<unknown>,
+  handle: (message: z.infer<S>, record: SQSRecord, context: Context) => Promise<unknown>,
   logger: Logger,
 ) => {
   const processor = new BatchProcessor(EventType.SQS)
-  const recordHandler = async (record: SQSRecord) => {
+  const recordHandler = async (record: SQSRecord, context: Context) => {
     try {
-      return await handle(parse(schema, parseJson(record.body, 'body'), 'body'), record)
+      return await handle(parse(schema, parseJson(record.body, 'body'), 'body'), record, context)
     } catch (error) {
       logger.warn('message failed', { messageId: record.messageId, error: error as Error })
       throw error

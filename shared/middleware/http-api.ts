@@ -16,6 +16,8 @@ export type HttpResult = { statusCode: number; body?: unknown; headers?: Record<
 export interface RouteImplementation<S extends z.ZodType = z.ZodType> {
   /** The request body's schema; a route with one takes `application/json`. */
   body?: S
+  /** For routes without the JWT authorizer (`auth` other than jwt): proves the caller, or throws 401. */
+  authenticate?: (event: HttpEvent) => Promise<Actor>
   run(request: {
     actor: Actor
     params: Record<string, string>
@@ -72,8 +74,10 @@ const parseBody = (event: HttpEvent, schema: z.ZodType): unknown => {
 }
 
 const handlerFor = (design: RouteDesign, implementation: RouteImplementation) => async (event: HttpEvent) => {
-  const actor = actorFromClaims(event.requestContext?.authorizer?.jwt?.claims)
-  requireRole(actor, design.roles)
+  const actor = implementation.authenticate
+    ? await implementation.authenticate(event)
+    : actorFromClaims(event.requestContext?.authorizer?.jwt?.claims)
+  if (!implementation.authenticate) requireRole(actor, design.roles)
   const body = implementation.body ? parseBody(event, implementation.body) : undefined
   const result = await implementation.run({
     actor,

@@ -11,6 +11,15 @@ import type {
 } from '../domain/directory/schemas.ts'
 import { ValidationError } from '../errors.ts'
 import { auditTransaction } from './audit.ts'
+import { sealPhone, withoutCipher } from './personal-data.ts'
+
+/** What callers see of a record with a phone: the mask, never the ciphertext or the index. */
+export const phoneView = <T extends { phoneCipher: string; phoneIndex: string; phoneMasked: string }>(
+  record: T,
+) => {
+  const { phoneCipher: _c, phoneIndex: _i, phoneMasked, ...rest } = record
+  return { ...rest, phone: phoneMasked }
+}
 
 const unitOf = async ({ store }: AppDeps, unitId: string, field: string) => {
   const { Item } = await store.Unit.build(GetItemCommand).key({ unitId }).send()
@@ -46,7 +55,14 @@ export const putOfficer = async (deps: AppDeps, actor: Actor, input: z.infer<typ
   const { Item: before } = await store.Officer.build(GetItemCommand)
     .key({ officerId: input.officerId })
     .send()
-  const officer = { ...input, regionCode: unit.regionCode, openVisits: before?.openVisits ?? 0 }
+  if (before) requireRegion(actor, before.regionCode)
+  const { phone, ...rest } = input
+  const officer = {
+    ...rest,
+    ...(await sealPhone(deps.crypto, 'Officer', input.officerId, phone)),
+    regionCode: unit.regionCode,
+    openVisits: before?.openVisits ?? 0,
+  }
   await executeTransactWrite(
     store.Officer.build(PutTransaction).item(officer),
     auditTransaction(store, {
@@ -55,11 +71,11 @@ export const putOfficer = async (deps: AppDeps, actor: Actor, input: z.infer<typ
       action: before ? 'officer.replaced' : 'officer.created',
       regionCode: unit.regionCode,
       at: clock.now(),
-      before,
-      after: officer,
+      before: withoutCipher(before),
+      after: withoutCipher(officer),
     }),
   )
-  return officer
+  return phoneView(officer)
 }
 
 export const putPetitioner = async (deps: AppDeps, actor: Actor, input: z.infer<typeof petitionerInput>) => {
@@ -70,7 +86,12 @@ export const putPetitioner = async (deps: AppDeps, actor: Actor, input: z.infer<
     .key({ petitionerId: input.petitionerId })
     .send()
   if (before) requireRegion(actor, before.regionCode)
-  const petitioner = { ...input, regionCode: unit.regionCode }
+  const { phone, ...rest } = input
+  const petitioner = {
+    ...rest,
+    ...(await sealPhone(deps.crypto, 'Petitioner', input.petitionerId, phone)),
+    regionCode: unit.regionCode,
+  }
   await executeTransactWrite(
     store.Petitioner.build(PutTransaction).item(petitioner),
     auditTransaction(store, {
@@ -79,11 +100,11 @@ export const putPetitioner = async (deps: AppDeps, actor: Actor, input: z.infer<
       action: before ? 'petitioner.replaced' : 'petitioner.created',
       regionCode: unit.regionCode,
       at: clock.now(),
-      before,
-      after: petitioner,
+      before: withoutCipher(before),
+      after: withoutCipher(petitioner),
     }),
   )
-  return petitioner
+  return phoneView(petitioner)
 }
 
 /** A new version of a region's policy applies to visits planned afterwards; planned visits keep their dates. */

@@ -3,7 +3,8 @@ import { SendMessageCommand } from '@aws-sdk/client-sqs'
 import type { AppDeps } from '../deps.ts'
 import type { TimerMessage } from '../domain/scheduling/messages.ts'
 import { delaySecondsUntil } from '../domain/scheduling/timers.ts'
-import { getTimer } from './timers.ts'
+import { releaseDeferred } from './notify.ts'
+import { closeTimer, getTimer } from './timers.ts'
 import { remindOfficerOfVisit } from './visits.ts'
 
 export class UnknownTimerError extends Error {
@@ -33,6 +34,11 @@ export const fireTimer = async (deps: AppDeps, message: TimerMessage) => {
     case 'visit-reminder': {
       const result = await remindOfficerOfVisit(deps, timer)
       return { acted: result.reminded, reason: result.reason }
+    }
+    case 'deferred-sms': {
+      const released = await releaseDeferred(deps, timer.subjectId)
+      await closeTimer(deps, timer.timerId, released ? 'fired' : 'void')
+      return { acted: released }
     }
     default:
       throw new UnknownTimerError(`timer ${timer.timerId} has an unknown kind ${timer.kind}`)

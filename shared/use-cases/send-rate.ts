@@ -12,7 +12,14 @@ export const takeSendSlot = async ({ store, clock, config }: AppDeps, limiter = 
   try {
     await store.RateWindow.build(UpdateItemCommand)
       .item({ limiter, second, count: $add(1), expiresAt: second + 3600 })
-      .options({ condition: { or: [{ attr: 'count', exists: false }, { attr: 'count', lt: limit }] } })
+      .options({
+        condition: {
+          or: [
+            { attr: 'count', exists: false },
+            { attr: 'count', lt: limit },
+          ],
+        },
+      })
       .send()
     return true
   } catch (error) {

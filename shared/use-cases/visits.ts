@@ -6,6 +6,7 @@ import { type Actor, requireRegion } from '../domain/access/roles.ts'
 import { ConflictError, NotFoundError } from '../errors.ts'
 import { auditTransaction, isConditionRefusal } from './audit.ts'
 import { queueNotification } from './notify.ts'
+import { openPhone } from './personal-data.ts'
 import { closeTimer } from './timers.ts'
 
 export const outcomeInput = z.object({
@@ -83,7 +84,7 @@ export const remindOfficerOfVisit = async (deps: AppDeps, timer: { timerId: stri
     recipientType: 'officer',
     recipientId: officer.officerId,
     regionCode: visit.regionCode,
-    phone: officer.phone,
+    phone: await openPhone(deps.crypto, 'Officer', officer.officerId, officer),
     locale: officer.locale,
     template: 'officer-visit-reminder',
     params: {

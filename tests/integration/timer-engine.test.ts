@@ -1,5 +1,6 @@
 // The due-work engine under stress: volume, racing sweepers, duplicate deliveries, lost delayed messages,
 // outages, cancel and reschedule.
+import { randomBytes } from 'node:crypto'
 import { GetItemCommand } from 'dynamodb-toolbox'
 import pMap from 'p-map'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -52,8 +53,10 @@ describe('the due-work engine', () => {
   })
 
   it('does not lose a reminder when npm start restarts in the middle of its delay', async () => {
-    const prefix = `restart${Date.now()}`
-    const first = await start('2026-03-05T00:59:30Z', { prefix, queueDelayCapSeconds: 900 })
+    // A restart keeps the table and the keys (in .aftercare/ under npm start); fauxqs starts empty.
+    const kept = { prefix: `restart${Date.now()}`, cryptoKey: randomBytes(32).toString('hex') }
+    const prefix = kept.prefix
+    const first = await start('2026-03-05T00:59:30Z', { ...kept, queueDelayCapSeconds: 900 })
     await seedRegion(first)
     const [timerId] = await seedPlannedVisits(first, 1, () => new Date('2026-03-05T01:00:00Z'))
     await first.sweep()
@@ -63,7 +66,7 @@ describe('the due-work engine', () => {
     await first.stop()
     runtimes = []
 
-    const second = await start('2026-03-05T01:04:00Z', { prefix })
+    const second = await start('2026-03-05T01:04:00Z', kept)
     await second.sweep()
     await second.drain()
     expect(await second.localSms.list()).toEqual([]) // not yet: due + 5 minutes has not come

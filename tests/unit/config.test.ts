@@ -8,6 +8,9 @@ const valid = {
   NOTIFICATIONS_QUEUE_URL: 'https://sqs.ap-east-1.amazonaws.com/123456789012/notifications',
   EVENTS_TOPIC_ARN: 'arn:aws:sns:ap-east-1:123456789012:events',
   OFFICERS_TOPIC_ARN: 'arn:aws:sns:ap-east-1:123456789012:officers',
+  KMS_KEY_ARN: 'arn:aws:kms:ap-east-1:123456789012:key/data',
+  BLIND_INDEX_KEY_ARN: 'arn:aws:kms:ap-east-1:123456789012:key/index',
+  INBOUND_SMS_SECRET_ARN: 'arn:aws:secretsmanager:ap-east-1:123456789012:secret:inbound',
 }
 
 describe('configuration', () => {
@@ -32,6 +35,11 @@ describe('configuration', () => {
     expect(() => loadConfig({ ...valid, TIMERS_QUEUE_URL: 'timers' })).toThrow(
       /TIMERS_QUEUE_URL must be an http/,
     )
+  })
+
+  it('refuses AWS mode without the keys of field encryption', () => {
+    const { BLIND_INDEX_KEY_ARN: _, ...withoutIndexKey } = valid
+    expect(() => loadConfig(withoutIndexKey)).toThrow(/BLIND_INDEX_KEY_ARN is required in aws mode/)
   })
 
   it('refuses local mode without emulator endpoints, so nothing falls back to real AWS', () => {

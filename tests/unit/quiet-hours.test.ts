@@ -1,6 +1,10 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { defaultQuietHours, isQuiet, nextAllowedInstant } from '../../shared/domain/notifications/quiet-hours.ts'
+import {
+  defaultQuietHours,
+  isQuiet,
+  nextAllowedInstant,
+} from '../../shared/domain/notifications/quiet-hours.ts'
 
 const at = (iso: string) => new Date(iso)
 
@@ -25,18 +29,23 @@ describe('quiet hours 21:00–08:00 in Shanghai', () => {
 
   it('handles quiet hours that do not cross midnight (12:00–14:00 siesta)', () => {
     const siesta = { start: '12:00', end: '14:00' }
-    expect(nextAllowedInstant(at('2026-03-05T04:30:00Z'), siesta).toISOString()).toBe('2026-03-05T06:00:00.000Z')
+    expect(nextAllowedInstant(at('2026-03-05T04:30:00Z'), siesta).toISOString()).toBe(
+      '2026-03-05T06:00:00.000Z',
+    )
     expect(isQuiet(at('2026-03-05T06:00:00Z'), siesta)).toBe(false)
   })
 
   it('always gives an allowed instant, never earlier and at most a day later', () => {
     fc.assert(
-      fc.property(fc.date({ min: new Date('2025-01-01'), max: new Date('2027-12-31'), noInvalidDate: true }), (d) => {
-        const next = nextAllowedInstant(d, defaultQuietHours)
-        expect(isQuiet(next, defaultQuietHours)).toBe(false)
-        expect(next.getTime()).toBeGreaterThanOrEqual(d.getTime())
-        expect(next.getTime() - d.getTime()).toBeLessThanOrEqual(11 * 3600_000)
-      }),
+      fc.property(
+        fc.date({ min: new Date('2025-01-01'), max: new Date('2027-12-31'), noInvalidDate: true }),
+        (d) => {
+          const next = nextAllowedInstant(d, defaultQuietHours)
+          expect(isQuiet(next, defaultQuietHours)).toBe(false)
+          expect(next.getTime()).toBeGreaterThanOrEqual(d.getTime())
+          expect(next.getTime() - d.getTime()).toBeLessThanOrEqual(11 * 3600_000)
+        },
+      ),
     )
   })
 })

@@ -13,6 +13,12 @@ export const createStore = (documentClient: DynamoDBDocumentClient, tableName: s
     entityAttributeSavedAs: tableDesign.entityAttribute,
   })
   const timestamps = false
+  /** A phone number at rest: encrypted (Crypto port), found by its blind index, shown masked. */
+  const sealedPhone = {
+    phoneCipher: string(),
+    phoneIndex: string(),
+    phoneMasked: string(),
+  }
 
   const Unit = new Entity({
     name: 'Unit',
@@ -35,7 +41,7 @@ export const createStore = (documentClient: DynamoDBDocumentClient, tableName: s
     schema: item({
       officerId: string().key(),
       name: string(),
-      phone: string(),
+      ...sealedPhone,
       unitId: string(),
       regionCode: string(),
       locale: string().default('zh-CN'),
@@ -59,7 +65,7 @@ export const createStore = (documentClient: DynamoDBDocumentClient, tableName: s
     schema: item({
       petitionerId: string().key(),
       name: string(),
-      phone: string(),
+      ...sealedPhone,
       unitId: string(),
       regionCode: string(),
       locale: string().default('zh-CN'),
@@ -236,7 +242,7 @@ export const createStore = (documentClient: DynamoDBDocumentClient, tableName: s
       recipientType: string().enum('officer', 'petitioner'),
       recipientId: string(),
       regionCode: string(),
-      phone: string(),
+      ...sealedPhone,
       locale: string(),
       template: string(),
       params: record(string(), string()).optional(),
@@ -265,6 +271,39 @@ export const createStore = (documentClient: DynamoDBDocumentClient, tableName: s
       expiresAt: number(),
     }),
     computeKey: ({ limiter, second }) => ({ pk: `RATE#${limiter}`, sk: `SECOND#${second}` }),
+  })
+
+  /** An opt-out from SMS, keyed by the phone number's blind index (the number itself is not needed to check it). */
+  const OptOut = new Entity({
+    name: 'OptOut',
+    table,
+    timestamps,
+    schema: item({
+      phoneIndex: string().key(),
+      phoneMasked: string(),
+      optedOut: boolean(),
+      source: string().enum('sms', 'admin'),
+      keyword: string().optional(),
+      at: string(),
+      by: string(),
+    }),
+    computeKey: ({ phoneIndex }) => ({ pk: `OPTOUT#${phoneIndex}`, sk: 'OPTOUT' }),
+  })
+
+  /** An administrator's text of an SMS template in one locale, replacing the shipped one. */
+  const TemplateText = new Entity({
+    name: 'TemplateText',
+    table,
+    timestamps,
+    schema: item({
+      template: string().key(),
+      locale: string().key(),
+      text: string(),
+      version: number(),
+      updatedAt: string(),
+      updatedBy: string(),
+    }),
+    computeKey: ({ template, locale }) => ({ pk: `TEMPLATE#${template}`, sk: `LOCALE#${locale}` }),
   })
 
   /** SMS "sent" by the local provider, listed by `GET /local/sms`. */
@@ -305,6 +344,8 @@ export const createStore = (documentClient: DynamoDBDocumentClient, tableName: s
     SweepWatermark,
     Notification,
     RateWindow,
+    OptOut,
+    TemplateText,
     LocalSms,
   }
 }

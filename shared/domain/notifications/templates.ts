@@ -2,29 +2,60 @@
 export const locales = ['zh-CN', 'en'] as const
 export type Locale = (typeof locales)[number]
 
+/**
+ * Each template: the parameters the code supplies, those a text must keep (refused at save time otherwise), example
+ * values to show an administrator the length in SMS parts, and the shipped texts.
+ */
 export const templates = {
   'officer-visit-reminder': {
     params: ['officerName', 'sequence', 'caseId', 'petitionerName', 'dueDate'],
+    required: ['caseId', 'dueDate'],
+    examples: {
+      officerName: '王芳',
+      sequence: '1',
+      caseId: 'c-2026-001',
+      petitionerName: '李明',
+      dueDate: '2026-03-02',
+    },
     text: {
       'zh-CN':
         '【回访提醒】{officerName}：信访事项{caseId}的第{sequence}次回访（回访对象{petitionerName}）应于{dueDate}完成。',
       en: 'Aftercare reminder for {officerName}: return visit {sequence} on matter {caseId} ({petitionerName}) is due on {dueDate}.',
     },
   },
-} as const satisfies Record<string, { params: readonly string[]; text: Record<Locale, string> }>
+  'petitioner-visit-planned': {
+    params: ['petitionerName', 'caseId', 'dueDate'],
+    required: ['dueDate'],
+    examples: { petitionerName: '李明', caseId: 'c-2026-001', dueDate: '2026-03-02' },
+    text: {
+      'zh-CN':
+        '【信访回访】{petitionerName}您好：您反映的事项{caseId}已办结，我们将于{dueDate}前回访，听取您的意见。回复TD退订。',
+      en: 'Dear {petitionerName}, your matter {caseId} is concluded; we will visit you by {dueDate} to hear your view. Reply STOP to opt out.',
+    },
+  },
+} as const satisfies Record<
+  string,
+  {
+    params: readonly string[]
+    required: readonly string[]
+    examples: Record<string, string>
+    text: Record<Locale, string>
+  }
+>
 
 export type TemplateName = keyof typeof templates
 
+/** Renders a template; `text` replaces the shipped text of the locale (an administrator's, checked when saved). */
 export const renderTemplate = (
   name: TemplateName,
   locale: string,
   params: Record<string, string>,
-): string => {
-  const template = templates[name]
-  const text = template.text[(locales as readonly string[]).includes(locale) ? (locale as Locale) : 'zh-CN']
-  return text.replace(/\{(\w+)\}/g, (_, key: string) => {
+  text: string = templates[name].text[
+    (locales as readonly string[]).includes(locale) ? (locale as Locale) : 'zh-CN'
+  ],
+): string =>
+  text.replace(/\{(\w+)\}/g, (_, key: string) => {
     const value = params[key]
     if (value === undefined) throw new Error(`template ${name} needs parameter ${key}`)
     return value
   })
-}

@@ -1,0 +1,62 @@
+import type { AppDeps } from '#shared/deps.ts'
+import { lambdaHandler } from '#shared/lambda.ts'
+import { httpApi, route } from '#shared/middleware/http-api.ts'
+import {
+  checkInboundSecret,
+  INBOUND_SECRET_HEADER,
+  inboundSmsInput,
+  listTemplates,
+  optOutInput,
+  quietHoursInput,
+  readNotification,
+  receiveInboundSms,
+  saveTemplateText,
+  setOptOut,
+  setQuietHours,
+  templateInput,
+} from '#shared/use-cases/notification-admin.ts'
+
+/** The SMS provider as a caller: no role a token could carry, and a region code that covers nothing. */
+const SMS_PROVIDER = { id: 'sms-provider', role: 'officer', regionCode: '000000' } as const
+
+export const createHandler = (deps: AppDeps) =>
+  httpApi(
+    'notifications-api',
+    {
+      'POST /admin/opt-outs': route({
+        body: optOutInput,
+        run: async ({ actor, body }) => ({ statusCode: 200, body: await setOptOut(deps, actor, body) }),
+      }),
+      'POST /admin/quiet-hours': route({
+        body: quietHoursInput,
+        run: async ({ actor, body }) => ({ statusCode: 200, body: await setQuietHours(deps, actor, body) }),
+      }),
+      'POST /admin/templates': route({
+        body: templateInput,
+        run: async ({ actor, body }) => ({
+          statusCode: 200,
+          body: await saveTemplateText(deps, actor, body),
+        }),
+      }),
+      'GET /admin/templates': route({
+        run: async () => ({ statusCode: 200, body: await listTemplates(deps) }),
+      }),
+      'GET /notifications/{notificationId}': route({
+        run: async ({ actor, params }) => ({
+          statusCode: 200,
+          body: await readNotification(deps, actor, params.notificationId ?? ''),
+        }),
+      }),
+      'POST /sms/inbound': route({
+        body: inboundSmsInput,
+        authenticate: async (event) => {
+          await checkInboundSecret(deps, event.headers?.[INBOUND_SECRET_HEADER])
+          return SMS_PROVIDER
+        },
+        run: async ({ body }) => ({ statusCode: 200, body: await receiveInboundSms(deps, body) }),
+      }),
+    },
+    deps.logger,
+  )
+
+export const handler = lambdaHandler(createHandler)

@@ -147,6 +147,7 @@ export const startRuntime = async (options: RuntimeOptions): Promise<Runtime> =>
       clock: options.clock,
       printSms: options.printSms,
       wrapSms: options.wrapSms,
+      fault: options.fault,
     })
     const built = Object.fromEntries(
       Object.entries(functionModules).map(([name, module]) => [name, module.createHandler(deps)]),

@@ -36,8 +36,8 @@ export interface AppDeps {
   clock: Clock
   calendar: WorkingCalendar
   logger: Logger
-  /** Crash drills: throws at the named step when a test asks it to; does nothing otherwise. */
-  fault: (point: FaultPoint) => void
+  /** Crash drills: throws at the named step of the named subject when a test asks it to; nothing otherwise. */
+  fault: (point: FaultPoint, subject: string) => void
 }
 
 export interface DepsOptions {
@@ -47,7 +47,7 @@ export interface DepsOptions {
   printSms?: (sms: LocalSmsRecord) => void
   /** Wraps the SMS provider: drills and tests count calls or inject failures around the real one. */
   wrapSms?: (sms: SmsPort) => SmsPort
-  fault?: (point: FaultPoint) => void
+  fault?: (point: FaultPoint, subject: string) => void
 }
 
 /** Local mode talks to emulators only: fixed dummy credentials, never the machine's own. */

@@ -1,10 +1,8 @@
 // The timer consumer's use case: re-read the timer, act on what it is about, once.
-import { SendMessageCommand } from '@aws-sdk/client-sqs'
 import type { AppDeps } from '../deps.ts'
 import type { TimerMessage } from '../domain/scheduling/messages.ts'
-import { delaySecondsUntil } from '../domain/scheduling/timers.ts'
 import { releaseDeferred } from './notify.ts'
-import { closeTimer, getTimer } from './timers.ts'
+import { closeTimer, getTimer, returnToPending } from './timers.ts'
 import { remindOfficerOfVisit } from './visits.ts'
 
 export class UnknownTimerError extends Error {
@@ -12,22 +10,15 @@ export class UnknownTimerError extends Error {
 }
 
 export const fireTimer = async (deps: AppDeps, message: TimerMessage) => {
-  const { clock, sqs, config } = deps
+  const { clock } = deps
   const timer = await getTimer(deps, message.timerId)
   if (!timer) throw new UnknownTimerError(`timer ${message.timerId} does not exist`)
   if (timer.status === 'fired' || timer.status === 'void')
     return { acted: false, reason: `already ${timer.status}` }
 
-  // Delivered early (a delay above the queue's cap): send it back with the remaining delay.
-  const now = clock.now()
-  if (Date.parse(timer.dueAt) - now.getTime() > 1000) {
-    await sqs.send(
-      new SendMessageCommand({
-        QueueUrl: config.TIMERS_QUEUE_URL,
-        MessageBody: JSON.stringify({ timerId: timer.timerId, dueAt: timer.dueAt } satisfies TimerMessage),
-        DelaySeconds: delaySecondsUntil(new Date(timer.dueAt), now, config.QUEUE_DELAY_CAP_SECONDS),
-      }),
-    )
+  // Delivered early (its delay was capped): the sweeper sends it again when it is due.
+  if (Date.parse(timer.dueAt) - clock.now().getTime() > 1000) {
+    await returnToPending(deps, timer)
     return { acted: false, reason: 'not yet due' }
   }
   switch (timer.kind) {

@@ -213,7 +213,7 @@ export const dispatchNotification = async (
       })
       .send()
 
-  deps.fault('dispatch:before-provider')
+  deps.fault('dispatch:before-provider', notificationId)
   let providerMessageId: string
   try {
     const phone = await openPhone(deps.crypto, 'Notification', notificationId, n)
@@ -228,7 +228,7 @@ export const dispatchNotification = async (
     await sendMessage(deps, { notificationId, delivery: randomUUID() }, 2 ** sending.attempts)
     return { outcome: 'retrying' }
   }
-  deps.fault('dispatch:after-provider')
+  deps.fault('dispatch:after-provider', notificationId)
   if (n.recipientType === 'officer') {
     await sns.send(
       new PublishCommand({
@@ -241,7 +241,7 @@ export const dispatchNotification = async (
       }),
     )
   }
-  deps.fault('dispatch:before-record')
+  deps.fault('dispatch:before-record', notificationId)
   const sentAt = clock.now().toISOString()
   await after({ status: 'sent', sentAt, providerMessageId }, log('sent', providerMessageId))
   logger.info('SMS sent', { notificationId, to: n.phoneMasked, providerMessageId })

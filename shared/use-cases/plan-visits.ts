@@ -19,6 +19,8 @@ import {
 import { planVisits } from '../domain/visits/plan.ts'
 import { AppError } from '../errors.ts'
 import { auditTransaction, isConditionRefusal } from './audit.ts'
+import { queueNotification } from './notify.ts'
+import { openPhone } from './personal-data.ts'
 import { enqueueIfSwept, type NewTimer, timerItem } from './timers.ts'
 
 export const PLANNER = 'visit-planner'
@@ -125,10 +127,30 @@ export const planVisitsForEvent = async (deps: AppDeps, event: CaseEventMessage)
       .send()
     // Either this event was planned before (a redelivery), or the officer left meanwhile: then retry.
     if (!first) throw error
-    // The first delivery may have stopped before enqueueing timers already due: finish that part.
+    // The first delivery may have stopped before its last steps: finish them (each is idempotent).
     await enqueueIfSwept(deps, timers)
+    await tellPetitioner(deps, event, first.dueDate)
     return { visits: [], replayed: true }
   }
   await enqueueIfSwept(deps, timers)
+  if (visits[0]) await tellPetitioner(deps, event, visits[0].dueDate)
   return { visits, replayed: false }
+}
+
+/** The petitioner's right to know: the matter is concluded and a return visit will come by its date. */
+const tellPetitioner = async (deps: AppDeps, event: CaseEventMessage, firstDueDate: string) => {
+  const { Item: petitioner } = await deps.store.Petitioner.build(GetItemCommand)
+    .key({ petitionerId: event.petitionerId })
+    .send()
+  if (!petitioner) return
+  await queueNotification(deps, {
+    notificationId: `sms-${event.eventId}-petitioner`,
+    recipientType: 'petitioner',
+    recipientId: petitioner.petitionerId,
+    regionCode: petitioner.regionCode,
+    phone: await openPhone(deps.crypto, 'Petitioner', petitioner.petitionerId, petitioner),
+    locale: petitioner.locale,
+    template: 'petitioner-visit-planned',
+    params: { petitionerName: petitioner.name, caseId: event.caseId, dueDate: firstDueDate },
+  })
 }

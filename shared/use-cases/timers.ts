@@ -233,6 +233,35 @@ export const rescheduleTimer = async (deps: AppDeps, timerId: string, dueAt: Dat
   return true
 }
 
+/**
+ * A timer delivered before it is due (its delay was capped) goes back to pending in its due bucket: the sweep
+ * re-reads the last minutes and sends it again with the delay it needs.
+ */
+export const returnToPending = async (
+  { store, config }: AppDeps,
+  timer: { timerId: string; dueAt: string },
+) => {
+  try {
+    await store.Timer.build(UpdateItemCommand)
+      .item({
+        timerId: timer.timerId,
+        status: 'pending',
+        ...dueKeys(timer.timerId, new Date(timer.dueAt), config.TIMER_SHARDS),
+      })
+      .options({
+        condition: {
+          and: [
+            { attr: 'status', eq: 'enqueued' },
+            { attr: 'dueAt', eq: timer.dueAt },
+          ],
+        },
+      })
+      .send()
+  } catch (error) {
+    if (!isConditionRefusal(error)) throw error
+  }
+}
+
 /** Ends a timer (fired, or void when what it was about no longer applies) and takes it out of the due index. */
 export const closeTimer = async ({ store, clock }: AppDeps, timerId: string, status: 'fired' | 'void') => {
   try {

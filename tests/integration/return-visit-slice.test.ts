@@ -29,6 +29,10 @@ const resolveBeforeSpringFestival = async (options: Parameters<typeof startTestR
   return rt
 }
 
+const OFFICER_WANG = '+8613800138000'
+const PETITIONER_LI = '+8613900139000'
+const smsTo = async (phone: string) => (await rt.localSms.list()).filter((sms) => sms.phone === phone)
+
 const atReminderTime = async () => {
   rt.clock.set('2026-02-26T01:00:00Z') // 09:00 in Shanghai, three working days before 2026-03-02
   await rt.sweep()
@@ -53,15 +57,24 @@ describe('a resolved matter', () => {
     expect(later.body.dueDate).toBe('2026-03-16') // +30 calendar days is Sunday 03-15: moved to Monday
   })
 
+  it('tells the petitioner, once, that the matter is concluded and when the return visit will come', async () => {
+    await resolveBeforeSpringFestival({ duplicateDelivery: true })
+    const sms = await smsTo(PETITIONER_LI)
+    expect(sms).toHaveLength(1)
+    expect(sms[0]?.text).toBe(
+      '【信访回访】李明您好：您反映的事项c-2026-001已办结，我们将于2026-03-02前回访，听取您的意见。回复TD退订。',
+    )
+  })
+
   it("sends the officer's reminder SMS at 09:00 three working days before the visit, exactly once", async () => {
     await resolveBeforeSpringFestival()
     rt.clock.set('2026-02-26T00:58:00Z')
     await rt.sweep()
     await rt.drain()
-    expect(await rt.localSms.list()).toEqual([])
+    expect(await smsTo(OFFICER_WANG)).toEqual([])
 
     await atReminderTime()
-    const sms = await rt.localSms.list()
+    const sms = await smsTo(OFFICER_WANG)
     expect(sms).toHaveLength(1)
     expect(sms[0]).toMatchObject({
       phone: '+8613800138000',
@@ -71,7 +84,7 @@ describe('a resolved matter', () => {
     // Sweeping and draining again sends nothing more.
     await rt.sweep()
     await rt.drain()
-    expect(await rt.localSms.list()).toHaveLength(1)
+    expect(await smsTo(OFFICER_WANG)).toHaveLength(1)
   })
 
   it('still sends exactly one SMS when every queue message is delivered twice and two sweepers race', async () => {
@@ -81,7 +94,7 @@ describe('a resolved matter', () => {
     rt.clock.set('2026-02-26T01:00:00Z')
     await Promise.all([rt.sweep(), rt.sweep()])
     await rt.drain()
-    const sms = await rt.localSms.list()
+    const sms = await smsTo(OFFICER_WANG)
     expect(sms).toHaveLength(1)
     expect(sms[0]?.text).toContain('王芳')
     // Every queue really did deliver its messages twice.
@@ -103,7 +116,7 @@ describe('a resolved matter', () => {
     })
     expect(done.status).toBe(200)
     await atReminderTime()
-    expect(await rt.localSms.list()).toEqual([])
+    expect(await smsTo(OFFICER_WANG)).toEqual([])
     const { Item: timer } = await rt.deps.store.Timer.build(GetItemCommand)
       .key({ timerId: 'ev-1-v1-r1' })
       .send()

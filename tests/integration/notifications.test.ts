@@ -1,0 +1,470 @@
+// Notifications as petitioners and officers meet them: quiet hours, opt-out, templates, locales, the officers'
+// topic, the send-rate limit, and every SMS sent once or accounted for when the dispatcher crashes or the
+// provider fails.
+
+import { SubscribeCommand } from '@aws-sdk/client-sns'
+import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs'
+import { afterEach, describe, expect, it } from 'vitest'
+import type { FaultPoint } from '../../shared/deps.ts'
+import { queueNotification } from '../../shared/use-cases/notify.ts'
+import { CountingSms } from '../fixtures/counting-sms.ts'
+import { admin, INBOUND_SECRET, seedRegion, startTestRuntime, type TestRuntime } from '../fixtures/runtime.ts'
+
+const supervisor = { sub: 'zhao', role: 'supervisor', region: '330106' } as const
+const PETITIONER_LI = '+8613900139000'
+const OFFICER_WANG = '+8613800138000'
+
+let rt: TestRuntime
+afterEach(async () => rt?.stop())
+
+const smsTo = async (phone: string) => (await rt.localSms.list()).filter((sms) => sms.phone === phone)
+
+/** Registers and resolves a matter of petitioner Li at the runtime's current time. */
+const resolveMatter = async (caseId = 'c-1') => {
+  const created = await rt.call('POST', '/cases', {
+    as: supervisor,
+    body: { caseId, petitionerId: 'li', category: '劳动保障', summary: '欠薪' },
+  })
+  expect(created.status).toBe(201)
+  const resolved = await rt.call('POST', `/cases/${caseId}/events`, {
+    as: supervisor,
+    body: { type: 'resolved', eventId: `${caseId}-resolved` },
+  })
+  expect(resolved.status).toBe(201)
+  await rt.drain()
+  return `sms-${caseId}-resolved-petitioner`
+}
+
+const notification = async (id: string) => (await rt.call('GET', `/notifications/${id}`, { as: admin })).body
+
+describe('quiet hours', () => {
+  it('holds a petitioner SMS at 22:00 until 08:00 the next morning, and sends it then', async () => {
+    rt = await startTestRuntime('2026-03-05T14:00:00Z') // 22:00 in Shanghai
+    await seedRegion(rt)
+    const id = await resolveMatter()
+    expect(await smsTo(PETITIONER_LI)).toEqual([])
+    const held = await notification(id)
+    expect(held.status).toBe('deferred')
+    expect(held.phone).toBe('139****9000')
+    expect(held.log.at(-1)).toMatchObject({
+      status: 'deferred',
+      detail: expect.stringContaining('2026-03-06T00:00:00.000Z'),
+    })
+
+    rt.clock.set('2026-03-05T23:59:00Z')
+    await rt.sweep()
+    await rt.drain()
+    expect(await smsTo(PETITIONER_LI)).toEqual([])
+
+    rt.clock.set('2026-03-06T00:00:00Z')
+    await rt.sweep()
+    await rt.drain()
+    const sent = await smsTo(PETITIONER_LI)
+    expect(sent).toHaveLength(1)
+    expect(sent[0]?.sentAt).toBe('2026-03-06T00:00:00.000Z')
+    expect((await notification(id)).log.map((e: { status: string }) => e.status)).toEqual([
+      'queued',
+      'deferred',
+      'queued',
+      'sending',
+      'sent',
+    ])
+  })
+
+  it("follows a region's own quiet hours, set by an administrator", async () => {
+    rt = await startTestRuntime('2026-03-06T00:30:00Z') // 08:30 in Shanghai
+    await seedRegion(rt)
+    const set = await rt.call('POST', '/admin/quiet-hours', {
+      as: admin,
+      body: { regionCode: '330106', start: '20:00', end: '09:00' },
+    })
+    expect(set.status).toBe(200)
+    const id = await resolveMatter()
+    expect((await notification(id)).status).toBe('deferred')
+    rt.clock.set('2026-03-06T01:00:00Z')
+    await rt.sweep()
+    await rt.drain()
+    expect(await smsTo(PETITIONER_LI)).toHaveLength(1)
+  })
+
+  it("does not hold an officer's reminder at night", async () => {
+    rt = await startTestRuntime('2026-03-05T14:00:00Z')
+    await seedRegion(rt)
+    await queueNotification(rt.deps, {
+      notificationId: 'night-reminder',
+      recipientType: 'officer',
+      recipientId: 'wang',
+      regionCode: '330106009000',
+      phone: OFFICER_WANG,
+      locale: 'zh-CN',
+      template: 'officer-visit-reminder',
+      params: {
+        officerName: '王芳',
+        sequence: '1',
+        caseId: 'c-9',
+        petitionerName: '李明',
+        dueDate: '2026-03-09',
+      },
+    })
+    await rt.drain()
+    expect(await smsTo(OFFICER_WANG)).toHaveLength(1)
+  })
+})
+
+describe('opting out', () => {
+  it('opts the sender out on 退订, and suppresses and logs the next SMS to that number', async () => {
+    rt = await startTestRuntime('2026-03-05T02:00:00Z')
+    await seedRegion(rt)
+    const refused = await rt.call('POST', '/sms/inbound', {
+      body: { from: PETITIONER_LI, text: '退订' },
+      headers: { 'x-aftercare-inbound-secret': 'guess' },
+    })
+    expect(refused.status).toBe(401)
+    const inbound = await rt.call('POST', '/sms/inbound', {
+      body: { from: '13900139000', text: ' 退订。' },
+      headers: { 'x-aftercare-inbound-secret': INBOUND_SECRET },
+    })
+    expect(inbound.status).toBe(200)
+    expect(inbound.body).toEqual({ action: 'opted-out', keyword: '退订' })
+
+    const id = await resolveMatter()
+    expect(await smsTo(PETITIONER_LI)).toEqual([])
+    const suppressed = await notification(id)
+    expect(suppressed.status).toBe('suppressed')
+    expect(suppressed.log.at(-1)).toMatchObject({ status: 'suppressed', detail: 'the number opted out' })
+  })
+
+  it.each(['TD', 'stop', 'Stop!'])('recognises %s, and ignores other replies', async (text) => {
+    rt = await startTestRuntime('2026-03-05T02:00:00Z')
+    const other = await rt.call('POST', '/sms/inbound', {
+      body: { from: PETITIONER_LI, text: '谢谢，已收到' },
+      headers: { 'x-aftercare-inbound-secret': INBOUND_SECRET },
+    })
+    expect(other.body).toEqual({ action: 'none' })
+    const r = await rt.call('POST', '/sms/inbound', {
+      body: { from: PETITIONER_LI, text },
+      headers: { 'x-aftercare-inbound-secret': INBOUND_SECRET },
+    })
+    expect(r.body.action).toBe('opted-out')
+  })
+
+  it('lets an administrator opt a number out and back in', async () => {
+    rt = await startTestRuntime('2026-03-05T02:00:00Z')
+    await seedRegion(rt)
+    const out = await rt.call('POST', '/admin/opt-outs', {
+      as: admin,
+      body: { phone: PETITIONER_LI, optedOut: true },
+    })
+    expect(out.body).toMatchObject({ phone: '139****9000', optedOut: true, source: 'admin' })
+    const back = await rt.call('POST', '/admin/opt-outs', {
+      as: admin,
+      body: { phone: PETITIONER_LI, optedOut: false },
+    })
+    expect(back.body.optedOut).toBe(false)
+    await resolveMatter()
+    expect(await smsTo(PETITIONER_LI)).toHaveLength(1)
+  })
+})
+
+describe('templates and locales', () => {
+  it('refuses a template text with a missing or unknown parameter when it is saved', async () => {
+    rt = await startTestRuntime('2026-03-05T02:00:00Z')
+    const missing = await rt.call('POST', '/admin/templates', {
+      as: admin,
+      body: {
+        template: 'petitioner-visit-planned',
+        locale: 'zh-CN',
+        text: '{petitionerName}您好，我们会来回访。',
+      },
+    })
+    expect(missing.status).toBe(400)
+    expect(missing.body.problems[0]).toMatchObject({
+      field: 'text',
+      reason: expect.stringContaining('{dueDate}'),
+    })
+    const unknown = await rt.call('POST', '/admin/templates', {
+      as: admin,
+      body: {
+        template: 'petitioner-visit-planned',
+        locale: 'zh-CN',
+        text: '{name}您好，我们将于{dueDate}前回访。',
+      },
+    })
+    expect(unknown.status).toBe(400)
+    expect(unknown.body.problems[0].reason).toContain('{name}')
+    const locale = await rt.call('POST', '/admin/templates', {
+      as: admin,
+      body: { template: 'petitioner-visit-planned', locale: 'fr', text: 'Bonjour {dueDate}' },
+    })
+    expect(locale.status).toBe(400)
+    expect(locale.body.problems[0].field).toBe('locale')
+  })
+
+  it('sends the saved text, and shows its length in SMS parts', async () => {
+    rt = await startTestRuntime('2026-03-05T02:00:00Z')
+    await seedRegion(rt)
+    const saved = await rt.call('POST', '/admin/templates', {
+      as: admin,
+      body: {
+        template: 'petitioner-visit-planned',
+        locale: 'zh-CN',
+        text: '【西湖信访】{petitionerName}：我们将于{dueDate}前回访。',
+      },
+    })
+    expect(saved.status).toBe(200)
+    expect(saved.body.length).toEqual({ encoding: 'UCS-2', characters: 27, parts: 1 })
+    await resolveMatter()
+    expect((await smsTo(PETITIONER_LI))[0]?.text).toBe('【西湖信访】李明：我们将于2026-03-16前回访。')
+    const listed = await rt.call('GET', '/admin/templates', { as: admin })
+    const planned = listed.body.find((t: { template: string }) => t.template === 'petitioner-visit-planned')
+    expect(planned.texts['zh-CN'].text).toContain('西湖信访')
+    // A Chinese name makes even the English text UCS-2: 119 characters cost two parts.
+    expect(planned.texts.en.length).toEqual({ encoding: 'UCS-2', characters: 119, parts: 2 })
+  })
+
+  it('writes to a recipient whose locale has no texts in Chinese, and in English to an English speaker', async () => {
+    rt = await startTestRuntime('2026-03-05T02:00:00Z')
+    const base = {
+      recipientType: 'officer' as const,
+      recipientId: 'wang',
+      regionCode: '330106',
+      phone: OFFICER_WANG,
+      template: 'officer-visit-reminder' as const,
+      params: {
+        officerName: 'Wang',
+        sequence: '2',
+        caseId: 'c-7',
+        petitionerName: 'Li',
+        dueDate: '2026-03-09',
+      },
+    }
+    await queueNotification(rt.deps, { ...base, notificationId: 'fr', locale: 'fr-FR' })
+    await queueNotification(rt.deps, { ...base, notificationId: 'en', locale: 'en' })
+    await rt.drain()
+    const texts = (await smsTo(OFFICER_WANG)).map((s) => s.text).sort()
+    expect(texts).toEqual([
+      'Aftercare reminder for Wang: return visit 2 on matter c-7 (Li) is due on 2026-03-09.',
+      '【回访提醒】Wang：信访事项c-7的第2次回访（回访对象Li）应于2026-03-09完成。',
+    ])
+  })
+})
+
+describe('the officers topic', () => {
+  it("carries regionCode, so that a unit's subscription with a prefix filter gets only its region", async () => {
+    rt = await startTestRuntime('2026-03-05T02:00:00Z')
+    await seedRegion(rt)
+    const subscribe = async (name: string, prefix: string) => {
+      const { QueueUrl } = await rt.deps.sqs.send(
+        new CreateQueueCommand({ QueueName: `${name}-${Date.now()}` }),
+      )
+      const { Attributes } = await rt.deps.sqs.send(
+        new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }),
+      )
+      await rt.deps.sns.send(
+        new SubscribeCommand({
+          TopicArn: rt.provisioned.topicArns.officers,
+          Protocol: 'sqs',
+          Endpoint: Attributes?.QueueArn,
+          Attributes: {
+            FilterPolicy: JSON.stringify({ regionCode: [{ prefix }] }),
+            RawMessageDelivery: 'true',
+          },
+        }),
+      )
+      return QueueUrl as string
+    }
+    const xihu = await subscribe('xihu-pager', '330106')
+    const other = await subscribe('binjiang-pager', '330108')
+    await queueNotification(rt.deps, {
+      notificationId: 'topic-1',
+      recipientType: 'officer',
+      recipientId: 'wang',
+      regionCode: '330106009000',
+      phone: OFFICER_WANG,
+      locale: 'zh-CN',
+      template: 'officer-visit-reminder',
+      params: {
+        officerName: '王芳',
+        sequence: '1',
+        caseId: 'c-9',
+        petitionerName: '李明',
+        dueDate: '2026-03-09',
+      },
+    })
+    await rt.drain()
+    const received = async (url: string) =>
+      (await rt.deps.sqs.send(new ReceiveMessageCommand({ QueueUrl: url, WaitTimeSeconds: 1 }))).Messages ??
+      []
+    const [message] = await received(xihu)
+    expect(message?.Body).toContain('【回访提醒】王芳')
+    expect(await received(other)).toEqual([])
+  })
+})
+
+describe('the send-rate limit', () => {
+  it('holds sends to the limit per second across dispatchers, and loses none', async () => {
+    rt = await startTestRuntime('2026-03-05T02:00:00Z', { smsMaxPerSecond: 2 })
+    for (let i = 0; i < 5; i++) {
+      await queueNotification(rt.deps, {
+        notificationId: `rate-${i}`,
+        recipientType: 'officer',
+        recipientId: 'wang',
+        regionCode: '330106',
+        phone: OFFICER_WANG,
+        locale: 'zh-CN',
+        template: 'officer-visit-reminder',
+        params: {
+          officerName: '王芳',
+          sequence: String(i),
+          caseId: 'c-9',
+          petitionerName: '李明',
+          dueDate: '2026-03-09',
+        },
+      })
+    }
+    await rt.drain(20)
+    expect(await smsTo(OFFICER_WANG)).toHaveLength(2)
+    rt.clock.advance(1000)
+    await rt.drain(20)
+    expect(await smsTo(OFFICER_WANG)).toHaveLength(4)
+    rt.clock.advance(1000)
+    await rt.drain(20)
+    expect(await smsTo(OFFICER_WANG)).toHaveLength(5)
+  })
+})
+
+describe('crashes and failures', () => {
+  const request = (i: number) => ({
+    notificationId: `n-${i}`,
+    recipientType: 'officer' as const,
+    recipientId: 'wang',
+    regionCode: '330106',
+    phone: OFFICER_WANG,
+    locale: 'zh-CN',
+    template: 'officer-visit-reminder' as const,
+    params: {
+      officerName: '王芳',
+      sequence: String(i),
+      caseId: 'c-9',
+      petitionerName: '李明',
+      dueDate: '2026-03-09',
+    },
+  })
+
+  /** Fails the named step once for every notification, as a process dying there would. */
+  const crashOnceAt = (point: FaultPoint) => {
+    const crashed = new Set<string>()
+    return (p: FaultPoint, notificationId: string) => {
+      if (p !== point || crashed.has(notificationId)) return
+      crashed.add(notificationId)
+      throw new Error(`drill: crash at ${point}`)
+    }
+  }
+
+  /** Drains until the crashed messages have come back after their (one-second) visibility timeout. */
+  const drainThroughRetries = async (rounds = 4) => {
+    for (let round = 0; round < rounds; round++) {
+      await rt.drain()
+      await new Promise((r) => setTimeout(r, 1100))
+    }
+    await rt.drain()
+  }
+
+  it.each<FaultPoint>(['dispatch:before-provider', 'dispatch:after-provider', 'dispatch:before-record'])(
+    'sends each SMS exactly once when the dispatcher crashes at %s (the provider can be asked)',
+    async (point) => {
+      let counting: CountingSms | undefined
+      rt = await startTestRuntime('2026-03-05T02:00:00Z', {
+        fault: crashOnceAt(point),
+        wrapSms: (inner) => {
+          counting = new CountingSms(inner, undefined, { keepLookup: true })
+          return counting
+        },
+      })
+      for (let i = 0; i < 10; i++) await queueNotification(rt.deps, request(i))
+      await drainThroughRetries()
+      expect(await smsTo(OFFICER_WANG)).toHaveLength(10)
+      for (let i = 0; i < 10; i++) expect((await notification(`n-${i}`)).status).toBe('sent')
+      // Where the crash came after the provider accepted, the provider was asked, not called again.
+      expect(counting?.duplicates()).toEqual([])
+      const log: { status: string; detail?: string }[] = (await notification('n-0')).log
+      if (point === 'dispatch:before-provider') {
+        // The provider never got the first attempt: asked, it said so, and the SMS went on the second.
+        expect(log.filter((e) => e.status === 'sending').map((e) => e.detail)).toEqual([
+          'attempt 1',
+          'attempt 2',
+        ])
+      } else {
+        expect(log.at(-1)).toMatchObject({
+          status: 'sent',
+          detail: 'local-n-0 (reconciled with the provider)',
+        })
+      }
+    },
+    30_000,
+  )
+
+  it('logs unknown, and does not resend, when a provider that cannot be asked may already have sent it', async () => {
+    let counting: CountingSms | undefined
+    rt = await startTestRuntime('2026-03-05T02:00:00Z', {
+      fault: crashOnceAt('dispatch:after-provider'),
+      wrapSms: (inner) => {
+        counting = new CountingSms(inner) // no lookup, like SNS
+        return counting
+      },
+    })
+    for (let i = 0; i < 3; i++) await queueNotification(rt.deps, request(i))
+    await drainThroughRetries()
+    for (let i = 0; i < 3; i++) {
+      const n = await notification(`n-${i}`)
+      expect(n.status).toBe('unknown')
+      expect(n.log.at(-1)).toMatchObject({ status: 'unknown', detail: expect.stringContaining('not resent') })
+    }
+    expect([...(counting?.calls.values() ?? [])]).toEqual([1, 1, 1])
+  }, 30_000)
+
+  it('sends every SMS once, or gives it up as failed with its reasons, when 30% of provider calls fail', async () => {
+    const random = seededRandom(20261125)
+    let counting: CountingSms | undefined
+    rt = await startTestRuntime('2026-03-05T02:00:00Z', {
+      wrapSms: (inner) => {
+        counting = new CountingSms(
+          inner,
+          () => (random() < 0.3 ? new Error('provider busy (drill)') : undefined),
+          {
+            keepLookup: true,
+          },
+        )
+        return counting
+      },
+    })
+    for (let i = 0; i < 40; i++) await queueNotification(rt.deps, request(i))
+    await rt.drain(2000)
+    const statuses = await Promise.all(
+      Array.from({ length: 40 }, async (_, i) => (await notification(`n-${i}`)).status),
+    )
+    const sent = statuses.filter((s) => s === 'sent').length
+    const failed = statuses.filter((s) => s === 'failed').length
+    expect(sent + failed).toBe(40)
+    expect(sent).toBeGreaterThan(35)
+    expect(await smsTo(OFFICER_WANG)).toHaveLength(sent)
+    // Every failed attempt is in the log with its reason.
+    const retried = (await notification(`n-${statuses.findIndex(() => true)}`)).log
+    expect(Array.isArray(retried)).toBe(true)
+    const failures = (
+      await Promise.all(Array.from({ length: 40 }, async (_, i) => (await notification(`n-${i}`)).log))
+    )
+      .flat()
+      .filter((e: { status: string }) => e.status === 'failed')
+    expect(failures.length).toBeGreaterThan(0)
+    expect(failures.every((e: { detail?: string }) => e.detail === 'provider busy (drill)')).toBe(true)
+  })
+})
+
+/** mulberry32: the same "random" failures on every run. */
+const seededRandom = (seed: number) => () => {
+  seed = (seed + 0x6d2b79f5) | 0
+  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed)
+  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+}

@@ -14,8 +14,6 @@ import { secretValue } from './adapters/secrets/secret-value.ts'
 import { LocalSms, type LocalSmsRecord } from './adapters/sms/local-sms.ts'
 import { SnsSms } from './adapters/sms/sns-sms.ts'
 import type { Config } from './config.ts'
-import { officialCalendar } from './domain/scheduling/official-calendar.ts'
-import type { WorkingCalendar } from './domain/scheduling/working-calendar.ts'
 import { type Clock, systemClock } from './ports/clock.ts'
 import type { Crypto } from './ports/crypto.ts'
 import type { SmsPort } from './ports/sms.ts'
@@ -34,7 +32,6 @@ export interface AppDeps {
   /** The inbound SMS route's shared secret, read when first needed. */
   inboundSmsSecret: () => Promise<string>
   clock: Clock
-  calendar: WorkingCalendar
   logger: Logger
   /** Crash drills: throws at the named step of the named subject when a test asks it to; nothing otherwise. */
   fault: (point: FaultPoint, subject: string) => void
@@ -94,7 +91,6 @@ export const createDeps = async (config: Config, options: DepsOptions = {}): Pro
     crypto,
     inboundSmsSecret,
     clock,
-    calendar: officialCalendar(),
     logger,
     fault,
   }

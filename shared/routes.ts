@@ -42,6 +42,20 @@ export const routes = [
   },
   {
     method: 'POST',
+    path: '/admin/calendar-years',
+    function: 'directory-api',
+    roles: ['admin'],
+    summary: "Load a year's holiday arrangement; provisional visits of that year are recomputed",
+  },
+  {
+    method: 'GET',
+    path: '/admin/warnings',
+    function: 'directory-api',
+    roles: ['admin', 'supervisor'],
+    summary: 'What administrators must act on (a holiday arrangement to load, …)',
+  },
+  {
+    method: 'POST',
     path: '/admin/cadence-policies',
     function: 'directory-api',
     roles: ['admin'],

@@ -5,8 +5,10 @@ import {
   petitionerInput,
   unitInput,
 } from '#shared/domain/directory/schemas.ts'
+import { calendarYearInput } from '#shared/domain/scheduling/calendar-year.ts'
 import { lambdaHandler } from '#shared/lambda.ts'
 import { httpApi, route } from '#shared/middleware/http-api.ts'
+import { listWarnings, loadCalendarYear } from '#shared/use-cases/calendar.ts'
 import { putCadencePolicy, putOfficer, putPetitioner, putUnit } from '#shared/use-cases/directory.ts'
 
 export const createHandler = (deps: AppDeps) =>
@@ -24,6 +26,16 @@ export const createHandler = (deps: AppDeps) =>
       'POST /admin/petitioners': route({
         body: petitionerInput,
         run: async ({ actor, body }) => ({ statusCode: 200, body: await putPetitioner(deps, actor, body) }),
+      }),
+      'POST /admin/calendar-years': route({
+        body: calendarYearInput,
+        run: async ({ actor, body }) => ({
+          statusCode: 200,
+          body: await loadCalendarYear(deps, actor, body),
+        }),
+      }),
+      'GET /admin/warnings': route({
+        run: async () => ({ statusCode: 200, body: await listWarnings(deps) }),
       }),
       'POST /admin/cadence-policies': route({
         body: cadencePolicyInput,

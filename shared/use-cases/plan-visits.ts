@@ -19,6 +19,7 @@ import {
 import { planVisits } from '../domain/visits/plan.ts'
 import { AppError } from '../errors.ts'
 import { auditTransaction, isConditionRefusal } from './audit.ts'
+import { warnCalendarMissing, workingCalendar } from './calendar.ts'
 import { queueNotification } from './notify.ts'
 import { openPhone } from './personal-data.ts'
 import { enqueueIfSwept, type NewTimer, timerItem } from './timers.ts'
@@ -66,11 +67,11 @@ export const reminderTimerIdOf = (visitId: string, n: number) => `${visitId}-r${
 
 /** Plans the visits of one case event. Delivered twice, it plans once: the visits' conditional puts refuse. */
 export const planVisitsForEvent = async (deps: AppDeps, event: CaseEventMessage) => {
-  const { store, clock, calendar, config } = deps
+  const { store, clock, config } = deps
   const trigger = event.type as VisitTrigger
   const { policy, version, regionCode: policyRegion } = await cadenceFor(deps, event.regionCode, trigger)
   const now = clock.now()
-  const planned = planVisits(policy, new Date(event.occurredAt), now, calendar)
+  const planned = planVisits(policy, new Date(event.occurredAt), now, await workingCalendar(deps))
   const officer = await assignOfficer(deps, event.unitId)
 
   const visits = planned.map((p) => ({
@@ -82,6 +83,10 @@ export const planVisitsForEvent = async (deps: AppDeps, event: CaseEventMessage)
     regionCode: event.regionCode,
     trigger,
     triggerEventId: event.eventId,
+    triggeredAt: event.occurredAt,
+    offset: policy.visits[p.sequence - 1],
+    reminderRules: policy.reminders,
+    reminderCount: p.reminders.length,
     sequence: p.sequence,
     dueDate: p.dueDate,
     dueAt: p.dueAt.toISOString(),
@@ -100,6 +105,8 @@ export const planVisitsForEvent = async (deps: AppDeps, event: CaseEventMessage)
     }))
   })
 
+  const provisional = visits.filter((v) => v.provisional)
+
   try {
     await executeTransactWrite(
       ...visits.map((v) =>
@@ -108,6 +115,9 @@ export const planVisitsForEvent = async (deps: AppDeps, event: CaseEventMessage)
           .options({ condition: { attr: 'visitId', exists: false } }),
       ),
       ...timers.map((t) => store.Timer.build(PutTransaction).item(timerItem(t, config.TIMER_SHARDS))),
+      ...provisional.map((v) =>
+        store.ProvisionalMark.build(PutTransaction).item({ year: v.dueDate.slice(0, 4), visitId: v.visitId }),
+      ),
       store.Officer.build(UpdateTransaction)
         .item({ officerId: officer.officerId, openVisits: $add(visits.length) })
         .options({ condition: { attr: 'active', eq: true } }),
@@ -133,6 +143,10 @@ export const planVisitsForEvent = async (deps: AppDeps, event: CaseEventMessage)
     return { visits: [], replayed: true }
   }
   await enqueueIfSwept(deps, timers)
+  await warnCalendarMissing(
+    deps,
+    provisional.map((v) => v.dueDate.slice(0, 4)),
+  )
   if (visits[0]) await tellPetitioner(deps, event, visits[0].dueDate)
   return { visits, replayed: false }
 }

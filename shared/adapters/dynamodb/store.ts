@@ -157,6 +157,40 @@ export const createStore = (documentClient: DynamoDBDocumentClient, tableName: s
     computeKey: ({ regionCode, trigger }) => ({ pk: `CADENCE#${regionCode}`, sk: `TRIGGER#${trigger}` }),
   })
 
+  /** A year's holiday arrangement loaded by an administrator (the shipped years are data in the code). */
+  const CalendarYear = new Entity({
+    name: 'CalendarYear',
+    table,
+    timestamps,
+    schema: item({
+      year: string().key(),
+      source: string(),
+      off: list(string()),
+      work: list(string()),
+      loadedAt: string(),
+      loadedBy: string(),
+    }),
+    computeKey: ({ year }) => ({ pk: 'CALENDAR', sk: `YEAR#${year}` }),
+  })
+
+  /** A visit whose date was counted on weekends only, in a year not yet loaded: recomputed when it is. */
+  const ProvisionalMark = new Entity({
+    name: 'ProvisionalMark',
+    table,
+    timestamps,
+    schema: item({ year: string().key(), visitId: string().key() }),
+    computeKey: ({ year, visitId }) => ({ pk: `PROVISIONAL#${year}`, sk: `VISIT#${visitId}` }),
+  })
+
+  /** Something an administrator must act on, such as a holiday arrangement to load. */
+  const AdminWarning = new Entity({
+    name: 'AdminWarning',
+    table,
+    timestamps,
+    schema: item({ key: string().key(), kind: string(), message: string(), raisedAt: string() }),
+    computeKey: ({ key }) => ({ pk: 'WARNING', sk: key }),
+  })
+
   /** A region's quiet hours for petitioner SMS; keyed by the region's significant prefix. */
   const QuietHoursSetting = new Entity({
     name: 'QuietHoursSetting',
@@ -185,6 +219,11 @@ export const createStore = (documentClient: DynamoDBDocumentClient, tableName: s
       regionCode: string(),
       trigger: string(),
       triggerEventId: string(),
+      /** What the due date was counted from, so that it can be counted again when a year's calendar is loaded. */
+      triggeredAt: string(),
+      offset: any(),
+      reminderRules: any(),
+      reminderCount: number(),
       sequence: number(),
       dueDate: string(),
       dueAt: string(),
@@ -338,6 +377,9 @@ export const createStore = (documentClient: DynamoDBDocumentClient, tableName: s
     Audit,
     Outbox,
     CadencePolicy,
+    CalendarYear,
+    ProvisionalMark,
+    AdminWarning,
     QuietHoursSetting,
     Visit,
     Timer,

@@ -2,5 +2,7 @@
 import holidays from '../../data/cn-public-holidays.json' with { type: 'json' }
 import { WorkingCalendar, type YearArrangement } from './working-calendar.ts'
 
-export const officialCalendar = (): WorkingCalendar =>
-  new WorkingCalendar(holidays.years as Record<string, YearArrangement>)
+export const officialCalendarYears = (): Record<string, YearArrangement> =>
+  holidays.years as Record<string, YearArrangement>
+
+export const officialCalendar = (): WorkingCalendar => new WorkingCalendar(officialCalendarYears())

@@ -43,21 +43,33 @@ const reminderAt = (
     : shanghaiInstant(calendar.addWorkingDays(dueDate, -rule.before).date, rule.at)
 
 /**
- * Every visit of the policy, dated from the trigger. A reminder whose time has already passed when the visit is
- * planned is dropped, except that a visit always keeps at least one reminder (then due at once).
+ * One visit at `offset` from the trigger, with its reminders. A reminder whose time has already passed is dropped,
+ * except that a visit always keeps at least one reminder (then due at once).
  */
+export const planVisit = (
+  offset: Offset,
+  reminderRules: readonly ReminderRule[],
+  triggeredAt: Date,
+  now: Date,
+  calendar: WorkingCalendar,
+): Omit<PlannedVisit, 'sequence'> => {
+  const { dueDate, dueAt, provisional } = dueOf(offset, triggeredAt, calendar)
+  const all = [...new Set(reminderRules.map((r) => reminderAt(r, dueDate, dueAt, calendar).getTime()))].sort(
+    (a, b) => a - b,
+  )
+  const future = all.filter((t) => t >= now.getTime())
+  const reminders = future.length > 0 || all.length === 0 ? future : [now.getTime()]
+  return { dueDate, dueAt, provisional, reminders: reminders.map((t) => new Date(t)) }
+}
+
+/** Every visit of the policy, dated from the trigger. */
 export const planVisits = (
   policy: CadencePolicy,
   triggeredAt: Date,
   now: Date,
   calendar: WorkingCalendar,
 ): PlannedVisit[] =>
-  policy.visits.map((offset, index) => {
-    const { dueDate, dueAt, provisional } = dueOf(offset, triggeredAt, calendar)
-    const all = [
-      ...new Set(policy.reminders.map((r) => reminderAt(r, dueDate, dueAt, calendar).getTime())),
-    ].sort((a, b) => a - b)
-    const future = all.filter((t) => t >= now.getTime())
-    const reminders = future.length > 0 || all.length === 0 ? future : [now.getTime()]
-    return { sequence: index + 1, dueDate, dueAt, provisional, reminders: reminders.map((t) => new Date(t)) }
-  })
+  policy.visits.map((offset, index) => ({
+    sequence: index + 1,
+    ...planVisit(offset, policy.reminders, triggeredAt, now, calendar),
+  }))

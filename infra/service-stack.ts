@@ -22,7 +22,7 @@ import { Schedule, ScheduleExpression } from 'aws-cdk-lib/aws-scheduler'
 import { Topic } from 'aws-cdk-lib/aws-sns'
 import type { IQueue } from 'aws-cdk-lib/aws-sqs'
 import type { Construct } from 'constructs'
-import type { z } from 'zod'
+import type * as z from 'zod'
 import { outboxStreamFilter, tableDesign } from '#shared/adapters/dynamodb/table-design.ts'
 import { configSchema } from '#shared/config.ts'
 import {

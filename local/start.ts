@@ -2,7 +2,7 @@
 
 import { randomBytes } from 'node:crypto'
 import { parseArgs } from 'node:util'
-import { z } from 'zod'
+import * as z from 'zod'
 import { localKeyFromFile } from '#shared/adapters/crypto/local-crypto.ts'
 import { maskPhone } from '#shared/masking.ts'
 import { demoIdentities, seedDemo } from './demo.ts'

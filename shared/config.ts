@@ -1,5 +1,5 @@
 // The one place the environment is read. A missing or malformed variable stops the process at start, naming it.
-import { z } from 'zod'
+import * as z from 'zod'
 import { ConfigError } from './errors.ts'
 
 // Not z.url() nor URL.canParse: fauxqs names its queues with hosts such as sqs.us-east-1.127.0.0.1:4566.

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 import type { AppDeps } from '#shared/deps.ts'
 import { caseEventMessageSchema } from '#shared/domain/cases/events.ts'
 import { lambdaHandler } from '#shared/lambda.ts'

@@ -1,7 +1,7 @@
 // `npm run token -- --role officer --region 330106 --sub wang`: a local bearer token for `npm start`'s API.
 import { existsSync } from 'node:fs'
 import { parseArgs } from 'node:util'
-import { z } from 'zod'
+import * as z from 'zod'
 import { isRegionCode } from '#shared/domain/access/region-scope.ts'
 import { roleSchema } from '#shared/domain/access/roles.ts'
 import { localTokenSecret, signLocalToken } from '../tokens.ts'

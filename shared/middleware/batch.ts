@@ -13,7 +13,7 @@ import type {
   SQSEvent,
   SQSRecord,
 } from 'aws-lambda'
-import type { z } from 'zod'
+import type * as z from 'zod'
 import { problemsFromZod, ValidationError } from '../errors.ts'
 
 /** A record whose body fails its schema: retried until its queue gives it to the DLQ, never silently dropped. */

@@ -8,7 +8,7 @@ import {
   QueryCommand,
   UpdateTransaction,
 } from 'dynamodb-toolbox'
-import { z } from 'zod'
+import * as z from 'zod'
 import type { AppDeps } from '../deps.ts'
 import { type Actor, requireRegion } from '../domain/access/roles.ts'
 import {
@@ -17,7 +17,7 @@ import {
   caseEventTypeSchema,
   statusAfter,
 } from '../domain/cases/events.ts'
-import { idSchema } from '../domain/directory/schemas.ts'
+import { idSchema } from '../domain/directory/id.ts'
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts'
 import { auditTransaction, isConditionRefusal } from './audit.ts'
 

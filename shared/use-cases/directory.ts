@@ -1,6 +1,6 @@
 // Administration of units, officers, petitioners and cadence policies; every change audited.
 import { executeTransactWrite, GetItemCommand, PutTransaction } from 'dynamodb-toolbox'
-import type { z } from 'zod'
+import type * as z from 'zod'
 import type { AppDeps } from '../deps.ts'
 import { type Actor, requireRegion } from '../domain/access/roles.ts'
 import type {

@@ -1,7 +1,7 @@
 // What administrators and SMS providers tell the notification service: opt-outs, quiet hours, template texts.
 import { timingSafeEqual } from 'node:crypto'
 import { executeTransactWrite, GetItemCommand, PutTransaction } from 'dynamodb-toolbox'
-import { z } from 'zod'
+import * as z from 'zod'
 import type { AppDeps } from '../deps.ts'
 import { significantPrefix } from '../domain/access/region-scope.ts'
 import { type Actor, requireRegion } from '../domain/access/roles.ts'

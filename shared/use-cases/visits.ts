@@ -1,6 +1,6 @@
 // Return visits: reading one, recording its outcome, and reminding its officer when a reminder timer fires.
 import { $add, $set, executeTransactWrite, GetItemCommand, UpdateTransaction } from 'dynamodb-toolbox'
-import { z } from 'zod'
+import * as z from 'zod'
 import type { AppDeps } from '../deps.ts'
 import { type Actor, requireRegion } from '../domain/access/roles.ts'
 import { ConflictError, NotFoundError } from '../errors.ts'

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 import { ForbiddenError, UnauthorizedError } from '../../errors.ts'
 import { isRegionCode, regionCovers } from './region-scope.ts'
 

@@ -1,5 +1,5 @@
 // Case events: what happened to a matter, and the message announcing it on the events topic.
-import { z } from 'zod'
+import * as z from 'zod'
 import { isRegionCode } from '../access/region-scope.ts'
 
 export const caseEventTypes = ['resolved', 'mediated', 'terminated', 'stopped-visiting'] as const

@@ -1,15 +1,9 @@
 // Units, officers and petitioners as an administrator submits them.
 import { parsePhoneNumberFromString } from 'libphonenumber-js/min'
-import { z } from 'zod'
+import * as z from 'zod'
 import { isRegionCode } from '../access/region-scope.ts'
 import { cadencePolicySchema } from '../visits/cadence.ts'
-
-const id = z
-  .string()
-  .regex(
-    /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/,
-    'must be 1-64 letters, digits, - or _, starting with a letter or digit',
-  )
+import { idSchema as id } from './id.ts'
 
 /** A mobile number, mainland by default, kept in E.164 (+86…). */
 export const phoneSchema = z.string().transform((value, ctx) => {
@@ -50,5 +44,3 @@ export const petitionerInput = z.object({
 })
 
 export const cadencePolicyInput = z.object({ regionCode: regionCodeSchema, policy: cadencePolicySchema })
-
-export { id as idSchema }

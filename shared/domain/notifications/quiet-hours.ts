@@ -1,6 +1,6 @@
 // Quiet hours: petitioners get no non-urgent SMS at night (Asia/Shanghai); a held SMS waits for the next allowed
 // minute. Officers' operational reminders are not held.
-import { z } from 'zod'
+import * as z from 'zod'
 import { addDays, businessDateOf, shanghaiInstant } from '../scheduling/business-time.ts'
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:mm')

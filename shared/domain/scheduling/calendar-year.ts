@@ -1,5 +1,5 @@
 // A year's holiday arrangement as an administrator loads it: checked before it changes any deadline.
-import { z } from 'zod'
+import * as z from 'zod'
 import { dayOfWeek } from './business-time.ts'
 
 const isoDate = z

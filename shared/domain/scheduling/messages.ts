@@ -1,5 +1,5 @@
 // Queue messages between the timer consumer and the dispatcher.
-import { z } from 'zod'
+import * as z from 'zod'
 
 export const timerMessageSchema = z.object({ timerId: z.string().min(1), dueAt: z.iso.datetime() })
 export type TimerMessage = z.infer<typeof timerMessageSchema>

@@ -1,5 +1,5 @@
 // Cadence policies: when return visits fall due after a trigger, and when the officer is reminded of each.
-import { z } from 'zod'
+import * as z from 'zod'
 
 export const visitTriggers = [
   'resolved',

@@ -208,15 +208,15 @@ export const renderSection = (info: RunInfo, results: readonly FunctionResult[])
   ].join('\n')
 }
 
-/** Replaces this section only, so that the sections others add to the file survive a rerun. */
-export const writeSection = (path: string, section: string): void => {
+/** Replaces one section only (by its title), so that the other sections of the file survive a rerun. */
+export const writeSection = (path: string, section: string, title: string = sectionTitle): void => {
   const current = existsSync(path) ? readFileSync(path, 'utf8') : docsIntro
-  const start = current.indexOf(`${sectionTitle}\n`)
+  const start = current.indexOf(`${title}\n`)
   if (start < 0) {
     writeFileSync(path, `${current.trimEnd()}\n\n${section}`)
     return
   }
-  const next = current.indexOf('\n## ', start + sectionTitle.length)
+  const next = current.indexOf('\n## ', start + title.length)
   const rest = next < 0 ? '' : `\n${current.slice(next + 1)}`
   writeFileSync(path, `${current.slice(0, start)}${section}${rest}`)
 }

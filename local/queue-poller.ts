@@ -116,10 +116,11 @@ export class QueuePoller {
     return Messages.length
   }
 
-  start(): void {
+  /** Polls in `concurrency` loops at once, as several Lambda invocations would. */
+  start(concurrency = 1): void {
     if (this.#running) return
     this.#running = true
-    this.#loop = (async () => {
+    const loop = async () => {
       while (this.#running) {
         try {
           await this.pollOnce(1)
@@ -130,7 +131,8 @@ export class QueuePoller {
           await new Promise((r) => setTimeout(r, 1000))
         }
       }
-    })()
+    }
+    this.#loop = Promise.all(Array.from({ length: concurrency }, loop)).then(() => undefined)
   }
 
   async stop(): Promise<void> {

@@ -52,6 +52,8 @@ export interface RuntimeOptions {
   duplicateDelivery?: boolean
   /** Run the pollers and schedules by themselves (npm start); otherwise a test pumps them with drain(). */
   background?: boolean
+  /** Pollers per queue in the background, like concurrent Lambda invocations. @default 2 */
+  pollersPerQueue?: number
   printSms?: (sms: LocalSmsRecord) => void
   wrapSms?: DepsOptions['wrapSms']
   fault?: DepsOptions['fault']
@@ -64,6 +66,8 @@ export interface Runtime {
   provisioned: Provisioned
   url: string
   fauxqs: FauxqsServer
+  /** The Java process of DynamoDB Local when this runtime started it (benchmarks read its CPU time). */
+  dynamodbPid: number | undefined
   pollers: Record<QueueName, QueuePoller>
   stream: StreamPoller
   localSms: LocalSms
@@ -243,7 +247,7 @@ export const startRuntime = async (options: RuntimeOptions): Promise<Runtime> =>
     const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : options.httpPort}`
 
     if (options.background) {
-      for (const poller of Object.values(pollers)) poller.start()
+      for (const poller of Object.values(pollers)) poller.start(options.pollersPerQueue ?? 2)
       stream.start()
       sweeper.start()
       stops.push(async () => {
@@ -274,6 +278,7 @@ export const startRuntime = async (options: RuntimeOptions): Promise<Runtime> =>
       provisioned,
       url,
       fauxqs,
+      dynamodbPid: dynamodbLocal?.process.pid,
       pollers,
       stream,
       localSms,

@@ -1,0 +1,257 @@
+// `npm run bench:timers`: how late reminders fire (due time → the timer consumer acts) and how many a minute can
+// hold, on `npm start`'s own runtime (DynamoDB Local, fauxqs, background pollers and the minute sweeper, real time).
+import { readFileSync } from 'node:fs'
+import { availableParallelism, cpus, loadavg } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { parseArgs } from 'node:util'
+import {
+  BatchGetCommand,
+  BatchGetRequest,
+  BatchPutRequest,
+  BatchWriteCommand,
+  executeBatchGet,
+  executeBatchWrite,
+} from 'dynamodb-toolbox'
+import pMap from 'p-map'
+import type { AppDeps } from '#shared/deps.ts'
+import type { Actor } from '#shared/domain/access/roles.ts'
+import { officerInput, petitionerInput, unitInput } from '#shared/domain/directory/schemas.ts'
+import type { SmsPort } from '#shared/ports/sms.ts'
+import { putOfficer, putPetitioner, putUnit } from '#shared/use-cases/directory.ts'
+import { timerItem } from '#shared/use-cases/timers.ts'
+import { startRuntime } from '../local/runtime.ts'
+import { writeSection } from './report.ts'
+
+const root = fileURLToPath(new URL('..', import.meta.url))
+const docsPath = join(root, 'docs', 'benchmarks.md')
+const title = '## Timer lateness and throughput'
+
+const usage = `Usage: npm run bench:timers -- [--count N] [--spread-minutes M] [--scenario spread|burst|both] [--no-docs]`
+
+const parse = () => {
+  const { values } = parseArgs({
+    options: {
+      count: { type: 'string', default: '10000' },
+      'spread-minutes': { type: 'string', default: '10' },
+      scenario: { type: 'string', default: 'both' },
+      'no-docs': { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
+  })
+  if (values.help) {
+    console.log(usage)
+    process.exit(0)
+  }
+  const count = Number(values.count)
+  const spread = Number(values['spread-minutes'])
+  if (!Number.isInteger(count) || count < 1 || count > 100_000)
+    throw new Error(`--count must be 1–100000\n${usage}`)
+  if (!Number.isInteger(spread) || spread < 1 || spread > 60)
+    throw new Error(`--spread-minutes must be 1–60\n${usage}`)
+  if (!['spread', 'burst', 'both'].includes(values.scenario))
+    throw new Error(`--scenario must be spread, burst or both\n${usage}`)
+  return { count, spread, scenario: values.scenario, docs: !values['no-docs'] }
+}
+
+const seedRegion = async (deps: AppDeps) => {
+  const admin: Actor = { id: 'bench', role: 'admin', regionCode: '330000' }
+  await putUnit(
+    deps,
+    admin,
+    unitInput.parse({ unitId: 'township', name: '西溪街道', regionCode: '330106009000', level: 'township' }),
+  )
+  await putOfficer(
+    deps,
+    admin,
+    officerInput.parse({ officerId: 'wang', name: '王芳', phone: '13800138000', unitId: 'township' }),
+  )
+  await putPetitioner(
+    deps,
+    admin,
+    petitionerInput.parse({ petitionerId: 'li', name: '李明', phone: '13900139000', unitId: 'township' }),
+  )
+}
+
+const seedTimers = async (deps: AppDeps, dueAt: Date[]) => {
+  const { store, config } = deps
+  const requests = dueAt.flatMap((due, i) => {
+    const visitId = `bench-${i}-v1`
+    return [
+      store.Visit.build(BatchPutRequest).item({
+        visitId,
+        caseId: `bench-${i}`,
+        petitionerId: 'li',
+        officerId: 'wang',
+        unitId: 'township',
+        regionCode: '330106009000',
+        trigger: 'resolved',
+        triggerEventId: `bench-${i}`,
+        triggeredAt: new Date().toISOString(),
+        offset: { unit: 'minutes', value: 1 },
+        reminderRules: [{ unit: 'minutes', before: 0 }],
+        reminderCount: 1,
+        sequence: 1,
+        dueDate: due.toISOString().slice(0, 10),
+        dueAt: due.toISOString(),
+        provisional: false,
+        status: 'planned',
+        plannedAt: new Date().toISOString(),
+        version: 1,
+      }),
+      store.Timer.build(BatchPutRequest).item(
+        timerItem(
+          { timerId: `${visitId}-r1`, kind: 'visit-reminder', subjectId: visitId, dueAt: due },
+          config.TIMER_SHARDS,
+        ),
+      ),
+    ]
+  })
+  const chunks = Array.from({ length: Math.ceil(requests.length / 25) }, (_, i) =>
+    requests.slice(i * 25, i * 25 + 25),
+  )
+  await pMap(chunks, (chunk) => executeBatchWrite(store.table.build(BatchWriteCommand).requests(...chunk)), {
+    concurrency: 8,
+  })
+}
+
+const firedTimes = async (deps: AppDeps, count: number) => {
+  const { store } = deps
+  const ids = Array.from({ length: count }, (_, i) => `bench-${i}-v1-r1`)
+  const chunks = Array.from({ length: Math.ceil(ids.length / 100) }, (_, i) =>
+    ids.slice(i * 100, i * 100 + 100),
+  )
+  const rows = await pMap(
+    chunks,
+    async (chunk) => {
+      const { Responses } = await executeBatchGet(
+        store.table
+          .build(BatchGetCommand)
+          .requests(...chunk.map((timerId) => store.Timer.build(BatchGetRequest).key({ timerId }))),
+      )
+      return (Responses?.[0] ?? []).filter((t): t is NonNullable<typeof t> => Boolean(t))
+    },
+    { concurrency: 4 },
+  )
+  return rows
+    .flat()
+    .map((t) => ({ dueAt: Date.parse(t.dueAt), firedAt: t.firedAt ? Date.parse(t.firedAt) : Number.NaN }))
+}
+
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN
+
+/** CPU seconds a process has used so far, from /proc (Linux). */
+const cpuSeconds = (pid: number) => {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? []
+  return (Number(fields[11]) + Number(fields[12])) / 100
+}
+
+const run = async (scenario: 'spread' | 'burst', count: number, spreadMinutes: number) => {
+  let sent = 0
+  const rt = await startRuntime({
+    prefix: `bench${Date.now()}`,
+    httpPort: 0,
+    tokenSecret: 'b'.repeat(64),
+    cryptoKey: 'c'.repeat(64),
+    inboundSmsSecret: 'i'.repeat(40),
+    background: true,
+    pollersPerQueue: 4,
+    smsMaxPerSecond: 0,
+    logLevel: 'ERROR',
+    wrapSms: (inner: SmsPort): SmsPort => ({
+      send: async (m) => {
+        const receipt = await inner.send(m)
+        sent++
+        return receipt
+      },
+    }),
+  })
+  try {
+    await seedRegion(rt.deps)
+    // The first due time leaves the sweeper a full minute's lead, as it has for timers planned days ahead.
+    const start = Math.ceil((Date.now() + 90_000) / 60_000) * 60_000
+    const window = scenario === 'spread' ? spreadMinutes * 60_000 : 60_000
+    const dueAt = Array.from({ length: count }, (_, i) => new Date(start + Math.floor((i * window) / count)))
+    await seedTimers(rt.deps, dueAt)
+    console.log(
+      `${scenario}: ${count} reminders due from ${new Date(start).toISOString()} over ${window / 60_000} min`,
+    )
+    const java = rt.dynamodbPid
+    const before = { at: Date.now(), node: process.cpuUsage(), java: java ? cpuSeconds(java) : 0 }
+    const deadline = start + window + 15 * 60_000
+    while (sent < count && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 2000))
+      process.stdout.write(`\r  sent ${sent}/${count}   `)
+    }
+    process.stdout.write('\n')
+    const wall = (Date.now() - before.at) / 1000
+    const node = process.cpuUsage(before.node)
+    const cpu = {
+      node: (node.user + node.system) / 1e6 / wall,
+      java: java ? (cpuSeconds(java) - before.java) / wall : Number.NaN,
+    }
+    const times = await firedTimes(rt.deps, count)
+    const lateness = times
+      .map((t) => (t.firedAt - t.dueAt) / 1000)
+      .filter(Number.isFinite)
+      .sort((a, b) => a - b)
+    const fired = times.filter((t) => Number.isFinite(t.firedAt))
+    const lastFired = Math.max(...fired.map((t) => t.firedAt))
+    return {
+      scenario,
+      count,
+      fired: fired.length,
+      sent,
+      p50: percentile(lateness, 50),
+      p99: percentile(lateness, 99),
+      max: lateness.at(-1) ?? Number.NaN,
+      early: lateness.filter((l) => l < 0).length,
+      drainSeconds: (lastFired - start) / 1000,
+      perSecond: fired.length / Math.max(1, (lastFired - start) / 1000),
+      cpu,
+    }
+  } finally {
+    await rt.stop()
+  }
+}
+
+const main = async () => {
+  const options = parse()
+  const scenarios =
+    options.scenario === 'both' ? (['spread', 'burst'] as const) : [options.scenario as 'spread' | 'burst']
+  const results = []
+  for (const scenario of scenarios) results.push(await run(scenario, options.count, options.spread))
+  const fmt = (n: number, d = 2) => (Number.isFinite(n) ? n.toFixed(d) : 'n/a')
+  const table = [
+    '| scenario | reminders | fired | SMS sent | lateness p50 s | p99 s | max s | last fired after first due s | fired per s | CPU node (cores) | CPU DynamoDB Local (cores) |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    ...results.map(
+      (r) =>
+        `| ${r.scenario === 'spread' ? `${options.spread} min` : 'one minute'} | ${r.count} | ${r.fired} | ${r.sent} | ${fmt(r.p50)} | ${fmt(r.p99)} | ${fmt(r.max)} | ${fmt(r.drainSeconds, 0)} | ${fmt(r.perSecond, 0)} | ${fmt(r.cpu.node)} | ${fmt(r.cpu.java)} |`,
+    ),
+  ].join('\n')
+  console.log(table)
+  if (!options.docs) return
+  const section = [
+    title,
+    '',
+    '```sh',
+    `npm run bench:timers -- --count ${options.count} --spread-minutes ${options.spread}`,
+    '```',
+    '',
+    `- Date: ${new Date().toISOString().slice(0, 10)}; machine: ${availableParallelism()} cores, ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}; load average after: ${loadavg()[0]?.toFixed(2)}.`,
+    "- What runs: `npm start`'s runtime in memory (DynamoDB Local, fauxqs, the minute sweeper on its cron, 4 pollers per queue as concurrent Lambda invocations, real time, SMS rate limit off). Visits and their reminder timers are written straight to the table; each timer, when it fires, re-reads its visit, writes and queues the officer's notification, and the dispatcher sends it through the local SMS provider.",
+    "- Lateness: the timer's `firedAt` (when the timer consumer acted) minus its due time.",
+    '',
+    table,
+    '',
+  ].join('\n')
+  writeSection(docsPath, section, title)
+  console.log(`${docsPath}: section "${title.slice(3)}" written`)
+}
+
+main().catch((error) => {
+  console.error(error instanceof Error ? error.message : error)
+  process.exit(1)
+})

@@ -18,7 +18,7 @@ import type { Offset, ReminderRule } from '../domain/visits/cadence.ts'
 import { planVisit } from '../domain/visits/plan.ts'
 import { ConflictError } from '../errors.ts'
 import { auditTransaction, isConditionRefusal } from './audit.ts'
-import { cancelTimer, rescheduleTimer, timerItem } from './timers.ts'
+import { cancelTimer, enqueueIfSwept, rescheduleTimer, timerItem } from './timers.ts'
 
 /** Loaded years change a few times a year; a process re-reads them at most this often. */
 const CACHE_MS = 60_000

@@ -4,6 +4,7 @@ import {
   DescribeTableCommand,
   type DynamoDBClient,
   ResourceInUseException,
+  UpdateTableCommand,
 } from '@aws-sdk/client-dynamodb'
 import { CreateTopicCommand, type SNSClient, SubscribeCommand } from '@aws-sdk/client-sns'
 import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs'
@@ -33,18 +34,43 @@ export interface ProvisionOptions {
   visibilityTimeoutSeconds?: number
 }
 
-export const ensureTable = async (dynamodb: DynamoDBClient, tableName: string) => {
-  try {
-    await dynamodb.send(new CreateTableCommand(createTableInput(tableName)))
-  } catch (error) {
-    if (!(error instanceof ResourceInUseException)) throw error
-  }
-  for (let i = 0; i < 100; i++) {
+const waitActive = async (dynamodb: DynamoDBClient, tableName: string) => {
+  for (let i = 0; i < 300; i++) {
     const { Table } = await dynamodb.send(new DescribeTableCommand({ TableName: tableName }))
-    if (Table?.TableStatus === 'ACTIVE') return Table
+    const indexesReady = (Table?.GlobalSecondaryIndexes ?? []).every((g) => g.IndexStatus === 'ACTIVE')
+    if (Table?.TableStatus === 'ACTIVE' && indexesReady) return Table
     await new Promise((r) => setTimeout(r, 100))
   }
   throw new Error(`table ${tableName} did not become active`)
+}
+
+/** Creates the table, or adds the indexes a newer version declares to a table kept in .aftercare/ by an older one. */
+export const ensureTable = async (dynamodb: DynamoDBClient, tableName: string) => {
+  const wanted = createTableInput(tableName)
+  try {
+    await dynamodb.send(new CreateTableCommand(wanted))
+  } catch (error) {
+    if (!(error instanceof ResourceInUseException)) throw error
+  }
+  const table = await waitActive(dynamodb, tableName)
+  const present = new Set((table.GlobalSecondaryIndexes ?? []).map((g) => g.IndexName))
+  for (const index of wanted.GlobalSecondaryIndexes ?? []) {
+    if (present.has(index.IndexName)) continue
+    const keys = new Set(index.KeySchema?.map((k) => k.AttributeName))
+    await dynamodb.send(
+      new UpdateTableCommand({
+        TableName: tableName,
+        AttributeDefinitions: wanted.AttributeDefinitions?.filter((a) => keys.has(a.AttributeName)),
+        GlobalSecondaryIndexUpdates: [
+          {
+            Create: { IndexName: index.IndexName, KeySchema: index.KeySchema, Projection: index.Projection },
+          },
+        ],
+      }),
+    )
+    await waitActive(dynamodb, tableName)
+  }
+  return waitActive(dynamodb, tableName)
 }
 
 const queueArn = async (sqs: SQSClient, url: string) => {

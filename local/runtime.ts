@@ -44,6 +44,8 @@ export interface RuntimeOptions {
   clock?: Clock
   /** Seconds before a failed message is received again; tests shorten it. */
   visibilityTimeoutSeconds?: number
+  /** Shards per due minute. @default configSchema's default */
+  timerShards?: number
   /** SMS per second across dispatchers; 0 turns the limit off. @default configSchema's default */
   smsMaxPerSecond?: number
   /** Upper bound of the timers' DelaySeconds. @default 900 */
@@ -145,7 +147,7 @@ export const startRuntime = async (options: RuntimeOptions): Promise<Runtime> =>
       LOCAL_TOKEN_SECRET: options.tokenSecret,
       LOCAL_CRYPTO_KEY: options.cryptoKey,
       INBOUND_SMS_SECRET: options.inboundSmsSecret,
-      TIMER_SHARDS: process.env.TIMER_SHARDS,
+      TIMER_SHARDS: options.timerShards === undefined ? undefined : String(options.timerShards),
     })
     const deps = await createDeps(config, {
       clock: options.clock,

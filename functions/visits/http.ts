@@ -1,24 +1,101 @@
 import type { AppDeps } from '#shared/deps.ts'
+import { outcomeInput } from '#shared/domain/visits/outcome.ts'
 import { lambdaHandler } from '#shared/lambda.ts'
 import { httpApi, route } from '#shared/middleware/http-api.ts'
-import { getVisit, outcomeInput, recordOutcome } from '#shared/use-cases/visits.ts'
+import {
+  accountabilityLedger,
+  monthlySummaryCsv,
+  monthQuery,
+  regionBoard,
+  worklist,
+  worklistQuery,
+} from '#shared/use-cases/visit-views.ts'
+import {
+  appointmentInput,
+  cancelInput,
+  cancelVisit,
+  closeRemainingInput,
+  closeRemainingVisits,
+  getVisit,
+  leaveInput,
+  officerLeaves,
+  reassignInput,
+  reassignVisit,
+  recordOutcome,
+  rescheduleInput,
+  rescheduleVisit,
+  setAppointment,
+} from '#shared/use-cases/visits.ts'
+
+const ok = (body: unknown) => ({ statusCode: 200, body })
 
 export const createHandler = (deps: AppDeps) =>
   httpApi(
     'visits-api',
     {
       'GET /visits/{visitId}': route({
-        run: async ({ actor, params }) => ({
-          statusCode: 200,
-          body: await getVisit(deps, actor, params.visitId ?? ''),
-        }),
+        run: async ({ actor, params }) => ok(await getVisit(deps, actor, params.visitId ?? '')),
       }),
       'POST /visits/{visitId}/outcome': route({
         body: outcomeInput,
-        run: async ({ actor, params, body }) => ({
-          statusCode: 200,
-          body: await recordOutcome(deps, actor, params.visitId ?? '', body),
-        }),
+        run: async ({ actor, params, body }) =>
+          ok(await recordOutcome(deps, actor, params.visitId ?? '', body)),
+      }),
+      'POST /visits/{visitId}/reassign': route({
+        body: reassignInput,
+        run: async ({ actor, params, body }) =>
+          ok(await reassignVisit(deps, actor, params.visitId ?? '', body)),
+      }),
+      'POST /visits/{visitId}/cancel': route({
+        body: cancelInput,
+        run: async ({ actor, params, body }) =>
+          ok(await cancelVisit(deps, actor, params.visitId ?? '', body)),
+      }),
+      'POST /visits/{visitId}/reschedule': route({
+        body: rescheduleInput,
+        run: async ({ actor, params, body }) =>
+          ok(await rescheduleVisit(deps, actor, params.visitId ?? '', body)),
+      }),
+      'POST /visits/{visitId}/appointment': route({
+        body: appointmentInput,
+        run: async ({ actor, params, body }) =>
+          ok(await setAppointment(deps, actor, params.visitId ?? '', body)),
+      }),
+      'POST /officers/{officerId}/leave': route({
+        body: leaveInput,
+        run: async ({ actor, params, body }) =>
+          ok(await officerLeaves(deps, actor, params.officerId ?? '', body)),
+      }),
+      'POST /cases/{caseId}/visits/close-remaining': route({
+        body: closeRemainingInput,
+        run: async ({ actor, params, body }) =>
+          ok(await closeRemainingVisits(deps, actor, params.caseId ?? '', body)),
+      }),
+      'GET /officers/{officerId}/worklist': route({
+        query: worklistQuery,
+        run: async ({ actor, params, query }) =>
+          ok(await worklist(deps, actor, params.officerId ?? '', query)),
+      }),
+      'GET /regions/{regionCode}/board': route({
+        query: monthQuery,
+        run: async ({ actor, params, query }) =>
+          ok(await regionBoard(deps, actor, params.regionCode ?? '', query)),
+      }),
+      'GET /regions/{regionCode}/accountability': route({
+        query: monthQuery,
+        run: async ({ actor, params, query }) =>
+          ok(await accountabilityLedger(deps, actor, params.regionCode ?? '', query)),
+      }),
+      'GET /regions/{regionCode}/reports/monthly': route({
+        query: monthQuery,
+        run: async ({ actor, params, query }) => {
+          const { csv, filename } = await monthlySummaryCsv(deps, actor, params.regionCode ?? '', query)
+          return {
+            statusCode: 200,
+            text: { body: csv, contentType: 'text/csv; charset=utf-8' },
+            headers: { 'content-disposition': `attachment; filename="${filename}"` },
+          }
+        },
       }),
     },
     deps.logger,

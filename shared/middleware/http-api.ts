@@ -5,29 +5,41 @@ import httpHeaderNormalizer from '@middy/http-header-normalizer'
 import httpRouterHandler, { type Method } from '@middy/http-router'
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyResultV2 } from 'aws-lambda'
 import type * as z from 'zod'
+import { requestBodies, requestQueries, routeKey } from '../api-contract.ts'
 import { type Actor, actorFromClaims, requireRole } from '../domain/access/roles.ts'
 import { AppError, problemsFromZod, ValidationError } from '../errors.ts'
 import type { FunctionName } from '../resources.ts'
 import { routes as allRoutes, type RouteDesign, routesOf } from '../routes.ts'
 
 export type HttpEvent = APIGatewayProxyEventV2WithJWTAuthorizer
-export type HttpResult = { statusCode: number; body?: unknown; headers?: Record<string, string> }
+/** A JSON answer, or `text` for another media type (a CSV file, say). */
+export type HttpResult = {
+  statusCode: number
+  body?: unknown
+  text?: { body: string; contentType: string }
+  headers?: Record<string, string>
+}
 
-export interface RouteImplementation<S extends z.ZodType = z.ZodType> {
+export interface RouteImplementation<S extends z.ZodType = z.ZodType, Q extends z.ZodType = z.ZodType> {
   /** The request body's schema; a route with one takes `application/json`. */
   body?: S
+  /** The query string's schema; a bad parameter is a 400 naming `query.<name>`. */
+  query?: Q
   /** For routes without the JWT authorizer (`auth` other than jwt): proves the caller, or throws 401. */
   authenticate?: (event: HttpEvent) => Promise<Actor>
   run(request: {
     actor: Actor
     params: Record<string, string>
     body: z.infer<S>
+    query: z.infer<Q>
     event: HttpEvent
   }): Promise<HttpResult>
 }
 
-/** Keeps the body schema's type attached to its `run`. */
-export const route = <S extends z.ZodType>(implementation: RouteImplementation<S>) => implementation
+/** Keeps the body and query schemas' types attached to its `run`. */
+export const route = <S extends z.ZodType, Q extends z.ZodType = z.ZodType>(
+  implementation: RouteImplementation<S, Q>,
+) => implementation as unknown as RouteImplementation
 
 const json = (
   statusCode: number,
@@ -79,12 +91,26 @@ const handlerFor = (design: RouteDesign, implementation: RouteImplementation) =>
     : actorFromClaims(event.requestContext?.authorizer?.jwt?.claims)
   if (!implementation.authenticate) requireRole(actor, design.roles)
   const body = implementation.body ? parseBody(event, implementation.body) : undefined
+  let query: unknown
+  if (implementation.query) {
+    const parsed = implementation.query.safeParse(event.queryStringParameters ?? {})
+    if (!parsed.success) throw new ValidationError(problemsFromZod(parsed.error.issues, 'query'))
+    query = parsed.data
+  }
   const result = await implementation.run({
     actor,
     params: (event.pathParameters ?? {}) as Record<string, string>,
     body,
+    query,
     event,
   })
+  if (result.text) {
+    return {
+      statusCode: result.statusCode,
+      headers: { 'content-type': result.text.contentType, ...result.headers },
+      body: result.text.body,
+    }
+  }
   return json(result.statusCode, result.body ?? null, result.headers)
 }
 
@@ -113,6 +139,15 @@ export const httpApi = (
   if (missing.length > 0 || extra.length > 0) {
     throw new Error(
       `routes of ${fn} disagree with the route table: missing ${missing.map((d) => d.path)} extra ${extra}`,
+    )
+  }
+  const drifted = designs.map(routeKey).filter((key) => {
+    const implementation = implementations[key]
+    return implementation?.body !== requestBodies[key] || implementation?.query !== requestQueries[key]
+  })
+  if (drifted.length > 0) {
+    throw new Error(
+      `body or query schemas of ${fn} disagree with shared/api-contract.ts: ${drifted.join(', ')}`,
     )
   }
   const router = httpRouterHandler<HttpEvent, APIGatewayProxyResultV2>({

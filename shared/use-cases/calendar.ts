@@ -9,6 +9,7 @@ import {
   QueryCommand,
 } from 'dynamodb-toolbox'
 import pMap from 'p-map'
+import { visitIndexKeys } from '../adapters/dynamodb/store.ts'
 import type { AppDeps } from '../deps.ts'
 import type { Actor } from '../domain/access/roles.ts'
 import type { CalendarYearInput } from '../domain/scheduling/calendar-year.ts'
@@ -97,7 +98,7 @@ const recomputeVisit = async (deps: AppDeps, calendar: WorkingCalendar, visitId:
   }
   await executeTransactWrite(
     store.Visit.build(PutTransaction)
-      .item({ ...visit, ...after })
+      .item({ ...visit, ...after, ...visitIndexKeys({ ...visit, dueAt: after.dueAt }) })
       .options({ condition: { attr: 'version', eq: visit.version } }),
     auditTransaction(store, {
       subject: `VISIT#${visitId}`,

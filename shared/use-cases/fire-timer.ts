@@ -3,7 +3,7 @@ import type { AppDeps } from '../deps.ts'
 import type { TimerMessage } from '../domain/scheduling/messages.ts'
 import { releaseDeferred } from './notify.ts'
 import { closeTimer, getTimer, returnToPending } from './timers.ts'
-import { remindOfficerOfVisit } from './visits.ts'
+import { climbLadder, remindOfficerOfVisit } from './visits.ts'
 
 export class UnknownTimerError extends Error {
   override name = 'UnknownTimerError'
@@ -26,6 +26,10 @@ export const fireTimer = async (deps: AppDeps, message: TimerMessage) => {
       const result = await remindOfficerOfVisit(deps, timer)
       return { acted: result.reminded, reason: result.reason }
     }
+    case 'visit-overdue-supervisor':
+      return climbLadder(deps, timer, 'supervisor')
+    case 'visit-overdue-accountability':
+      return climbLadder(deps, timer, 'accountability')
     case 'deferred-sms': {
       const released = await releaseDeferred(deps, timer.subjectId)
       await closeTimer(deps, timer.timerId, released ? 'fired' : 'void')

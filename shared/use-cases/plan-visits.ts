@@ -23,6 +23,7 @@ import { warnCalendarMissing, workingCalendar } from './calendar.ts'
 import { queueNotification } from './notify.ts'
 import { openPhone } from './personal-data.ts'
 import { enqueueIfSwept, type NewTimer, timerItem } from './timers.ts'
+import { visitTimers } from './visit-timers.ts'
 
 export const PLANNER = 'visit-planner'
 
@@ -44,26 +45,40 @@ export class NoActiveOfficerError extends AppError {
   }
 }
 
-/** The officer of the nearest unit (village → township → county) with an active officer, fewest open visits first. */
-export const assignOfficer = async ({ store }: AppDeps, unitId: string) => {
+/**
+ * The nearest unit (village → township → county) with active staff of a duty, and its staff, fewest open visits
+ * first. `except` leaves out an officer who is handing work over.
+ */
+export const nearestStaff = async (
+  { store }: AppDeps,
+  unitId: string,
+  duty: 'officer' | 'supervisor',
+  except?: string,
+) => {
   for (let current: string | undefined = unitId, depth = 0; current && depth < 6; depth++) {
     const { Items = [] } = await store.table
       .build(QueryCommand)
       .entities(store.Officer)
       .query({ index: 'gsi1', partition: `UNIT#${current}#OFFICERS` })
       .send()
-    const active = Items.filter((o) => o.active).sort(
+    const active = Items.filter((o) => o.active && o.duty === duty && o.officerId !== except).sort(
       (a, b) => a.openVisits - b.openVisits || a.officerId.localeCompare(b.officerId),
     )
-    if (active[0]) return active[0]
+    if (active.length > 0) return active
     const { Item: unit } = await store.Unit.build(GetItemCommand).key({ unitId: current }).send()
     current = unit?.parentUnitId
   }
-  throw new NoActiveOfficerError(unitId)
+  return []
+}
+
+/** The officer of the nearest unit with an active officer, balancing open visits. */
+export const assignOfficer = async (deps: AppDeps, unitId: string, except?: string) => {
+  const [officer] = await nearestStaff(deps, unitId, 'officer', except)
+  if (!officer) throw new NoActiveOfficerError(unitId)
+  return officer
 }
 
 export const visitIdOf = (eventId: string, sequence: number) => `${eventId}-v${sequence}`
-export const reminderTimerIdOf = (visitId: string, n: number) => `${visitId}-r${n}`
 
 /** Plans the visits of one case event. Delivered twice, it plans once: the visits' conditional puts refuse. */
 export const planVisitsForEvent = async (deps: AppDeps, event: CaseEventMessage) => {
@@ -71,7 +86,8 @@ export const planVisitsForEvent = async (deps: AppDeps, event: CaseEventMessage)
   const trigger = event.type as VisitTrigger
   const { policy, version, regionCode: policyRegion } = await cadenceFor(deps, event.regionCode, trigger)
   const now = clock.now()
-  const planned = planVisits(policy, new Date(event.occurredAt), now, await workingCalendar(deps))
+  const calendar = await workingCalendar(deps)
+  const planned = planVisits(policy, new Date(event.occurredAt), now, calendar)
   const officer = await assignOfficer(deps, event.unitId)
 
   const visits = planned.map((p) => ({
@@ -95,15 +111,9 @@ export const planVisitsForEvent = async (deps: AppDeps, event: CaseEventMessage)
     plannedAt: now.toISOString(),
     version: 1,
   }))
-  const timers: NewTimer[] = planned.flatMap((p) => {
-    const visitId = visitIdOf(event.eventId, p.sequence)
-    return p.reminders.map((dueAt, n) => ({
-      timerId: reminderTimerIdOf(visitId, n + 1),
-      kind: 'visit-reminder' as const,
-      subjectId: visitId,
-      dueAt,
-    }))
-  })
+  const timers: NewTimer[] = planned.flatMap((p) =>
+    visitTimers({ visitId: visitIdOf(event.eventId, p.sequence), dueDate: p.dueDate }, p.reminders, calendar),
+  )
 
   const provisional = visits.filter((v) => v.provisional)
 

@@ -1,75 +1,296 @@
-// Return visits: reading one, recording its outcome, and reminding its officer when a reminder timer fires.
-import { $add, $set, executeTransactWrite, GetItemCommand, UpdateTransaction } from 'dynamodb-toolbox'
+// Return visits after planning: the outcome and what follows from it, reminders and the overdue ladder,
+// reassignment, cancelling, rescheduling, appointments and the stop rule. Every change is audited.
+import { randomUUID } from 'node:crypto'
+import {
+  $add,
+  $append,
+  $set,
+  type ExecuteTransactWriteInput,
+  type ExecuteTransactWriteOptions,
+  executeTransactWrite,
+  GetItemCommand,
+  PutItemCommand,
+  PutTransaction,
+  QueryCommand,
+  UpdateTransaction,
+} from 'dynamodb-toolbox'
 import * as z from 'zod'
+import { visitIndexKeys } from '../adapters/dynamodb/store.ts'
 import type { AppDeps } from '../deps.ts'
 import { type Actor, requireRegion } from '../domain/access/roles.ts'
-import { ConflictError, NotFoundError } from '../errors.ts'
+import { idSchema } from '../domain/directory/id.ts'
+import { businessDateOf, shanghaiInstant } from '../domain/scheduling/business-time.ts'
+import { defaultCadence } from '../domain/visits/cadence.ts'
+import {
+  consequencesOf,
+  EXTRA_VISIT_WORKING_DAYS,
+  mayCloseRemaining,
+  type Outcome,
+} from '../domain/visits/outcome.ts'
+import { remindersFor } from '../domain/visits/plan.ts'
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../errors.ts'
 import { auditTransaction, isConditionRefusal } from './audit.ts'
+import { workingCalendar } from './calendar.ts'
 import { queueNotification } from './notify.ts'
 import { openPhone } from './personal-data.ts'
-import { closeTimer } from './timers.ts'
+import { nearestStaff } from './plan-visits.ts'
+import { closeTimer, enqueueIfSwept, rescheduleTimer, timerItem } from './timers.ts'
+import { cancelVisitTimers, visitTimers } from './visit-timers.ts'
 
-export const outcomeInput = z.object({
-  reached: z.boolean(),
-  method: z.enum(['home-visit', 'phone', 'office', 'video']),
-  satisfaction: z.enum(['satisfied', 'basically-satisfied', 'dissatisfied']).optional(),
-  notes: z.string().max(4000).optional(),
+/** One write of a TransactWriteItems call, as dynamodb-toolbox types it. */
+type TransactionItem = Exclude<ExecuteTransactWriteInput[number], ExecuteTransactWriteOptions>
+
+const reason = z.string().trim().min(2, 'must say why (at least 2 characters)').max(1000)
+const businessDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD')
+
+export const reassignInput = z.object({ officerId: idSchema, reason })
+export const cancelInput = z.object({ reason })
+export const rescheduleInput = z.object({ dueDate: businessDate, reason })
+export const appointmentInput = z.object({
+  at: z.iso.datetime({ offset: true, message: 'must be an ISO-8601 instant' }),
+  note: z.string().max(500).optional(),
 })
+export const leaveInput = z.object({ reason })
+export const closeRemainingInput = z.object({ triggerEventId: idSchema, reason })
 
-const loadVisit = async ({ store }: AppDeps, actor: Actor, visitId: string) => {
-  const { Item } = await store.Visit.build(GetItemCommand).key({ visitId }).send()
-  if (!Item) throw new NotFoundError(`visit ${visitId} does not exist`)
-  requireRegion(actor, Item.regionCode)
-  return Item
+type Visit = NonNullable<Awaited<ReturnType<typeof findVisit>>>
+
+const findVisit = async ({ store }: AppDeps, visitId: string) =>
+  (await store.Visit.build(GetItemCommand).key({ visitId }).send()).Item
+
+const loadVisit = async (deps: AppDeps, actor: Actor, visitId: string) => {
+  const visit = await findVisit(deps, visitId)
+  if (!visit) throw new NotFoundError(`visit ${visitId} does not exist`)
+  requireRegion(actor, visit.regionCode)
+  return visit
 }
 
-export const getVisit = (deps: AppDeps, actor: Actor, visitId: string) => loadVisit(deps, actor, visitId)
+const requirePlanned = (visit: Visit) => {
+  if (visit.status !== 'planned') throw new ConflictError(`visit ${visit.visitId} is ${visit.status}`)
+}
 
-export const recordOutcome = async (
-  deps: AppDeps,
-  actor: Actor,
-  visitId: string,
-  outcome: z.infer<typeof outcomeInput>,
-) => {
-  const { store, clock } = deps
-  const visit = await loadVisit(deps, actor, visitId)
-  if (visit.status !== 'planned') throw new ConflictError(`visit ${visitId} is ${visit.status}`)
-  const now = clock.now()
-  const after = {
-    status: 'completed' as const,
-    completedAt: now.toISOString(),
-    outcome,
-    version: visit.version + 1,
+/** An officer works on the visits assigned to them; supervisors and administrators on any in their region. */
+const requireAssigned = (actor: Actor, visit: Visit) => {
+  if (actor.role === 'officer' && actor.id !== visit.officerId) {
+    throw new ForbiddenError(`visit ${visit.visitId} is assigned to another officer`)
   }
+}
+
+/** The visit's version moves on with every change: a concurrent change is refused, not overwritten. */
+const visitUpdate = (deps: AppDeps, visit: Visit, changes: Record<string, unknown>) =>
+  deps.store.Visit.build(UpdateTransaction)
+    .item({ visitId: visit.visitId, ...changes, version: visit.version + 1 })
+    .options({ condition: { attr: 'version', eq: visit.version } })
+
+const commit = async (run: () => Promise<unknown>, visitId: string) => {
   try {
-    await executeTransactWrite(
-      store.Visit.build(UpdateTransaction)
-        // $set: replace the whole outcome map (a plain object would be a deep, partial update).
-        .item({ visitId, ...after, outcome: $set(outcome) })
-        .options({ condition: { attr: 'version', eq: visit.version } }),
-      store.Officer.build(UpdateTransaction).item({ officerId: visit.officerId, openVisits: $add(-1) }),
-      auditTransaction(store, {
-        subject: `VISIT#${visitId}`,
-        actor: actor.id,
-        action: 'visit.completed',
-        regionCode: visit.regionCode,
-        at: now,
-        before: { status: visit.status, version: visit.version },
-        after,
-      }),
-    )
+    await run()
   } catch (error) {
     if (isConditionRefusal(error))
       throw new ConflictError(`visit ${visitId} changed meanwhile; read it again`)
     throw error
   }
-  return { ...visit, ...after }
+}
+
+export const getVisit = (deps: AppDeps, actor: Actor, visitId: string) => loadVisit(deps, actor, visitId)
+
+const flagLabels = {
+  dissatisfied: '回访不满意',
+  'high-risk': '重复访、越级访风险高',
+  'not-reached': '三次未能联系上信访人',
+  overdue: '已逾期',
+} as const
+type FlagKind = keyof typeof flagLabels
+
+/** Tells the supervisors of the visit's unit (the nearest unit that has one) by SMS; the flag itself is stored. */
+const tellSupervisors = async (deps: AppDeps, visit: Visit, kind: FlagKind) => {
+  const supervisors = await nearestStaff(deps, visit.unitId, 'supervisor')
+  const { Item: officer } = await deps.store.Officer.build(GetItemCommand)
+    .key({ officerId: visit.officerId })
+    .send()
+  for (const supervisor of supervisors) {
+    await queueNotification(deps, {
+      notificationId: `sms-flag-${kind}-${visit.visitId}-${supervisor.officerId}`,
+      recipientType: 'officer',
+      recipientId: supervisor.officerId,
+      regionCode: visit.regionCode,
+      phone: await openPhone(deps.crypto, 'Officer', supervisor.officerId, supervisor),
+      locale: supervisor.locale,
+      template: 'supervisor-visit-flag',
+      params: {
+        supervisorName: supervisor.name,
+        officerName: officer?.name ?? visit.officerId,
+        caseId: visit.caseId,
+        sequence: String(visit.sequence),
+        dueDate: visit.dueDate,
+        reason: flagLabels[kind],
+      },
+    })
+  }
+  if (supervisors.length === 0) deps.logger.warn('no supervisor to tell', { visitId: visit.visitId, kind })
+}
+
+const flagItem = (visit: Visit, kind: FlagKind, at: Date, detail: string) => ({
+  flagId: `${kind}-${visit.visitId}`,
+  kind,
+  visitId: visit.visitId,
+  caseId: visit.caseId,
+  petitionerId: visit.petitionerId,
+  officerId: visit.officerId,
+  unitId: visit.unitId,
+  regionCode: visit.regionCode,
+  raisedAt: at.toISOString(),
+  detail,
+})
+
+/**
+ * Records what a visit found. Reached: the visit is completed (on time or late); a dissatisfied petitioner or a high
+ * risk adds an extra visit within five working days and flags the supervisor; hardship nominates the petitioner for
+ * the annual screening. Not reached: the attempt is kept; the third time the supervisor is flagged.
+ */
+export const recordOutcome = async (deps: AppDeps, actor: Actor, visitId: string, outcome: Outcome) => {
+  const { store, clock, config } = deps
+  const visit = await loadVisit(deps, actor, visitId)
+  requireAssigned(actor, visit)
+  requirePlanned(visit)
+  const now = clock.now()
+  const today = businessDateOf(now)
+  const effects = consequencesOf(outcome, visit.unreached.length)
+  const calendar = await workingCalendar(deps)
+  const flags = effects.flags.map((kind) => flagItem(visit, kind, now, outcome.notes ?? ''))
+
+  const writes: TransactionItem[] = []
+  let after: Record<string, unknown>
+  if (effects.completes) {
+    after = {
+      status: 'completed',
+      completedAt: now.toISOString(),
+      completedOnTime: today <= visit.dueDate,
+      outcome: $set(outcome),
+    }
+    const { Item: overdue } = await store.LedgerEntry.build(GetItemCommand)
+      .key({ entryId: `overdue-${visitId}` })
+      .send()
+    if (overdue) {
+      // Completing late closes the ladder; the record stays, and the ledger says when the visit was done.
+      writes.push(
+        store.LedgerEntry.build(PutTransaction).item({
+          ...overdue,
+          entryId: `late-${visitId}`,
+          kind: 'completed-late',
+          recordedAt: now.toISOString(),
+          detail: `completed on ${today}, due ${visit.dueDate}`,
+        }),
+      )
+    }
+  } else {
+    const attempt = {
+      at: now.toISOString(),
+      method: outcome.method,
+      reason: outcome.notReachedReason ?? 'other',
+      by: actor.id,
+    }
+    after = { unreached: $append([attempt]) }
+  }
+
+  let extra: (ReturnType<typeof extraVisit> & {}) | undefined
+  if (effects.extraVisit) {
+    extra = extraVisit(visit, calendar.addWorkingDays(today, EXTRA_VISIT_WORKING_DAYS).date, now)
+    writes.push(
+      store.Visit.build(PutTransaction)
+        .item(extra.visit)
+        .options({ condition: { attr: 'visitId', exists: false } }),
+      ...extra
+        .timers(calendar)
+        .map((t) => store.Timer.build(PutTransaction).item(timerItem(t, config.TIMER_SHARDS))),
+    )
+  }
+  // One write per item in a transaction: the officer's open visits move by the net change.
+  const openDelta = (effects.completes ? -1 : 0) + (extra ? 1 : 0)
+  if (openDelta !== 0) {
+    writes.push(
+      store.Officer.build(UpdateTransaction).item({
+        officerId: visit.officerId,
+        openVisits: $add(openDelta),
+      }),
+    )
+  }
+  for (const flag of flags) writes.push(store.Flag.build(PutTransaction).item(flag))
+  if (effects.nominateForScreening && outcome.hardship) {
+    writes.push(
+      store.Nomination.build(PutTransaction).item({
+        year: today.slice(0, 4),
+        nominationId: `visit-${visitId}`,
+        petitionerId: visit.petitionerId,
+        regionCode: visit.regionCode,
+        source: 'visit',
+        sourceId: visitId,
+        nominatedBy: actor.id,
+        reason: outcome.hardship.reason,
+        at: now.toISOString(),
+      }),
+    )
+  }
+  await commit(
+    () =>
+      executeTransactWrite(
+        visitUpdate(deps, visit, after),
+        ...writes,
+        auditTransaction(store, {
+          subject: `VISIT#${visitId}`,
+          actor: actor.id,
+          action: effects.completes ? 'visit.completed' : 'visit.not-reached',
+          regionCode: visit.regionCode,
+          at: now,
+          before: { status: visit.status, version: visit.version },
+          after: { outcome, flags: effects.flags, extraVisit: extra?.visit.visitId },
+        }),
+      ),
+    visitId,
+  )
+  if (effects.completes) await cancelVisitTimers(deps, visit)
+  if (extra) await enqueueIfSwept(deps, extra.timers(calendar))
+  for (const flag of flags) await tellSupervisors(deps, visit, flag.kind)
+  return {
+    ...(await findVisit(deps, visitId)),
+    flags: effects.flags,
+    extraVisitId: extra?.visit.visitId,
+    nominated: effects.nominateForScreening,
+  }
+}
+
+/** The extra visit after a dissatisfied or high-risk outcome: same petitioner and officer, due in five working days. */
+const extraVisit = (visit: Visit, dueDate: string, now: Date) => {
+  const reminderRules = defaultCadence.resolved.reminders
+  const visitId = `${visit.visitId}-x`
+  const item = {
+    ...visit,
+    visitId,
+    kind: 'extra' as const,
+    dueDate,
+    dueAt: shanghaiInstant(dueDate, '09:00').toISOString(),
+    provisional: false,
+    triggeredAt: now.toISOString(),
+    offset: { unit: 'workingDays', value: EXTRA_VISIT_WORKING_DAYS },
+    reminderRules,
+    status: 'planned' as const,
+    plannedAt: now.toISOString(),
+    unreached: [],
+    outcome: undefined,
+    appointmentAt: undefined,
+    version: 1,
+  }
+  const timers = (calendar: Parameters<typeof visitTimers>[2]) => {
+    const reminders = remindersFor(dueDate, reminderRules, now, calendar)
+    return visitTimers({ visitId, dueDate }, reminders, calendar)
+  }
+  return { visit: { ...item, reminderCount: 2 }, timers }
 }
 
 /** At fire time: a visit no longer planned (completed, cancelled) reminds nobody. */
 export const remindOfficerOfVisit = async (deps: AppDeps, timer: { timerId: string; subjectId: string }) => {
   const { store } = deps
-  const { Item: visit } = await store.Visit.build(GetItemCommand).key({ visitId: timer.subjectId }).send()
+  const visit = await findVisit(deps, timer.subjectId)
   if (visit?.status !== 'planned') {
     await closeTimer(deps, timer.timerId, 'void')
     return { reminded: false, reason: visit ? `visit ${visit.status}` : 'visit missing' }
@@ -97,4 +318,341 @@ export const remindOfficerOfVisit = async (deps: AppDeps, timer: { timerId: stri
   })
   await closeTimer(deps, timer.timerId, 'fired')
   return { reminded: true }
+}
+
+/**
+ * The overdue ladder. One working day late: the supervisor is told and the visit flagged. Five working days late:
+ * one accountability record for the officer and the unit (a second firing finds it and adds nothing).
+ */
+export const climbLadder = async (
+  deps: AppDeps,
+  timer: { timerId: string; subjectId: string },
+  step: 'supervisor' | 'accountability',
+) => {
+  const { store, clock } = deps
+  const visit = await findVisit(deps, timer.subjectId)
+  if (visit?.status !== 'planned') {
+    await closeTimer(deps, timer.timerId, 'void')
+    return { acted: false, reason: visit ? `visit ${visit.status}` : 'visit missing' }
+  }
+  const now = clock.now()
+  if (step === 'supervisor') {
+    await store.Flag.build(PutItemCommand)
+      .item(flagItem(visit, 'overdue', now, `due ${visit.dueDate}`))
+      .send()
+    await tellSupervisors(deps, visit, 'overdue')
+  } else {
+    try {
+      await executeTransactWrite(
+        store.LedgerEntry.build(PutTransaction)
+          .item({
+            entryId: `overdue-${visit.visitId}`,
+            kind: 'overdue',
+            visitId: visit.visitId,
+            caseId: visit.caseId,
+            officerId: visit.officerId,
+            unitId: visit.unitId,
+            regionCode: visit.regionCode,
+            dueDate: visit.dueDate,
+            recordedAt: now.toISOString(),
+            detail: `not done five working days after ${visit.dueDate}`,
+          })
+          .options({ condition: { attr: 'entryId', exists: false } }),
+        auditTransaction(store, {
+          subject: `VISIT#${visit.visitId}`,
+          actor: 'overdue-ladder',
+          action: 'accountability.recorded',
+          regionCode: visit.regionCode,
+          at: now,
+          after: { officerId: visit.officerId, unitId: visit.unitId, dueDate: visit.dueDate },
+        }),
+      )
+    } catch (error) {
+      if (!isConditionRefusal(error)) throw error // recorded by an earlier firing
+    }
+  }
+  await closeTimer(deps, timer.timerId, 'fired')
+  return { acted: true }
+}
+
+export const reassignVisit = async (
+  deps: AppDeps,
+  actor: Actor,
+  visitId: string,
+  input: z.infer<typeof reassignInput>,
+) => {
+  const { store, clock } = deps
+  const visit = await loadVisit(deps, actor, visitId)
+  requirePlanned(visit)
+  const { Item: officer } = await store.Officer.build(GetItemCommand)
+    .key({ officerId: input.officerId })
+    .send()
+  if (!officer?.active || officer.duty !== 'officer') {
+    throw new ValidationError([{ field: 'officerId', reason: `${input.officerId} is not an active officer` }])
+  }
+  requireRegion(actor, officer.regionCode)
+  if (officer.officerId === visit.officerId)
+    throw new ConflictError(`visit ${visitId} is already assigned to ${officer.officerId}`)
+  const now = clock.now()
+  await commit(
+    () =>
+      executeTransactWrite(
+        visitUpdate(deps, visit, {
+          officerId: officer.officerId,
+          unitId: officer.unitId,
+          ...visitIndexKeys({ ...visit, officerId: officer.officerId }),
+        }),
+        store.Officer.build(UpdateTransaction).item({ officerId: visit.officerId, openVisits: $add(-1) }),
+        store.Officer.build(UpdateTransaction).item({ officerId: officer.officerId, openVisits: $add(1) }),
+        auditTransaction(store, {
+          subject: `VISIT#${visitId}`,
+          actor: actor.id,
+          action: 'visit.reassigned',
+          regionCode: visit.regionCode,
+          at: now,
+          before: { officerId: visit.officerId },
+          after: { officerId: officer.officerId, reason: input.reason },
+        }),
+      ),
+    visitId,
+  )
+  return findVisit(deps, visitId)
+}
+
+/** The open visits of an officer, oldest due first. */
+export const openVisitsOf = async ({ store }: AppDeps, officerId: string) => {
+  const { Items = [] } = await store.table
+    .build(QueryCommand)
+    .entities(store.Visit)
+    .query({ index: 'gsi1', partition: `OFFICER#${officerId}#VISITS` })
+    .options({ maxPages: Number.POSITIVE_INFINITY, filters: { Visit: { attr: 'status', eq: 'planned' } } })
+    .send()
+  return Items
+}
+
+/** An officer who leaves hands every open visit to the officer with the fewest of the nearest unit: none orphaned. */
+export const officerLeaves = async (
+  deps: AppDeps,
+  actor: Actor,
+  officerId: string,
+  input: z.infer<typeof leaveInput>,
+) => {
+  const { store, clock } = deps
+  const { Item: leaver } = await store.Officer.build(GetItemCommand).key({ officerId }).send()
+  if (!leaver) throw new NotFoundError(`officer ${officerId} does not exist`)
+  requireRegion(actor, leaver.regionCode)
+  const open = await openVisitsOf(deps, officerId)
+  const successors = await nearestStaff(deps, leaver.unitId, 'officer', officerId)
+  if (open.length > 0 && successors.length === 0) {
+    throw new ConflictError(`no active officer can take over the ${open.length} open visits of ${officerId}`)
+  }
+  await executeTransactWrite(
+    store.Officer.build(UpdateTransaction)
+      .item({ officerId, active: false })
+      .options({ condition: { attr: 'active', eq: true } }),
+    auditTransaction(store, {
+      subject: `OFFICER#${officerId}`,
+      actor: actor.id,
+      action: 'officer.left',
+      regionCode: leaver.regionCode,
+      at: clock.now(),
+      before: { active: true },
+      after: { active: false, reason: input.reason, openVisits: open.length },
+    }),
+  ).catch((error: unknown) => {
+    if (isConditionRefusal(error)) throw new ConflictError(`officer ${officerId} has already left`)
+    throw error
+  })
+  const handedTo: Record<string, string> = {}
+  for (const visit of open) {
+    // Round robin over the successors by their current load.
+    const [next] = (await nearestStaff(deps, leaver.unitId, 'officer', officerId)) ?? []
+    if (!next) break
+    await reassignVisit(deps, actor, visit.visitId, {
+      officerId: next.officerId,
+      reason: `${officerId} left: ${input.reason}`,
+    })
+    handedTo[visit.visitId] = next.officerId
+  }
+  return { officerId, active: false, handedOver: handedTo }
+}
+
+export const cancelVisit = async (
+  deps: AppDeps,
+  actor: Actor,
+  visitId: string,
+  input: z.infer<typeof cancelInput>,
+) => {
+  const { store, clock } = deps
+  const visit = await loadVisit(deps, actor, visitId)
+  requirePlanned(visit)
+  const now = clock.now()
+  await commit(
+    () =>
+      executeTransactWrite(
+        visitUpdate(deps, visit, { status: 'cancelled', cancelReason: input.reason }),
+        store.Officer.build(UpdateTransaction).item({ officerId: visit.officerId, openVisits: $add(-1) }),
+        auditTransaction(store, {
+          subject: `VISIT#${visitId}`,
+          actor: actor.id,
+          action: 'visit.cancelled',
+          regionCode: visit.regionCode,
+          at: now,
+          before: { status: visit.status },
+          after: { status: 'cancelled', reason: input.reason },
+        }),
+      ),
+    visitId,
+  )
+  await cancelVisitTimers(deps, visit)
+  return findVisit(deps, visitId)
+}
+
+export const rescheduleVisit = async (
+  deps: AppDeps,
+  actor: Actor,
+  visitId: string,
+  input: z.infer<typeof rescheduleInput>,
+) => {
+  const { store, clock } = deps
+  const visit = await loadVisit(deps, actor, visitId)
+  requirePlanned(visit)
+  const now = clock.now()
+  const calendar = await workingCalendar(deps)
+  if (input.dueDate < businessDateOf(now)) {
+    throw new ValidationError([{ field: 'dueDate', reason: 'must not be in the past' }])
+  }
+  if (!calendar.isWorkingDay(input.dueDate)) {
+    throw new ValidationError([{ field: 'dueDate', reason: `${input.dueDate} is not a working day` }])
+  }
+  const reminders = remindersFor(input.dueDate, visit.reminderRules as never, now, calendar)
+  const timers = visitTimers({ visitId, dueDate: input.dueDate }, reminders, calendar)
+  await commit(
+    () =>
+      executeTransactWrite(
+        visitUpdate(deps, visit, {
+          dueDate: input.dueDate,
+          dueAt: shanghaiInstant(input.dueDate, '09:00').toISOString(),
+          ...visitIndexKeys({ ...visit, dueAt: shanghaiInstant(input.dueDate, '09:00').toISOString() }),
+          provisional: false,
+          reminderCount: Math.max(visit.reminderCount, reminders.length),
+        }),
+        auditTransaction(store, {
+          subject: `VISIT#${visitId}`,
+          actor: actor.id,
+          action: 'visit.rescheduled',
+          regionCode: visit.regionCode,
+          at: now,
+          before: { dueDate: visit.dueDate },
+          after: { dueDate: input.dueDate, reason: input.reason },
+        }),
+      ),
+    visitId,
+  )
+  await cancelVisitTimers(deps, visit)
+  for (const timer of timers) {
+    // A cancelled timer is written again with its new time; one never written before is created.
+    const moved = await rescheduleTimer(deps, timer.timerId, timer.dueAt)
+    if (!moved) {
+      await store.Timer.build(PutItemCommand).item(timerItem(timer, deps.config.TIMER_SHARDS)).send()
+      await enqueueIfSwept(deps, [timer])
+    }
+  }
+  return findVisit(deps, visitId)
+}
+
+const shanghaiTime = (at: Date) => {
+  const local = new Date(at.getTime() + 8 * 3600_000)
+  return `${local.getUTCMonth() + 1}月${local.getUTCDate()}日 ${String(local.getUTCHours()).padStart(2, '0')}:${String(local.getUTCMinutes()).padStart(2, '0')}`
+}
+
+/** An appointment: the petitioner gets an SMS with the time and the officer's name. */
+export const setAppointment = async (
+  deps: AppDeps,
+  actor: Actor,
+  visitId: string,
+  input: z.infer<typeof appointmentInput>,
+) => {
+  const { store, clock } = deps
+  const visit = await loadVisit(deps, actor, visitId)
+  requireAssigned(actor, visit)
+  requirePlanned(visit)
+  const at = new Date(input.at)
+  const now = clock.now()
+  if (at <= now) throw new ValidationError([{ field: 'at', reason: 'must be in the future' }])
+  await commit(
+    () =>
+      executeTransactWrite(
+        visitUpdate(deps, visit, { appointmentAt: at.toISOString() }),
+        auditTransaction(store, {
+          subject: `VISIT#${visitId}`,
+          actor: actor.id,
+          action: 'visit.appointment',
+          regionCode: visit.regionCode,
+          at: now,
+          before: { appointmentAt: visit.appointmentAt },
+          after: { appointmentAt: at.toISOString(), note: input.note },
+        }),
+      ),
+    visitId,
+  )
+  const [{ Item: officer }, { Item: petitioner }] = await Promise.all([
+    store.Officer.build(GetItemCommand).key({ officerId: visit.officerId }).send(),
+    store.Petitioner.build(GetItemCommand).key({ petitionerId: visit.petitionerId }).send(),
+  ])
+  if (petitioner) {
+    await queueNotification(deps, {
+      notificationId: `sms-appointment-${visitId}-${randomUUID().slice(0, 8)}`,
+      recipientType: 'petitioner',
+      recipientId: petitioner.petitionerId,
+      regionCode: visit.regionCode,
+      phone: await openPhone(deps.crypto, 'Petitioner', petitioner.petitionerId, petitioner),
+      locale: petitioner.locale,
+      template: 'petitioner-appointment',
+      params: {
+        petitionerName: petitioner.name,
+        officerName: officer?.name ?? '回访员',
+        time: shanghaiTime(at),
+      },
+    })
+  }
+  return findVisit(deps, visitId)
+}
+
+/** The stop rule: after two consecutive satisfied visits the supervisor may close the remaining planned ones. */
+export const closeRemainingVisits = async (
+  deps: AppDeps,
+  actor: Actor,
+  caseId: string,
+  input: z.infer<typeof closeRemainingInput>,
+) => {
+  // The visits of one event have ids `<eventId>-v1`, `-v2`…: read them in order until one is missing.
+  const visits = []
+  for (let n = 1; n <= 10; n++) {
+    const visit = await findVisit(deps, `${input.triggerEventId}-v${n}`)
+    if (!visit) break
+    visits.push(visit)
+  }
+  if (visits.length === 0 || visits[0]?.caseId !== caseId) {
+    throw new NotFoundError(`no visits of event ${input.triggerEventId} on case ${caseId}`)
+  }
+  requireRegion(actor, visits[0].regionCode)
+  const completed = visits
+    .filter((v) => v.status === 'completed')
+    .sort((a, b) => (a.completedAt ?? '').localeCompare(b.completedAt ?? ''))
+  if (
+    !mayCloseRemaining(
+      completed.map((v) => ({ satisfaction: (v.outcome as Outcome | undefined)?.satisfaction })),
+    )
+  ) {
+    throw new ConflictError(
+      'the last two completed visits are not both satisfied: the remaining visits stay planned',
+    )
+  }
+  const closed = []
+  for (const visit of visits.filter((v) => v.status === 'planned')) {
+    await cancelVisit(deps, actor, visit.visitId, { reason: `stop rule: ${input.reason}` })
+    closed.push(visit.visitId)
+  }
+  return { caseId, closed }
 }

@@ -1,7 +1,24 @@
 // The entities of the single table, each with its keys declared next to it (dynamodb-toolbox v2).
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
 import { any, boolean, Entity, item, list, map, number, record, string, Table } from 'dynamodb-toolbox'
+import { regionIndexKeys } from '../../domain/access/region-scope.ts'
 import { tableDesign } from './table-design.ts'
+
+/**
+ * A visit's places in the officer index (gsi1) and the region index (gsi3). Computed on put; an update that changes
+ * the officer or the due time must write them again (links are not recomputed on update).
+ */
+export const visitIndexKeys = (v: {
+  officerId: string
+  regionCode: string
+  dueAt: string
+  visitId: string
+}) => ({
+  gsi1pk: `OFFICER#${v.officerId}#VISITS`,
+  gsi1sk: `${v.dueAt}#${v.visitId}`,
+  gsi3pk: `${regionIndexKeys(v.regionCode).partition}#VISITS`,
+  gsi3sk: `${regionIndexKeys(v.regionCode).sortPrefix}#${v.dueAt}#${v.visitId}`,
+})
 
 export const createStore = (documentClient: DynamoDBDocumentClient, tableName: string) => {
   const table = new Table({
@@ -46,6 +63,8 @@ export const createStore = (documentClient: DynamoDBDocumentClient, tableName: s
       regionCode: string(),
       locale: string().default('zh-CN'),
       active: boolean().default(true),
+      /** Officers are assigned visits; supervisors are told of overdue and flagged ones. */
+      duty: string().enum('officer', 'supervisor').default('officer'),
       openVisits: number().default(0),
     }).and((s) => ({
       gsi1pk: string()
@@ -157,6 +176,85 @@ export const createStore = (documentClient: DynamoDBDocumentClient, tableName: s
     computeKey: ({ regionCode, trigger }) => ({ pk: `CADENCE#${regionCode}`, sk: `TRIGGER#${trigger}` }),
   })
 
+  /** Something a supervisor must look at: a dissatisfied or high-risk outcome, a petitioner not reached, an overdue visit. */
+  const Flag = new Entity({
+    name: 'Flag',
+    table,
+    timestamps,
+    schema: item({
+      flagId: string().key(),
+      kind: string().enum('dissatisfied', 'high-risk', 'not-reached', 'overdue'),
+      visitId: string(),
+      caseId: string(),
+      petitionerId: string(),
+      officerId: string(),
+      unitId: string(),
+      regionCode: string(),
+      raisedAt: string(),
+      detail: string(),
+    }).and((s) => ({
+      gsi3pk: string()
+        .hidden()
+        .link<typeof s>(({ regionCode }) => `${regionIndexKeys(regionCode).partition}#FLAGS`),
+      gsi3sk: string()
+        .hidden()
+        .link<typeof s>(
+          ({ regionCode, raisedAt, flagId }) =>
+            `${regionIndexKeys(regionCode).sortPrefix}#${raisedAt}#${flagId}`,
+        ),
+    })),
+    computeKey: ({ flagId }) => ({ pk: `FLAG#${flagId}`, sk: 'FLAG' }),
+  })
+
+  /** The accountability ledger: append-only entries per officer and unit (overdue, completed late, …). */
+  const LedgerEntry = new Entity({
+    name: 'LedgerEntry',
+    table,
+    timestamps,
+    schema: item({
+      entryId: string().key(),
+      kind: string().enum('overdue', 'completed-late'),
+      visitId: string(),
+      caseId: string(),
+      officerId: string(),
+      unitId: string(),
+      regionCode: string(),
+      dueDate: string(),
+      recordedAt: string(),
+      detail: string(),
+    }).and((s) => ({
+      gsi3pk: string()
+        .hidden()
+        .link<typeof s>(({ regionCode }) => `${regionIndexKeys(regionCode).partition}#LEDGER`),
+      gsi3sk: string()
+        .hidden()
+        .link<typeof s>(
+          ({ regionCode, recordedAt, entryId }) =>
+            `${regionIndexKeys(regionCode).sortPrefix}#${recordedAt}#${entryId}`,
+        ),
+    })),
+    computeKey: ({ entryId }) => ({ pk: `LEDGER#${entryId}`, sk: 'LEDGER' }),
+  })
+
+  /** A petitioner put forward for the annual hardship screening, with who saw what. */
+  const Nomination = new Entity({
+    name: 'Nomination',
+    table,
+    timestamps,
+    schema: item({
+      year: string().key(),
+      nominationId: string().key(),
+      petitionerId: string(),
+      regionCode: string(),
+      source: string().enum('visit', 'case', 'manual'),
+      sourceId: string(),
+      nominatedBy: string(),
+      reason: string(),
+      at: string(),
+    }),
+    computeKey: ({ year, nominationId }) => ({ pk: `NOMINATIONS#${year}`, sk: nominationId }),
+  })
+
   /** A year's holiday arrangement loaded by an administrator (the shipped years are data in the code). */
   const CalendarYear = new Entity({
     name: 'CalendarYear',
@@ -229,17 +327,30 @@ export const createStore = (documentClient: DynamoDBDocumentClient, tableName: s
       dueAt: string(),
       provisional: boolean(),
       status: string().enum('planned', 'completed', 'cancelled'),
+      /** A visit of the cadence, or an extra one after a dissatisfied or high-risk outcome. */
+      kind: string().enum('scheduled', 'extra').default('scheduled'),
       plannedAt: string(),
       completedAt: string().optional(),
+      completedOnTime: boolean().optional(),
       outcome: any().optional(),
+      /** Attempts that did not reach the petitioner, with their reasons. */
+      unreached: list(map({ at: string(), method: string(), reason: string(), by: string() })).default([]),
+      appointmentAt: string().optional(),
+      cancelReason: string().optional(),
       version: number(),
     }).and((s) => ({
       gsi1pk: string()
         .hidden()
-        .link<typeof s>(({ officerId }) => `OFFICER#${officerId}#VISITS`),
+        .link<typeof s>((v) => visitIndexKeys(v).gsi1pk),
       gsi1sk: string()
         .hidden()
-        .link<typeof s>(({ dueAt, visitId }) => `${dueAt}#${visitId}`),
+        .link<typeof s>((v) => visitIndexKeys(v).gsi1sk),
+      gsi3pk: string()
+        .hidden()
+        .link<typeof s>((v) => visitIndexKeys(v).gsi3pk),
+      gsi3sk: string()
+        .hidden()
+        .link<typeof s>((v) => visitIndexKeys(v).gsi3sk),
     })),
     computeKey: ({ visitId }) => ({ pk: `VISIT#${visitId}`, sk: 'VISIT' }),
   })
@@ -379,6 +490,9 @@ export const createStore = (documentClient: DynamoDBDocumentClient, tableName: s
     CadencePolicy,
     CalendarYear,
     ProvisionalMark,
+    Flag,
+    LedgerEntry,
+    Nomination,
     AdminWarning,
     QuietHoursSetting,
     Visit,

@@ -10,6 +10,15 @@ export const tableDesign = {
       partitionKey: { name: 'gsi1pk', type: 'string' },
       sortKey: { name: 'gsi1sk', type: 'string' },
     },
+    /**
+     * Region boards: visits, flags and the accountability ledger by province (2-digit prefix), sorted by the
+     * 12-digit region code, so that a region's items are one `begins_with` range.
+     */
+    gsi3: {
+      type: 'global',
+      partitionKey: { name: 'gsi3pk', type: 'string' },
+      sortKey: { name: 'gsi3sk', type: 'string' },
+    },
     /** Timers by due minute bucket and shard (`DUE#2026-11-25T09:00#07`); sparse: only timers still to fire. */
     gsi2: {
       type: 'global',

@@ -25,3 +25,9 @@ export const regionAncestry = (code: string): string[] => {
     .filter((length) => length <= prefix.length)
     .map((length) => prefix.slice(0, length))
 }
+
+/** Where a region's items sit in a province-wide index: the province, then the 12-digit code (see gsi3). */
+export const regionIndexKeys = (code: string) => ({
+  partition: `REGION#${code.slice(0, 2)}`,
+  sortPrefix: pad(code),
+})

@@ -33,6 +33,8 @@ export const officerInput = z.object({
   unitId: id,
   locale: localeSchema,
   active: z.boolean().default(true),
+  /** Officers are assigned return visits; supervisors are told of overdue and flagged ones. */
+  duty: z.enum(['officer', 'supervisor']).default('officer'),
 })
 
 export const petitionerInput = z.object({

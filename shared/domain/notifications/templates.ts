@@ -33,6 +33,33 @@ export const templates = {
       en: 'Dear {petitionerName}, your matter {caseId} is concluded; we will visit you by {dueDate} to hear your view. Reply STOP to opt out.',
     },
   },
+  'supervisor-visit-flag': {
+    params: ['supervisorName', 'officerName', 'caseId', 'sequence', 'dueDate', 'reason'],
+    required: ['caseId', 'reason'],
+    examples: {
+      supervisorName: '赵强',
+      officerName: '王芳',
+      caseId: 'c-2026-001',
+      sequence: '1',
+      dueDate: '2026-03-02',
+      reason: '已逾期',
+    },
+    text: {
+      'zh-CN':
+        '【回访督办】{supervisorName}：{officerName}负责的信访事项{caseId}第{sequence}次回访{reason}（应于{dueDate}完成）。',
+      en: 'Aftercare, for {supervisorName}: return visit {sequence} on matter {caseId} by {officerName}: {reason} (due {dueDate}).',
+    },
+  },
+  'petitioner-appointment': {
+    params: ['petitionerName', 'officerName', 'time'],
+    required: ['time'],
+    examples: { petitionerName: '李明', officerName: '王芳', time: '3月2日 14:30' },
+    text: {
+      'zh-CN':
+        '【信访回访】{petitionerName}您好：{officerName}将于{time}与您联系回访，如时间不便请回复。回复TD退订。',
+      en: 'Dear {petitionerName}, {officerName} will visit you at {time}. Reply if the time does not suit you; STOP to opt out.',
+    },
+  },
 } as const satisfies Record<
   string,
   {

@@ -1,7 +1,12 @@
 // Timers: one item per time-based action, found by the sweeper through sharded minute buckets.
 import { createHash } from 'node:crypto'
 
-export const timerKinds = ['visit-reminder', 'deferred-sms'] as const
+export const timerKinds = [
+  'visit-reminder',
+  'visit-overdue-supervisor',
+  'visit-overdue-accountability',
+  'deferred-sms',
+] as const
 export type TimerKind = (typeof timerKinds)[number]
 export type TimerStatus = 'pending' | 'enqueued' | 'fired' | 'void'
 

@@ -73,3 +73,25 @@ export const planVisits = (
     sequence: index + 1,
     ...planVisit(offset, policy.reminders, triggeredAt, now, calendar),
   }))
+
+/** The overdue ladder of a visit: its supervisor is told one working day after it is due, and an accountability
+ * record is made five working days after it is due (09:00 both). */
+export const ladderOf = (dueDate: BusinessDate, calendar: WorkingCalendar) => ({
+  supervisorAt: shanghaiInstant(calendar.addWorkingDays(dueDate, 1).date, OFFICE_OPENS),
+  accountabilityAt: shanghaiInstant(calendar.addWorkingDays(dueDate, 5).date, OFFICE_OPENS),
+})
+
+/** Reminders for a visit due on a given day (an extra or rescheduled visit), by the office's rules. */
+export const remindersFor = (
+  dueDate: BusinessDate,
+  reminderRules: readonly ReminderRule[],
+  now: Date,
+  calendar: WorkingCalendar,
+): Date[] => {
+  const dueAt = shanghaiInstant(dueDate, OFFICE_OPENS)
+  const all = [...new Set(reminderRules.map((r) => reminderAt(r, dueDate, dueAt, calendar).getTime()))].sort(
+    (a, b) => a - b,
+  )
+  const future = all.filter((t) => t >= now.getTime())
+  return (future.length > 0 || all.length === 0 ? future : [now.getTime()]).map((t) => new Date(t))
+}

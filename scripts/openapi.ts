@@ -1,0 +1,197 @@
+// `npm run openapi`: the OpenAPI 3.1 document of the HTTP API, from the route table and the request body schemas,
+// into docs/openapi.json. tests/unit/openapi.test.ts fails when the committed file is not what this builds.
+import { execFileSync } from 'node:child_process'
+import { writeFileSync } from 'node:fs'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import * as z from 'zod'
+import { requestBodies, requestQueries, routeKey, statusCodesOf } from '#shared/api-contract.ts'
+import { type RouteDesign, routes } from '#shared/routes.ts'
+import { INBOUND_SECRET_HEADER } from '#shared/use-cases/notification-admin.ts'
+import packageJson from '../package.json' with { type: 'json' }
+
+export const openApiPath = fileURLToPath(new URL('../docs/openapi.json', import.meta.url))
+const biome = fileURLToPath(new URL('../node_modules/.bin/biome', import.meta.url))
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json }
+
+const statusDescriptions: Record<number, string> = {
+  200: 'OK',
+  201: 'Created',
+  202: 'Accepted',
+  204: 'No content',
+  400: 'The body or query fails its schema (or the body is not JSON); `problems` names each field and the reason',
+  401: 'No valid bearer token',
+  403: "The caller's role may not use this route, or the subject is outside the caller's region",
+  404: 'No such resource',
+  409: 'The change conflicts with the current state (an id taken, a state that forbids it, a concurrent write)',
+  415: 'The body is not sent as application/json',
+}
+
+const inboundUnauthorized = `The header ${INBOUND_SECRET_HEADER} is missing or wrong`
+
+/** `POST /cases/{caseId}/events` → `postCasesByCaseIdEvents`. */
+export const operationIdOf = (route: { method: string; path: string }) => {
+  const words = route.path
+    .split('/')
+    .filter(Boolean)
+    .flatMap((segment) => {
+      const param = /^\{(.+)\}$/.exec(segment)
+      return param ? ['by', ...(param[1] ?? '').split(/[^A-Za-z0-9]+/)] : segment.split(/[^A-Za-z0-9]+/)
+    })
+    .filter(Boolean)
+  return [route.method.toLowerCase(), ...words.map((w) => w[0]?.toUpperCase() + w.slice(1))].join('')
+}
+
+const pathParameters = (path: string): Json[] =>
+  [...path.matchAll(/\{([^/}]+)\}/g)].map(([, name]) => ({
+    name: name ?? '',
+    in: 'path',
+    required: true,
+    schema: { type: 'string' },
+  }))
+
+/** The JSON Schema of a request body or query; `$schema` is left out, OpenAPI 3.1's dialect is 2020-12 already. */
+const jsonSchema = (schema: z.ZodType) => {
+  const { $schema: _, ...rest } = z.toJSONSchema(schema, {
+    target: 'draft-2020-12',
+    io: 'input',
+    unrepresentable: 'any',
+  })
+  return rest as { properties?: Record<string, Json>; required?: string[] } & Record<string, Json>
+}
+
+/** One query parameter per property of the query schema (an object of strings, as API Gateway passes them). */
+const queryParameters = (schema: z.ZodType | undefined): Json[] => {
+  if (!schema) return []
+  const { properties = {}, required = [] } = jsonSchema(schema)
+  return Object.entries(properties).map(([name, property]) => ({
+    name,
+    in: 'query',
+    required: required.includes(name),
+    schema: property,
+  }))
+}
+
+const errorResponse = (description: string): Json => ({
+  description,
+  content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+})
+
+const operation = (route: RouteDesign): Json => {
+  const key = routeKey(route)
+  const auth = route.auth ?? 'jwt'
+  const body = requestBodies[key]
+  const { success, contentType, errors } = statusCodesOf(route)
+  const parameters = [...pathParameters(route.path), ...queryParameters(requestQueries[key])]
+  const responses: Record<string, Json> = {}
+  for (const status of success) {
+    responses[status] = {
+      description: statusDescriptions[status] ?? String(status),
+      content: { [contentType]: { schema: contentType === 'application/json' ? {} : { type: 'string' } } },
+    }
+  }
+  for (const status of errors) {
+    const description =
+      status === 401 && auth === 'inbound-secret' ? inboundUnauthorized : statusDescriptions[status]
+    responses[status] = errorResponse(description ?? String(status))
+  }
+  return {
+    operationId: operationIdOf(route),
+    summary: route.summary,
+    tags: [route.function],
+    'x-aftercare-roles': [...route.roles],
+    security: [auth === 'inbound-secret' ? { inboundSecret: [] } : { bearer: [] }],
+    ...(parameters.length > 0 ? { parameters } : {}),
+    ...(body
+      ? {
+          requestBody: {
+            required: true,
+            content: { 'application/json': { schema: jsonSchema(body) as Json } },
+          },
+        }
+      : {}),
+    responses,
+  }
+}
+
+const methodOrder = ['GET', 'PUT', 'POST', 'DELETE']
+
+/** The document, with paths sorted and methods in a fixed order so that it diffs well. */
+export const buildOpenApi = () => {
+  const sorted = [...(routes as readonly RouteDesign[])].sort(
+    (a, b) =>
+      (a.path < b.path ? -1 : a.path > b.path ? 1 : 0) ||
+      methodOrder.indexOf(a.method) - methodOrder.indexOf(b.method),
+  )
+  const paths: Record<string, Record<string, Json>> = {}
+  for (const route of sorted) {
+    paths[route.path] ??= {}
+    ;(paths[route.path] as Record<string, Json>)[route.method.toLowerCase()] = operation(route)
+  }
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Aftercare',
+      version: packageJson.version,
+      description:
+        'Return-visit scheduling for petition offices: matters, the return visits they are owed, SMS reminders and ' +
+        'notifications. Generated from shared/routes.ts and shared/api-contract.ts by `npm run openapi`.',
+    },
+    servers: [{ url: 'http://127.0.0.1:3000', description: 'local (`npm start`)' }],
+    tags: [...new Set(routes.map((r) => r.function))].map((name) => ({ name })),
+    paths,
+    components: {
+      securitySchemes: {
+        bearer: {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'JWT',
+          description:
+            'The Cognito ID token. Its claims custom:role (officer, supervisor, committee, admin) and ' +
+            'custom:region (a division code) decide what the caller may do. Locally: `npm run token`.',
+        },
+        inboundSecret: {
+          type: 'apiKey',
+          in: 'header',
+          name: INBOUND_SECRET_HEADER,
+          description: "The SMS provider's shared secret, for its inbound message callback.",
+        },
+      },
+      schemas: {
+        Error: {
+          type: 'object',
+          properties: {
+            error: { type: 'string', description: 'The error class, e.g. ValidationError, ForbiddenError' },
+            message: { type: 'string' },
+            problems: {
+              type: 'array',
+              description: 'For 400 and 415: each field that failed and why',
+              items: {
+                type: 'object',
+                properties: { field: { type: 'string' }, reason: { type: 'string' } },
+                required: ['field', 'reason'],
+              },
+            },
+            details: { type: 'object', additionalProperties: true },
+          },
+          required: ['error', 'message'],
+        },
+      },
+    },
+  }
+}
+
+/**
+ * The file's text as Biome formats it (two spaces, short arrays on one line, a final newline), so that
+ * `biome check .` passes on the generated file: Biome's own formatter, not an imitation of it.
+ */
+export const renderOpenApi = () =>
+  execFileSync(biome, ['format', `--stdin-file-path=${openApiPath}`], {
+    input: `${JSON.stringify(buildOpenApi(), null, 2)}\n`,
+    encoding: 'utf8',
+  })
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  writeFileSync(openApiPath, renderOpenApi())
+  console.log(`wrote ${openApiPath}: ${routes.length} routes`)
+}

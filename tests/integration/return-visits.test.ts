@@ -1,0 +1,396 @@
+// Return visits over the HTTP API, end to end on the local emulators with a controllable clock: the reminder,
+// the overdue ladder and the accountability ledger, outcomes and what they lead to, assignment, and the views.
+import { afterEach, describe, expect, it } from 'vitest'
+import { admin, seedRegion, startTestRuntime, type TestRuntime } from '../fixtures/runtime.ts'
+
+const supervisor = { sub: 'zhao', role: 'supervisor', region: '330106' } as const
+const officer = { sub: 'wang', role: 'officer', region: '330106' } as const
+const otherCountyOfficer = { sub: 'qian', role: 'officer', region: '330105' } as const
+const OFFICER_WANG = '+8613800138000'
+const SUPERVISOR_ZHAO = '+8613700137000'
+
+let rt: TestRuntime
+afterEach(async () => rt?.stop())
+
+const smsTo = async (phone: string) => (await rt.localSms.list()).filter((sms) => sms.phone === phone)
+
+/** Moves the clock and lets the minute sweeper and the queues do what falls due. */
+const at = async (instant: string) => {
+  rt.clock.set(instant)
+  await rt.sweep()
+  await rt.drain()
+}
+
+/** Resolved on Friday 2026-02-13 (Saturdays 02-14 and 02-28 are working days; 02-15…02-23 the Spring Festival). */
+const resolvedBeforeSpringFestival = async (options: Parameters<typeof startTestRuntime>[1] = {}) => {
+  rt = await startTestRuntime('2026-02-13T02:00:00Z', { timerShards: 1, ...options })
+  await seedRegion(rt)
+  expect(
+    (
+      await rt.call('POST', '/cases', {
+        as: supervisor,
+        body: { caseId: 'c-1', petitionerId: 'li', category: '征地拆迁', summary: '安置补偿' },
+      })
+    ).status,
+  ).toBe(201)
+  expect(
+    (
+      await rt.call('POST', '/cases/c-1/events', {
+        as: supervisor,
+        body: { type: 'resolved', eventId: 'ev' },
+      })
+    ).status,
+  ).toBe(201)
+  await rt.drain()
+}
+
+const outcome = (over: Record<string, unknown> = {}) => ({
+  reached: true,
+  method: 'home-visit',
+  satisfaction: 'satisfied',
+  repeatPetitionRisk: 'low',
+  ...over,
+})
+
+describe('the overdue ladder (the example of the issue)', () => {
+  it('reminds on 02-26, tells the supervisor on 03-03, records accountability once on 03-09, also with every timer twice', async () => {
+    await resolvedBeforeSpringFestival({ duplicateDelivery: true })
+    const visit = await rt.call('GET', '/visits/ev-v1', { as: officer })
+    expect(visit.body).toMatchObject({ dueDate: '2026-03-02', officerId: 'wang' })
+
+    await at('2026-02-26T01:00:00Z')
+    expect((await smsTo(OFFICER_WANG)).map((s) => s.sentAt)).toEqual(['2026-02-26T01:00:00.000Z'])
+
+    await at('2026-03-02T01:00:00Z') // 09:00 on the day: the second reminder
+    expect(await smsTo(OFFICER_WANG)).toHaveLength(2)
+    expect(await smsTo(SUPERVISOR_ZHAO)).toEqual([])
+
+    await at('2026-03-03T01:00:00Z') // one working day late
+    const toSupervisor = await smsTo(SUPERVISOR_ZHAO)
+    expect(toSupervisor).toHaveLength(1)
+    expect(toSupervisor[0]?.text).toBe(
+      '【回访督办】赵强：王芳负责的信访事项c-1第1次回访已逾期（应于2026-03-02完成）。',
+    )
+    const board = await rt.call('GET', '/regions/330106/board?month=2026-03', { as: supervisor })
+    expect(board.body.overdueByOfficer).toEqual({ wang: 1 })
+    expect(board.body.overdueByUnit).toEqual({ township: 1 })
+    expect(board.body.flags).toEqual([expect.objectContaining({ kind: 'overdue', visitId: 'ev-v1' })])
+    expect(
+      (await rt.call('GET', '/regions/330106/accountability?month=2026-03', { as: supervisor })).body.entries,
+    ).toEqual([])
+
+    await at('2026-03-06T01:00:00Z') // four working days late: nothing yet
+    expect(
+      (await rt.call('GET', '/regions/330106/accountability?month=2026-03', { as: supervisor })).body.entries,
+    ).toEqual([])
+
+    await at('2026-03-09T01:00:00Z') // five working days late
+    await at('2026-03-09T01:10:00Z')
+    const ledger = await rt.call('GET', '/regions/330106/accountability?month=2026-03', { as: supervisor })
+    expect(ledger.body.entries).toEqual([
+      expect.objectContaining({
+        kind: 'overdue',
+        visitId: 'ev-v1',
+        officerId: 'wang',
+        unitId: 'township',
+        dueDate: '2026-03-02',
+      }),
+    ])
+
+    // Completing late closes the ladder and keeps the record.
+    rt.clock.set('2026-03-10T03:00:00Z')
+    const done = await rt.call('POST', '/visits/ev-v1/outcome', { as: officer, body: outcome() })
+    expect(done.status).toBe(200)
+    expect(done.body).toMatchObject({ status: 'completed', completedOnTime: false })
+    const after = await rt.call('GET', '/regions/330106/accountability?month=2026-03', { as: supervisor })
+    expect(after.body.entries.map((e: { kind: string }) => e.kind)).toEqual(['overdue', 'completed-late'])
+  }, 120_000)
+
+  it('writes no ladder when the visit is done on time', async () => {
+    await resolvedBeforeSpringFestival()
+    rt.clock.set('2026-03-02T06:00:00Z')
+    expect(
+      (await rt.call('POST', '/visits/ev-v1/outcome', { as: officer, body: outcome() })).body.completedOnTime,
+    ).toBe(true)
+    await at('2026-03-03T01:00:00Z')
+    await at('2026-03-09T01:00:00Z')
+    expect(await smsTo(SUPERVISOR_ZHAO)).toEqual([])
+    expect(
+      (await rt.call('GET', '/regions/330106/accountability?month=2026-03', { as: supervisor })).body.entries,
+    ).toEqual([])
+  }, 60_000)
+})
+
+describe('outcomes', () => {
+  it('adds an extra visit within five working days and flags the supervisor when the petitioner is dissatisfied', async () => {
+    await resolvedBeforeSpringFestival()
+    rt.clock.set('2026-03-02T06:00:00Z')
+    const r = await rt.call('POST', '/visits/ev-v1/outcome', {
+      as: officer,
+      body: outcome({
+        satisfaction: 'dissatisfied',
+        repeatPetitionRisk: 'medium',
+        problemsFound: ['补偿款未足额发放'],
+        newDemands: ['要求补发差额'],
+      }),
+    })
+    expect(r.status).toBe(200)
+    expect(r.body).toMatchObject({ status: 'completed', flags: ['dissatisfied'], extraVisitId: 'ev-v1-x' })
+    const extra = await rt.call('GET', '/visits/ev-v1-x', { as: officer })
+    expect(extra.body).toMatchObject({
+      kind: 'extra',
+      status: 'planned',
+      dueDate: '2026-03-09',
+      officerId: 'wang',
+    })
+    await rt.drain()
+    expect((await smsTo(SUPERVISOR_ZHAO))[0]?.text).toContain('回访不满意')
+    const board = await rt.call('GET', '/regions/330106/board?month=2026-03', { as: supervisor })
+    expect(board.body.flags).toEqual([expect.objectContaining({ kind: 'dissatisfied', visitId: 'ev-v1' })])
+    expect(board.body.satisfactionRate).toBe(0)
+  })
+
+  it('flags a high risk of a repeat petition and lists the petitioner on the board', async () => {
+    await resolvedBeforeSpringFestival()
+    rt.clock.set('2026-03-02T06:00:00Z')
+    const r = await rt.call('POST', '/visits/ev-v1/outcome', {
+      as: officer,
+      body: outcome({ repeatPetitionRisk: 'high' }),
+    })
+    expect(r.body.flags).toEqual(['high-risk'])
+    const board = await rt.call('GET', '/regions/330106/board?month=2026-03', { as: supervisor })
+    expect(board.body.highRiskPetitioners).toEqual(['li'])
+  })
+
+  it('keeps each attempt that did not reach the petitioner, and tells the supervisor at the third', async () => {
+    await resolvedBeforeSpringFestival()
+    rt.clock.set('2026-03-02T06:00:00Z')
+    for (let i = 1; i <= 3; i++) {
+      const r = await rt.call('POST', '/visits/ev-v1/outcome', {
+        as: officer,
+        body: { reached: false, notReachedReason: 'phone-unanswered', method: 'phone' },
+      })
+      expect(r.body.status).toBe('planned')
+      expect(r.body.unreached).toHaveLength(i)
+      expect(r.body.flags).toEqual(i === 3 ? ['not-reached'] : [])
+    }
+    await rt.drain()
+    expect((await smsTo(SUPERVISOR_ZHAO))[0]?.text).toContain('三次未能联系上信访人')
+    const board = await rt.call('GET', '/regions/330106/board?month=2026-03', { as: supervisor })
+    expect(board.body.reachRate).toBe(0)
+  })
+
+  it("records a hardship nomination with the officer's reason", async () => {
+    await resolvedBeforeSpringFestival()
+    rt.clock.set('2026-03-02T06:00:00Z')
+    const r = await rt.call('POST', '/visits/ev-v1/outcome', {
+      as: officer,
+      body: outcome({ hardship: { observed: true, reason: '家中两位老人长期患病，无固定收入' } }),
+    })
+    expect(r.body.nominated).toBe(true)
+    const { Items } = await rt.deps.store.Nomination.build((await import('dynamodb-toolbox')).GetItemCommand)
+      .key({ year: '2026', nominationId: 'visit-ev-v1' })
+      .send()
+      .then((x) => ({ Items: [x.Item] }))
+    expect(Items[0]).toMatchObject({
+      petitionerId: 'li',
+      nominatedBy: 'wang',
+      reason: '家中两位老人长期患病，无固定收入',
+    })
+  })
+
+  it('names the bad field of an outcome form', async () => {
+    await resolvedBeforeSpringFestival()
+    const missing = await rt.call('POST', '/visits/ev-v1/outcome', {
+      as: officer,
+      body: { reached: true, method: 'phone' },
+    })
+    expect(missing.status).toBe(400)
+    expect(missing.body.problems).toEqual(
+      expect.arrayContaining([
+        { field: 'satisfaction', reason: 'is required when the petitioner was reached' },
+        { field: 'repeatPetitionRisk', reason: 'is required when the petitioner was reached' },
+      ]),
+    )
+    const wrong = await rt.call('POST', '/visits/ev-v1/outcome', {
+      as: officer,
+      body: outcome({ method: 'letter' }),
+    })
+    expect(wrong.status).toBe(400)
+    expect(wrong.body.problems[0].field).toBe('method')
+    const unreached = await rt.call('POST', '/visits/ev-v1/outcome', {
+      as: officer,
+      body: { reached: false, method: 'phone' },
+    })
+    expect(unreached.body.problems).toEqual([
+      { field: 'notReachedReason', reason: 'is required when the petitioner was not reached' },
+    ])
+  })
+
+  it('lets the supervisor close the remaining visits after two consecutive satisfied ones, not before', async () => {
+    await resolvedBeforeSpringFestival()
+    rt.clock.set('2026-03-02T06:00:00Z')
+    await rt.call('POST', '/visits/ev-v1/outcome', { as: officer, body: outcome() })
+    const early = await rt.call('POST', '/cases/c-1/visits/close-remaining', {
+      as: supervisor,
+      body: { triggerEventId: 'ev', reason: '信访人满意' },
+    })
+    expect(early.status).toBe(409)
+    rt.clock.set('2026-03-16T06:00:00Z')
+    await rt.call('POST', '/visits/ev-v2/outcome', { as: officer, body: outcome() })
+    const closed = await rt.call('POST', '/cases/c-1/visits/close-remaining', {
+      as: supervisor,
+      body: { triggerEventId: 'ev', reason: '两次回访均满意，事项稳定' },
+    })
+    expect(closed.body).toEqual({ caseId: 'c-1', closed: ['ev-v3'] })
+    expect((await rt.call('GET', '/visits/ev-v3', { as: officer })).body).toMatchObject({
+      status: 'cancelled',
+      cancelReason: 'stop rule: 两次回访均满意，事项稳定',
+    })
+  })
+})
+
+describe('assignment and changes', () => {
+  it('reassigns with a reason, and hands every open visit over when an officer leaves', async () => {
+    await resolvedBeforeSpringFestival()
+    await rt.call('POST', '/admin/officers', {
+      as: admin,
+      body: { officerId: 'sun', name: '孙丽', phone: '13600136000', unitId: 'township' },
+    })
+    const noReason = await rt.call('POST', '/visits/ev-v1/reassign', {
+      as: supervisor,
+      body: { officerId: 'sun' },
+    })
+    expect(noReason.status).toBe(400)
+    expect(noReason.body.problems[0].field).toBe('reason')
+    const moved = await rt.call('POST', '/visits/ev-v1/reassign', {
+      as: supervisor,
+      body: { officerId: 'sun', reason: '王芳休产假' },
+    })
+    expect(moved.body.officerId).toBe('sun')
+    const left = await rt.call('POST', '/officers/wang/leave', { as: supervisor, body: { reason: '调任' } })
+    expect(left.status).toBe(200)
+    expect(left.body.handedOver).toEqual({ 'ev-v2': 'sun', 'ev-v3': 'sun' })
+    const worklist = await rt.call('GET', '/officers/sun/worklist', { as: supervisor })
+    expect(worklist.body.visits.map((v: { visitId: string }) => v.visitId)).toEqual([
+      'ev-v1',
+      'ev-v2',
+      'ev-v3',
+    ])
+  })
+
+  it('reschedules to a working day with a reason, moving its reminder; cancels with a reason', async () => {
+    await resolvedBeforeSpringFestival()
+    rt.clock.set('2026-02-24T02:00:00Z')
+    const holiday = await rt.call('POST', '/visits/ev-v1/reschedule', {
+      as: officer,
+      body: { dueDate: '2026-03-01', reason: '信访人外出' },
+    })
+    expect(holiday.body.problems).toEqual([{ field: 'dueDate', reason: '2026-03-01 is not a working day' }])
+    const moved = await rt.call('POST', '/visits/ev-v1/reschedule', {
+      as: officer,
+      body: { dueDate: '2026-03-06', reason: '信访人外出' },
+    })
+    expect(moved.body.dueDate).toBe('2026-03-06')
+    await at('2026-02-26T01:00:00Z')
+    expect(await smsTo(OFFICER_WANG)).toEqual([]) // the old reminder moved
+    await at('2026-03-03T01:00:00Z') // three working days before 03-06
+    expect(await smsTo(OFFICER_WANG)).toHaveLength(1)
+    const cancelled = await rt.call('POST', '/visits/ev-v1/cancel', {
+      as: supervisor,
+      body: { reason: '信访人已去世' },
+    })
+    expect(cancelled.body).toMatchObject({ status: 'cancelled', cancelReason: '信访人已去世' })
+    await at('2026-03-06T01:00:00Z')
+    expect(await smsTo(OFFICER_WANG)).toHaveLength(1)
+  }, 60_000)
+
+  it("sends the petitioner the appointment time and the officer's name", async () => {
+    await resolvedBeforeSpringFestival()
+    rt.clock.set('2026-02-25T02:00:00Z')
+    const r = await rt.call('POST', '/visits/ev-v1/appointment', {
+      as: officer,
+      body: { at: '2026-03-02T06:30:00Z' },
+    })
+    expect(r.body.appointmentAt).toBe('2026-03-02T06:30:00.000Z')
+    await rt.drain()
+    const sms = (await smsTo('+8613900139000')).map((s) => s.text)
+    expect(sms).toContain(
+      '【信访回访】李明您好：王芳将于3月2日 14:30与您联系回访，如时间不便请回复。回复TD退订。',
+    )
+  })
+})
+
+describe('views', () => {
+  it("orders an officer's worklist by due date, pages it stably, and names each visit's urgency", async () => {
+    await resolvedBeforeSpringFestival()
+    rt.clock.set('2026-03-02T06:00:00Z')
+    const page1 = await rt.call('GET', '/officers/wang/worklist?limit=2', { as: officer })
+    expect(
+      page1.body.visits.map((v: { visitId: string; category: string }) => [v.visitId, v.category]),
+    ).toEqual([
+      ['ev-v1', 'due-today'],
+      ['ev-v2', 'later'],
+    ])
+    const page2 = await rt.call('GET', `/officers/wang/worklist?limit=2&cursor=${page1.body.nextCursor}`, {
+      as: officer,
+    })
+    expect(page2.body.visits.map((v: { visitId: string }) => v.visitId)).toEqual(['ev-v3'])
+    expect(
+      (await rt.call('GET', '/officers/wang/worklist?limit=0', { as: officer })).body.problems[0].field,
+    ).toBe('query.limit')
+    expect(
+      (
+        await rt.call('GET', '/officers/wang/worklist', {
+          as: { sub: 'sun', role: 'officer', region: '330106' },
+        })
+      ).status,
+    ).toBe(403)
+  })
+
+  it('exports the monthly summary as CSV that Excel and WPS open safely', async () => {
+    await resolvedBeforeSpringFestival()
+    rt.clock.set('2026-03-02T06:00:00Z')
+    await rt.call('POST', '/visits/ev-v1/outcome', { as: officer, body: outcome() })
+    const response = await fetch(`${rt.url}/regions/330106/reports/monthly?month=2026-03`, {
+      headers: { authorization: `Bearer ${await rt.token(supervisor)}` },
+    })
+    expect(response.headers.get('content-type')).toBe('text/csv; charset=utf-8')
+    expect(response.headers.get('content-disposition')).toBe(
+      'attachment; filename="aftercare-330106-2026-03.csv"',
+    )
+    const bytes = new Uint8Array(await response.arrayBuffer())
+    expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf])
+    const text = new TextDecoder().decode(bytes.slice(3))
+    expect(text).toBe(
+      '月份,单位,回访员,本月应回访,本月完成,按期完成,逾期未完成,联系成功率,满意率,问责记录\r\n2026-03,西溪街道,王芳,2,1,1,0,100%,100%,0\r\n',
+    )
+  })
+
+  it('answers 403 to an officer of another county on every visit route', async () => {
+    await resolvedBeforeSpringFestival()
+    const calls: Array<[string, string, unknown?]> = [
+      ['GET', '/visits/ev-v1'],
+      ['POST', '/visits/ev-v1/outcome', outcome()],
+      ['POST', '/visits/ev-v1/reschedule', { dueDate: '2026-03-06', reason: '外出' }],
+      ['POST', '/visits/ev-v1/appointment', { at: '2026-03-02T06:30:00Z' }],
+      ['GET', '/officers/wang/worklist'],
+    ]
+    for (const [method, path, body] of calls) {
+      const r = await rt.call(method, path, { as: otherCountyOfficer, body })
+      expect([method, path, r.status]).toEqual([method, path, 403])
+    }
+    const supervisorOfOtherCounty = { sub: 'qian', role: 'supervisor', region: '330105' } as const
+    for (const [method, path, body] of [
+      ['POST', '/visits/ev-v1/reassign', { officerId: 'wang', reason: '调整' }],
+      ['POST', '/visits/ev-v1/cancel', { reason: '调整' }],
+      ['GET', '/regions/330106/board'],
+      ['GET', '/regions/330106/accountability'],
+      ['GET', '/regions/330106/reports/monthly'],
+      ['POST', '/officers/wang/leave', { reason: '调任' }],
+    ] as const) {
+      const r = await rt.call(method, path, { as: supervisorOfOtherCounty, body })
+      expect([method, path, r.status]).toEqual([method, path, 403])
+    }
+  })
+})

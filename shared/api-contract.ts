@@ -5,7 +5,8 @@ import type * as z from 'zod'
 import { cadencePolicyInput, officerInput, petitionerInput, unitInput } from './domain/directory/schemas.ts'
 import { calendarYearInput } from './domain/scheduling/calendar-year.ts'
 import { outcomeInput } from './domain/visits/outcome.ts'
-import type { Route } from './routes.ts'
+import type { FunctionName } from './resources.ts'
+import { type Route, routes } from './routes.ts'
 import { caseEventInput, registerCaseInput } from './use-cases/cases.ts'
 import {
   inboundSmsInput,
@@ -101,3 +102,22 @@ export const statusCodesOf = (route: { method: string; path: string; auth?: 'jwt
     errors,
   }
 }
+
+/**
+ * The routes of a function whose implementation's body or query schema is not the very object of this contract:
+ * a test runs this over every HTTP function, so the OpenAPI document cannot drift from the code.
+ */
+export const contractDrift = (
+  fn: FunctionName,
+  implementations: Record<string, { body?: unknown; query?: unknown } | undefined>,
+): string[] =>
+  routes
+    .filter((r) => r.function === fn)
+    .map((r) => routeKey(r))
+    .filter((key) => {
+      const implementation = implementations[key]
+      return (
+        implementation?.body !== (requestBodies as Record<string, unknown>)[key] ||
+        implementation?.query !== (requestQueries as Record<string, unknown>)[key]
+      )
+    })

@@ -121,6 +121,7 @@ const recomputeVisit = async (deps: AppDeps, calendar: WorkingCalendar, visitId:
           timerItem({ timerId, kind: 'visit-reminder', subjectId: visitId, dueAt: at }, config.TIMER_SHARDS),
         )
         .send()
+      await enqueueIfSwept(deps, [{ timerId, dueAt: at }])
     } else {
       await rescheduleTimer(deps, timerId, at)
     }

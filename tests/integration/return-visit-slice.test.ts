@@ -112,7 +112,7 @@ describe('a resolved matter', () => {
     rt.clock.set('2026-02-25T03:00:00Z')
     const done = await rt.call('POST', '/visits/ev-1-v1/outcome', {
       as: officer,
-      body: { reached: true, method: 'home-visit', satisfaction: 'satisfied' },
+      body: { reached: true, method: 'home-visit', satisfaction: 'satisfied', repeatPetitionRisk: 'low' },
     })
     expect(done.status).toBe(200)
     await atReminderTime()

@@ -23,7 +23,7 @@ const at = async (instant: string) => {
 
 /** Resolved on Friday 2026-02-13 (Saturdays 02-14 and 02-28 are working days; 02-15…02-23 the Spring Festival). */
 const resolvedBeforeSpringFestival = async (options: Parameters<typeof startTestRuntime>[1] = {}) => {
-  rt = await startTestRuntime('2026-02-13T02:00:00Z', { timerShards: 1, ...options })
+  rt = await startTestRuntime('2026-02-13T02:00:00Z', options)
   await seedRegion(rt)
   expect(
     (

@@ -94,6 +94,21 @@ describe('the due-work engine', () => {
     expect(await rt.localSms.list()).toHaveLength(60)
   })
 
+  it('fires every timer missed during a two-day outage, once, reading the due index in one scan', async () => {
+    const rt = await start('2026-03-05T00:00:00Z')
+    await seedRegion(rt)
+    await rt.sweep()
+    await seedPlannedVisits(rt, 48, (i) => new Date(Date.parse('2026-03-05T01:00:00Z') + i * 3600_000))
+    // One still in the future must stay pending.
+    const [later] = await seedPlannedVisits(rt, 1, () => new Date('2026-03-09T01:00:00Z'), 'later')
+    rt.clock.set('2026-03-07T02:00:00Z')
+    const report = await rt.sweep()
+    expect(report.enqueued).toBe(48)
+    await rt.drain()
+    expect(await rt.localSms.list()).toHaveLength(48)
+    expect(await timerStatus(rt, later ?? '')).toBe('pending')
+  })
+
   it('enqueues at once a timer created inside a window already swept', async () => {
     const rt = await start('2026-03-05T01:00:10Z')
     await seedRegion(rt)

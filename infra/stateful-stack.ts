@@ -29,7 +29,14 @@ import { Queue, QueueEncryption, type QueueProps } from 'aws-cdk-lib/aws-sqs'
 import type { Construct } from 'constructs'
 import { tableDesign } from '#shared/adapters/dynamodb/table-design.ts'
 import { DLQ_RETENTION_SECONDS, dlqName } from '#shared/adapters/sqs/queue-attributes.ts'
-import { type QueueName, queues, subscriptions, type TopicName, topics } from '#shared/resources.ts'
+import {
+  type QueueName,
+  queues,
+  streamConsumer,
+  subscriptions,
+  type TopicName,
+  topics,
+} from '#shared/resources.ts'
 import { mapDeclared } from './declared.ts'
 
 /** A work queue and the dead-letter queue its failed messages move to after `maxReceiveCount` receives. */
@@ -133,7 +140,7 @@ export class StatefulStack extends Stack implements AftercareData {
       })
       return { queue, deadLetterQueue }
     })
-    this.streamDeadLetterQueue = this.encryptedQueue('stream-dlq', {
+    this.streamDeadLetterQueue = this.encryptedQueue(dlqName(streamConsumer.deadLetterQueue), {
       retentionPeriod: Duration.seconds(DLQ_RETENTION_SECONDS),
     })
     Validations.of(this.streamDeadLetterQueue).acknowledge({

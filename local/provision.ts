@@ -1,4 +1,5 @@
-// Creates the table, queues (each with its DLQ), topics and subscriptions from the declarations the CDK stacks use.
+// Creates the table, queues (each with its DLQ), the event sources' DLQs, topics and subscriptions from the
+// declarations the CDK stacks use.
 import {
   CreateTableCommand,
   DescribeTableCommand,
@@ -11,6 +12,8 @@ import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@
 import { createTableInput } from '#shared/adapters/dynamodb/create-table-input.ts'
 import { DLQ_RETENTION_SECONDS, dlqName, queueAttributes } from '#shared/adapters/sqs/queue-attributes.ts'
 import {
+  type EventSourceDlqName,
+  eventSourceDeadLetterQueues,
   type QueueDesign,
   type QueueName,
   queues,
@@ -20,10 +23,14 @@ import {
 } from '#shared/resources.ts'
 
 export interface Provisioned {
+  /** The prefix of every name below (`npm run dlq -- --prefix`). */
+  prefix: string
   tableName: string
   queueUrls: Record<QueueName, string>
   queueArns: Record<QueueName, string>
   dlqUrls: Record<QueueName, string>
+  /** On-failure destinations of the event sources that are not queues (the table stream). */
+  eventSourceDlqUrls: Record<EventSourceDlqName, string>
   topicArns: Record<TopicName, string>
 }
 
@@ -93,14 +100,17 @@ export const provision = async (
   const queueUrls = {} as Record<QueueName, string>
   const queueArns = {} as Record<QueueName, string>
   const dlqUrls = {} as Record<QueueName, string>
-  for (const [name, design] of Object.entries(queues) as [QueueName, QueueDesign][]) {
+  const createDlq = async (name: string) => {
     const dlq = await clients.sqs.send(
       new CreateQueueCommand({
         QueueName: `${prefix}-${dlqName(name)}`,
         Attributes: { MessageRetentionPeriod: String(DLQ_RETENTION_SECONDS) },
       }),
     )
-    dlqUrls[name] = dlq.QueueUrl as string
+    return dlq.QueueUrl as string
+  }
+  for (const [name, design] of Object.entries(queues) as [QueueName, QueueDesign][]) {
+    dlqUrls[name] = await createDlq(name)
     const effective = {
       ...design,
       visibilityTimeoutSeconds: options.visibilityTimeoutSeconds ?? design.visibilityTimeoutSeconds,
@@ -113,6 +123,10 @@ export const provision = async (
     )
     queueUrls[name] = queue.QueueUrl as string
     queueArns[name] = await queueArn(clients.sqs, queueUrls[name])
+  }
+  const eventSourceDlqUrls = {} as Record<EventSourceDlqName, string>
+  for (const name of Object.keys(eventSourceDeadLetterQueues) as EventSourceDlqName[]) {
+    eventSourceDlqUrls[name] = await createDlq(name)
   }
 
   const topicArns = {} as Record<TopicName, string>
@@ -135,5 +149,5 @@ export const provision = async (
       }),
     )
   }
-  return { tableName, queueUrls, queueArns, dlqUrls, topicArns }
+  return { prefix, tableName, queueUrls, queueArns, dlqUrls, eventSourceDlqUrls, topicArns }
 }

@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb'
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams'
 import { GetTopicAttributesCommand, SNSClient } from '@aws-sdk/client-sns'
-import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs'
+import { GetQueueAttributesCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs'
 import { type FauxqsServer, startFauxqs } from 'fauxqs'
 import { outboxStreamFilter } from '#shared/adapters/dynamodb/table-design.ts'
 import { LocalSms, type LocalSmsRecord } from '#shared/adapters/sms/local-sms.ts'
@@ -20,7 +20,7 @@ import { type HttpFunction, startHttpServer } from './http-server.ts'
 import { type Provisioned, provision } from './provision.ts'
 import { QueuePoller, type SqsHandler } from './queue-poller.ts'
 import { LocalSchedule } from './scheduler.ts'
-import { type StreamHandler, StreamPoller } from './stream-poller.ts'
+import { type RetryBackoff, type StreamHandler, StreamPoller } from './stream-poller.ts'
 import { type LocalIdentity, signLocalToken } from './tokens.ts'
 
 export interface RuntimeOptions {
@@ -44,6 +44,8 @@ export interface RuntimeOptions {
   clock?: Clock
   /** Seconds before a failed message is received again; tests shorten it. */
   visibilityTimeoutSeconds?: number
+  /** Pause between attempts at a failing stream batch; tests shorten it. @default defaultRetryBackoff */
+  streamRetryBackoff?: RetryBackoff
   /** Shards per due minute. @default configSchema's default */
   timerShards?: number
   /** SMS per second across dispatchers; 0 turns the limit off. @default configSchema's default */
@@ -192,8 +194,22 @@ export const startRuntime = async (options: RuntimeOptions): Promise<Runtime> =>
       filter: outboxStreamFilter,
       handler: built[streamConsumer.function] as unknown as StreamHandler,
       checkpointFile: options.dataDirectory && join(options.dataDirectory, 'stream-checkpoints.json'),
+      retryBackoff: options.streamRetryBackoff,
       onError: onError('stream'),
-      onDiscard: (records) => deps.logger.error('stream records discarded after retries', { records }),
+      // Lambda's on-failure destination: the stream DLQ, the same queue the CDK stack names in onFailure.
+      onDiscard: async (failure) => {
+        const queueUrl = provisioned.eventSourceDlqUrls[streamConsumer.deadLetterQueue]
+        let body = JSON.stringify(failure)
+        // SQS takes 256 KiB; the batch info alone is what AWS would have sent anyway.
+        if (Buffer.byteLength(body) > 250_000) {
+          body = JSON.stringify({ ...failure, localModeRecords: [], localModeRecordsOmitted: 'too large' })
+        }
+        await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: body }))
+        deps.logger.error('stream record sent to the stream DLQ after its retries', {
+          queueUrl,
+          batch: failure.DDBStreamBatchInfo,
+        })
+      },
     })
     const sweep = () => built[schedules.sweeper.target]({}, {} as never) as Promise<SweepReport>
     const sweeper = new LocalSchedule('sweeper', schedules.sweeper.expression, sweep)
@@ -258,7 +274,8 @@ export const startRuntime = async (options: RuntimeOptions): Promise<Runtime> =>
       })
     }
 
-    // Like Lambda, several invocations per queue at once; a round that finds nothing anywhere, twice, is quiet.
+    // Like Lambda, several invocations per queue at once; a round that finds nothing anywhere, twice, is quiet. A
+    // stream shard waiting out its retry backoff is not quiet: the round waits for it.
     const drain = async (maxRounds = 500, concurrency = 4) => {
       let quietRounds = 0
       let handled = 0
@@ -269,7 +286,9 @@ export const startRuntime = async (options: RuntimeOptions): Promise<Runtime> =>
           n += received.reduce((a, b) => a + b, 0)
         }
         handled += n
-        quietRounds = n === 0 ? quietRounds + 1 : 0
+        const retryIn = n === 0 ? stream.nextRetryInMs() : undefined
+        if (retryIn !== undefined) await new Promise((r) => setTimeout(r, retryIn))
+        else quietRounds = n === 0 ? quietRounds + 1 : 0
       }
       return handled
     }

@@ -92,8 +92,36 @@ export const functions = {
 
 export type FunctionName = keyof typeof functions
 
-/** The table's stream feeds this function, filtered to new outbox items. */
-export const streamConsumer = { function: 'outbox-publisher', batchSize: 100, maxRetries: 5 } as const
+/**
+ * Dead-letter queues that belong to no work queue: the on-failure destinations of event sources that are not queues.
+ * Each is named like a queue's DLQ (`dlqName(name)`, so `stream-dlq`), kept as long, and alarmed the same way; the
+ * CDK stateful stack and local provisioning both create them from here. Nothing consumes them, and they cannot be
+ * redriven: a stream record cannot be put back into its stream.
+ */
+export const eventSourceDeadLetterQueues = {
+  stream: {
+    purpose:
+      "outbox stream records the publisher still failed after its retries (Lambda's on-failure destination record)",
+  },
+} as const satisfies Record<string, { purpose: string }>
+
+export type EventSourceDlqName = keyof typeof eventSourceDeadLetterQueues
+
+/**
+ * The table's stream feeds this function, filtered to new outbox items. A record that still fails after
+ * `maxRetries` goes to the on-failure destination `deadLetterQueue` (one of eventSourceDeadLetterQueues) and the shard moves on.
+ */
+export const streamConsumer = {
+  function: 'outbox-publisher',
+  batchSize: 100,
+  maxRetries: 5,
+  deadLetterQueue: 'stream',
+} as const satisfies {
+  function: FunctionName
+  batchSize: number
+  maxRetries: number
+  deadLetterQueue: EventSourceDlqName
+}
 
 /** EventBridge Scheduler expressions; local mode runs the same expressions. */
 export const schedules = {

@@ -1,4 +1,5 @@
 // `npm run dlq -- list|redrive --queue timers`: shows a dead-letter queue without consuming it, or moves it back.
+// `--queue stream` is the table stream's on-failure destination: it can be listed, never redriven.
 import { resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
@@ -6,18 +7,31 @@ import { GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs'
 import * as z from 'zod'
 import { dlqName } from '#shared/adapters/sqs/queue-attributes.ts'
 import { assertDlqOf, peekDlq, previewBody, redriveDlq } from '#shared/adapters/sqs/redrive.ts'
-import { type QueueName, queues } from '#shared/resources.ts'
+import {
+  type EventSourceDlqName,
+  eventSourceDeadLetterQueues,
+  type QueueName,
+  queues,
+} from '#shared/resources.ts'
 
 const USAGE = `usage:
   npm run dlq -- list    --queue <name> [--max 10]
   npm run dlq -- redrive --queue <name> [--max N] [--dry-run]
+<name>: a queue (its DLQ is <name>-dlq), or stream for the table stream's DLQ (list only)
 local mode (default): [--endpoint http://127.0.0.1:$FAUXQS_PORT] [--prefix aftercare]
 AWS: --aws --dlq-url <url> [--source-url <url>, required by redrive]   (URLs from the stack outputs)`
 
 /** A mistake in the command line: exit code 2 and the usage text. */
 export class UsageError extends Error {}
 
-const queueNames = Object.keys(queues) as [QueueName, ...QueueName[]]
+const eventSourceNames = Object.keys(eventSourceDeadLetterQueues) as EventSourceDlqName[]
+const queueNames = [...(Object.keys(queues) as QueueName[]), ...eventSourceNames] as [
+  QueueName | EventSourceDlqName,
+  ...(QueueName | EventSourceDlqName)[],
+]
+
+const isEventSourceDlq = (name: string): name is EventSourceDlqName =>
+  (eventSourceNames as string[]).includes(name)
 
 export type Target =
   | { mode: 'local'; endpoint: string; prefix: string }
@@ -25,7 +39,7 @@ export type Target =
 
 export interface Command {
   action: 'list' | 'redrive'
-  queue: QueueName
+  queue: QueueName | EventSourceDlqName
   /** list: how many to show; redrive: at most how many to move, all when undefined. */
   max: number | undefined
   dryRun: boolean
@@ -111,6 +125,12 @@ export const parseCommand = (argv: string[], env: NodeJS.ProcessEnv = process.en
       problems.push(key === 'action' ? `the command ${issue.message}` : `--${key} ${issue.message}`)
     }
   }
+  if (args.success && args.data.action === 'redrive' && isEventSourceDlq(args.data.queue)) {
+    problems.push(
+      `the ${args.data.queue} DLQ cannot be redriven: its messages describe stream records, which cannot be put ` +
+        'back into the stream; list them, fix the cause, then write the item again (or delete the message)',
+    )
+  }
   if (problems.length > 0 || !args.success) throw new UsageError(`${problems.join('; ')}\n${USAGE}`)
 
   const { action, queue, max, endpoint, prefix } = args.data
@@ -166,8 +186,40 @@ const queueUrls = async (sqs: SQSClient, command: Command) => {
   return { dlqUrl, sourceUrl }
 }
 
+/** The lines of a stream DLQ message (Lambda's on-failure record): where the records were, and locally what. */
+const describeStreamFailure = (body: string): string[] | undefined => {
+  let parsed: {
+    requestContext?: { approximateInvokeCount?: number; condition?: string }
+    DDBStreamBatchInfo?: Record<string, unknown>
+    localModeRecords?: { eventID?: string; dynamodb?: { NewImage?: unknown } }[]
+  }
+  try {
+    parsed = JSON.parse(body)
+  } catch {
+    return undefined
+  }
+  const info = parsed.DDBStreamBatchInfo
+  if (!info) return undefined
+  const lines = [
+    `${parsed.requestContext?.condition ?? '?'} after ${parsed.requestContext?.approximateInvokeCount ?? '?'} invocation(s): ` +
+      `${info.batchSize} record(s) ${info.startSequenceNumber}..${info.endSequenceNumber} of ${info.shardId}, ` +
+      `first arrived ${info.approximateArrivalOfFirstRecord}`,
+  ]
+  for (const record of parsed.localModeRecords ?? []) {
+    lines.push(
+      `record ${record.eventID ?? '?'}: ${previewBody(JSON.stringify(record.dynamodb?.NewImage ?? null))}`,
+    )
+  }
+  return lines
+}
+
 /** Runs a parsed command and prints its result; answers the exit code. */
 export const run = async (command: Command, sqs: SQSClient = clientFor(command.target)): Promise<number> => {
+  if (command.action === 'redrive' && isEventSourceDlq(command.queue)) {
+    throw new UsageError(
+      `the ${command.queue} DLQ cannot be redriven: a stream record cannot go back into its stream`,
+    )
+  }
   const { dlqUrl, sourceUrl } = await queueUrls(sqs, command)
   if (command.action === 'list') {
     const { messages, stillHidden } = await peekDlq(sqs, dlqUrl, command.max ?? 10)
@@ -178,7 +230,7 @@ export const run = async (command: Command, sqs: SQSClient = clientFor(command.t
     for (const m of messages) {
       const attributes = m.attributeNames.length > 0 ? `  attributes: ${m.attributeNames.join(', ')}` : ''
       console.log(`\n${m.messageId}  receives: ${m.receiveCount}  sent: ${m.sentAt ?? '?'}${attributes}`)
-      console.log(`  ${previewBody(m.body)}`)
+      for (const line of describeStreamFailure(m.body) ?? [previewBody(m.body)]) console.log(`  ${line}`)
     }
     if (stillHidden > 0) console.error(`note: ${stillHidden} message(s) stay hidden for up to 30 s`)
     return 0

@@ -11,9 +11,10 @@ import { createAftercareApp } from '#infra/aftercare-app.ts'
 import { notSetOnLambda } from '#infra/service-stack.ts'
 import { createTableInput } from '#shared/adapters/dynamodb/create-table-input.ts'
 import { outboxStreamFilter, tableDesign } from '#shared/adapters/dynamodb/table-design.ts'
-import { DLQ_RETENTION_SECONDS, queueAttributes } from '#shared/adapters/sqs/queue-attributes.ts'
+import { DLQ_RETENTION_SECONDS, dlqName, queueAttributes } from '#shared/adapters/sqs/queue-attributes.ts'
 import { configSchema } from '#shared/config.ts'
 import {
+  eventSourceDeadLetterQueues,
   type FunctionName,
   functions,
   type QueueDesign,
@@ -170,10 +171,20 @@ describe('queues', () => {
     }
   })
 
-  it('has the declared queues, their DLQs and the stream DLQ, no more', () => {
-    stateful.resourceCountIs('AWS::SQS::Queue', 2 * Object.keys(queues).length + 1)
+  it('has the declared queues, their DLQs and the declared event source DLQs (the stream DLQ), no more', () => {
+    stateful.resourceCountIs(
+      'AWS::SQS::Queue',
+      2 * Object.keys(queues).length + Object.keys(eventSourceDeadLetterQueues).length,
+    )
+    // The stream DLQ is the declared one that local mode creates as <prefix>-stream-dlq, with the same retention.
+    expect(Object.keys(eventSourceDeadLetterQueues)).toContain(streamConsumer.deadLetterQueue)
+    expect(built.stateful.streamDeadLetterQueue.node.id).toBe(dlqName(streamConsumer.deadLetterQueue))
     const streamDlq = resources(stateful, 'AWS::SQS::Queue')[logicalId(built.stateful.streamDeadLetterQueue)]
-    expect(streamDlq?.Properties).toMatchObject({ MessageRetentionPeriod: DLQ_RETENTION_SECONDS })
+    expect(streamDlq?.Properties).toMatchObject({
+      MessageRetentionPeriod: DLQ_RETENTION_SECONDS,
+      KmsMasterKeyId: getAtt(built.stateful.key, 'Arn'),
+    })
+    expect(streamDlq?.Properties.QueueName).toBeUndefined()
   })
 
   it('refuses requests without TLS on every queue', () => {

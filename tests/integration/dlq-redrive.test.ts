@@ -5,8 +5,9 @@ import {
   ReceiveMessageCommand,
   SendMessageBatchCommand,
 } from '@aws-sdk/client-sqs'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { parseCommand, UsageError } from '../../local/cli/dlq.ts'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { parseCommand, run, UsageError } from '../../local/cli/dlq.ts'
+import type { StreamFailureRecord } from '../../local/stream-poller.ts'
 import { assertDlqOf, peekDlq, previewBody, redriveDlq } from '../../shared/adapters/sqs/redrive.ts'
 import { startTestRuntime, type TestRuntime } from '../fixtures/runtime.ts'
 
@@ -156,6 +157,82 @@ describe('dlq redrive', () => {
     expect((await takeAll(dlq)).map((m) => m.body)).toEqual(['{"id":"b"}'])
   })
 
+  it('lists the stream DLQ with the batch position and the record, and refuses to redrive it', async () => {
+    const failure: StreamFailureRecord = {
+      requestContext: {
+        requestId: 'r-1',
+        functionArn: 'arn:aws:lambda:local:000000000000:function:outbox-publisher',
+        condition: 'RetryAttemptsExhausted',
+        approximateInvokeCount: 6,
+      },
+      responseContext: { statusCode: 200, executedVersion: '$LATEST' },
+      version: '1.0',
+      timestamp: '2026-03-02T02:00:00.000Z',
+      DDBStreamBatchInfo: {
+        shardId: 'shardId-1',
+        startSequenceNumber: '49',
+        endSequenceNumber: '49',
+        approximateArrivalOfFirstRecord: '2026-03-02T01:59:00Z',
+        approximateArrivalOfLastRecord: '2026-03-02T01:59:00Z',
+        batchSize: 1,
+        streamArn: 'arn:aws:dynamodb:ddblocal:000000000000:table/t/stream/x',
+      },
+      localModeRecords: [
+        { eventID: 'e-1', dynamodb: { NewImage: { eventId: { S: 'broken' }, phone: { S: '13800138000' } } } },
+      ],
+    }
+    const streamDlq = rt.provisioned.eventSourceDlqUrls.stream
+    await rt.deps.sqs.send(
+      new SendMessageBatchCommand({
+        QueueUrl: streamDlq,
+        Entries: [{ Id: 'f', MessageBody: JSON.stringify(failure) }],
+      }),
+    )
+    const local = ['--endpoint', `http://127.0.0.1:${rt.fauxqs.port}`, '--prefix', rt.provisioned.prefix]
+    const lines: string[] = []
+    const log = vi.spyOn(console, 'log').mockImplementation((line: string) => void lines.push(line))
+    try {
+      expect(await run(parseCommand(['list', '--queue', 'stream', ...local]))).toBe(0)
+    } finally {
+      log.mockRestore()
+    }
+    const printed = lines.join('\n')
+    expect(printed).toContain(`DLQ of stream (${streamDlq}): 1 message(s) shown`)
+    expect(printed).toMatch(
+      /RetryAttemptsExhausted after 6 invocation\(s\): 1 record\(s\) 49\.\.49 of shardId-1/,
+    )
+    expect(printed).toMatch(/record e-1: .*"broken"/)
+    expect(printed).toContain('138****8000')
+    expect(printed).not.toContain('13800138000')
+    // Listing consumed nothing.
+    expect(await depth(streamDlq)).toEqual({ visible: 1, hidden: 0 })
+
+    for (const argv of [
+      ['redrive', '--queue', 'stream', ...local],
+      ['redrive', '--queue', 'stream', '--dry-run'],
+      [
+        'redrive',
+        '--queue',
+        'stream',
+        '--aws',
+        '--dlq-url',
+        'https://sqs.x/1/q',
+        '--source-url',
+        'https://sqs.x/1/s',
+      ],
+    ]) {
+      expect(() => parseCommand(argv)).toThrow(UsageError)
+      expect(() => parseCommand(argv)).toThrow(
+        /the stream DLQ cannot be redriven: .*cannot be put back into the stream/,
+      )
+    }
+    // Nor through run() with a command built by hand.
+    await expect(
+      run({ ...parseCommand(['list', '--queue', 'stream', ...local]), action: 'redrive' }),
+    ).rejects.toThrow(/cannot be redriven/)
+    expect(await depth(streamDlq)).toEqual({ visible: 1, hidden: 0 })
+  })
+
   it('masks mobile numbers before it cuts a body', () => {
     expect(previewBody('{"phone":"+8613812341234","to":"13900139000","ts":1772416800000}')).toBe(
       '{"phone":"138****1234","to":"139****9000","ts":1772416800000}',
@@ -168,7 +245,7 @@ describe('dlq command line', () => {
   it('names --queue and the valid queues for an unknown queue', () => {
     expect(() => parseCommand(['list', '--queue', 'nope'])).toThrow(UsageError)
     expect(() => parseCommand(['list', '--queue', 'nope'])).toThrow(
-      /--queue must be one of planner, timers, notifications/,
+      /--queue must be one of planner, timers, notifications, stream/,
     )
     expect(() => parseCommand(['redrive'])).toThrow(
       /--queue is required, one of planner, timers, notifications/,

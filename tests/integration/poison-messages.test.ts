@@ -1,9 +1,11 @@
-// A message or stream record that fails its schema ends in the DLQ (or the stream's failure destination) after
-// its retries, never loops, and never holds back the rest of its batch.
+// A message or stream record that fails its schema ends in the DLQ (or the stream DLQ, the stream's on-failure
+// destination) after its retries, never loops, and never holds back the rest of its batch.
+import { DescribeTableCommand } from '@aws-sdk/client-dynamodb'
 import { ReceiveMessageCommand, SendMessageBatchCommand } from '@aws-sdk/client-sqs'
 import { PutItemCommand } from 'dynamodb-toolbox'
 import { afterEach, expect, it } from 'vitest'
-import { queues } from '../../shared/resources.ts'
+import type { StreamFailureRecord } from '../../local/stream-poller.ts'
+import { queues, streamConsumer } from '../../shared/resources.ts'
 import { seedRegion, startTestRuntime, type TestRuntime } from '../fixtures/runtime.ts'
 
 let rt: TestRuntime
@@ -63,8 +65,36 @@ it('moves a malformed planner message to its DLQ after maxReceiveCount while its
   expect(visit.body).toMatchObject({ status: 'planned', dueDate: '2026-03-11' })
 })
 
-it('gives up a malformed outbox record after its retries and goes on with the stream', async () => {
-  rt = await startTestRuntime('2026-03-02T02:00:00Z')
+const readStreamDlq = async (rt: TestRuntime) => {
+  const { Messages = [] } = await rt.deps.sqs.send(
+    new ReceiveMessageCommand({
+      QueueUrl: rt.provisioned.eventSourceDlqUrls[streamConsumer.deadLetterQueue],
+      MaxNumberOfMessages: 10,
+    }),
+  )
+  return Messages.map((m) => JSON.parse(m.Body ?? '{}') as StreamFailureRecord)
+}
+
+const supervisor = { sub: 'zhao', role: 'supervisor', region: '330106' } as const
+
+/** A case resolved through the API: its outbox item goes down the stream after whatever was written before. */
+const resolveCase = async (caseId: string, eventId: string) => {
+  const created = await rt.call('POST', '/cases', {
+    as: supervisor,
+    body: { caseId, petitionerId: 'li', category: '劳动保障', summary: '欠薪' },
+  })
+  expect(created.status).toBe(201)
+  const resolved = await rt.call('POST', `/cases/${caseId}/events`, {
+    as: supervisor,
+    body: { type: 'resolved', eventId },
+  })
+  expect(resolved.status).toBe(201)
+}
+
+it('sends a malformed outbox record to the stream DLQ after its retries, as Lambda would, and goes on with the stream', async () => {
+  rt = await startTestRuntime('2026-03-02T02:00:00Z', {
+    streamRetryBackoff: { initialMs: 5, maxMs: 20 },
+  })
   await seedRegion(rt)
   await rt.deps.store.Outbox.build(PutItemCommand)
     .item({
@@ -76,19 +106,72 @@ it('gives up a malformed outbox record after its retries and goes on with the st
       expiresAt: 0,
     })
     .send()
-  const created = await rt.call('POST', '/cases', {
-    as: { sub: 'zhao', role: 'supervisor', region: '330106' },
-    body: { caseId: 'c-10', petitionerId: 'li', category: '劳动保障', summary: '欠薪' },
-  })
-  expect(created.status).toBe(201)
-  const resolved = await rt.call('POST', '/cases/c-10/events', {
-    as: { sub: 'zhao', role: 'supervisor', region: '330106' },
-    body: { type: 'resolved', eventId: 'ev-10' },
-  })
-  expect(resolved.status).toBe(201)
+  await resolveCase('c-10', 'ev-10')
   await rt.drain()
-  expect(rt.stream.discarded.map((r) => r.dynamodb?.NewImage?.eventId?.S)).toEqual(['broken'])
+
+  const [dead, ...more] = await readStreamDlq(rt)
+  expect(more).toEqual([])
+  const { Table } = await rt.deps.dynamodb.send(
+    new DescribeTableCommand({ TableName: rt.provisioned.tableName }),
+  )
+  const [poison] = dead?.localModeRecords ?? []
+  expect(poison?.dynamodb?.NewImage?.eventId?.S).toBe('broken')
+  const sequence = poison?.dynamodb?.SequenceNumber
+  expect(dead).toMatchObject({
+    version: '1.0',
+    timestamp: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+    requestContext: {
+      condition: 'RetryAttemptsExhausted',
+      approximateInvokeCount: streamConsumer.maxRetries + 1,
+      functionArn: expect.stringMatching(new RegExp(`:function:${streamConsumer.function}$`)),
+      requestId: expect.any(String),
+    },
+    responseContext: { statusCode: 200, executedVersion: '$LATEST' },
+    DDBStreamBatchInfo: {
+      shardId: expect.stringMatching(/^shardId-/),
+      startSequenceNumber: sequence,
+      endSequenceNumber: sequence,
+      approximateArrivalOfFirstRecord: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/),
+      approximateArrivalOfLastRecord: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/),
+      batchSize: 1,
+      streamArn: Table?.LatestStreamArn,
+    },
+  })
+  // The rest of its batch went through: the resolved case was published and planned.
   const visit = await rt.call('GET', '/visits/ev-10-v1', {
+    as: { sub: 'wang', role: 'officer', region: '330106' },
+  })
+  expect(visit.status).toBe(200)
+  // The poller moved past it: another drain neither retries it nor sends it again.
+  await rt.drain()
+  expect(await readStreamDlq(rt)).toEqual([])
+})
+
+it('waits between retries of a failing shard, so that a short SNS outage uses up no retries', async () => {
+  rt = await startTestRuntime('2026-03-02T02:00:00Z', {
+    streamRetryBackoff: { initialMs: 100, maxMs: 400 },
+  })
+  await seedRegion(rt)
+  const sns = rt.deps.sns
+  const send = sns.send.bind(sns)
+  const outageEnds = Date.now() + 400
+  let refused = 0
+  sns.send = (async (command: unknown) => {
+    if (Date.now() < outageEnds) {
+      refused++
+      throw Object.assign(new Error('connect ECONNREFUSED'), { name: 'TimeoutError' })
+    }
+    return send(command as never)
+  }) as typeof sns.send
+  await resolveCase('c-11', 'ev-11')
+  await rt.drain()
+  sns.send = send as typeof sns.send
+
+  // Every attempt during the outage failed, fewer than the retries allowed, and none was burnt back to back.
+  expect(refused).toBeGreaterThan(1)
+  expect(refused).toBeLessThanOrEqual(streamConsumer.maxRetries)
+  expect(await readStreamDlq(rt)).toEqual([])
+  const visit = await rt.call('GET', '/visits/ev-11-v1', {
     as: { sub: 'wang', role: 'officer', region: '330106' },
   })
   expect(visit.status).toBe(200)

@@ -62,6 +62,13 @@ export const routes = [
     summary: "Set a region's cadence policy for one trigger",
   },
   {
+    method: 'GET',
+    path: '/admin/cadence-policies/{regionCode}',
+    function: 'directory-api',
+    roles: ['admin', 'supervisor'],
+    summary: "A region's effective cadence policy per trigger, and every version of its own",
+  },
+  {
     method: 'POST',
     path: '/cases',
     function: 'cases-api',
@@ -137,6 +144,13 @@ export const routes = [
     function: 'visits-api',
     roles: ['supervisor'],
     summary: 'Stop rule: after two consecutive satisfied visits, close the remaining planned ones',
+  },
+  {
+    method: 'GET',
+    path: '/audit/{subjectType}/{subjectId}',
+    function: 'visits-api',
+    roles: ['supervisor', 'admin'],
+    summary: 'The audit trail of a visit, case, officer, petitioner or unit: who changed what, when, before and after',
   },
   {
     method: 'GET',

@@ -9,7 +9,7 @@ import { calendarYearInput } from '#shared/domain/scheduling/calendar-year.ts'
 import { lambdaHandler } from '#shared/lambda.ts'
 import { httpApi, route } from '#shared/middleware/http-api.ts'
 import { listWarnings, loadCalendarYear } from '#shared/use-cases/calendar.ts'
-import { putCadencePolicy, putOfficer, putPetitioner, putUnit } from '#shared/use-cases/directory.ts'
+import { cadencePolicies, putCadencePolicy, putOfficer, putPetitioner, putUnit } from '#shared/use-cases/directory.ts'
 
 export const createHandler = (deps: AppDeps) =>
   httpApi(
@@ -42,6 +42,12 @@ export const createHandler = (deps: AppDeps) =>
         run: async ({ actor, body }) => ({
           statusCode: 200,
           body: await putCadencePolicy(deps, actor, body),
+        }),
+      }),
+      'GET /admin/cadence-policies/{regionCode}': route({
+        run: async ({ actor, params }) => ({
+          statusCode: 200,
+          body: await cadencePolicies(deps, actor, params.regionCode ?? ''),
         }),
       }),
     },

@@ -1,6 +1,7 @@
 import type { AppDeps } from '#shared/deps.ts'
 import { outcomeInput } from '#shared/domain/visits/outcome.ts'
 import { lambdaHandler } from '#shared/lambda.ts'
+import { auditTrail } from '#shared/use-cases/audit.ts'
 import { httpApi, route } from '#shared/middleware/http-api.ts'
 import {
   accountabilityLedger,
@@ -70,6 +71,10 @@ export const createHandler = (deps: AppDeps) =>
         body: closeRemainingInput,
         run: async ({ actor, params, body }) =>
           ok(await closeRemainingVisits(deps, actor, params.caseId ?? '', body)),
+      }),
+      'GET /audit/{subjectType}/{subjectId}': route({
+        run: async ({ actor, params }) =>
+          ok(await auditTrail(deps, actor, params.subjectType ?? '', params.subjectId ?? '')),
       }),
       'GET /officers/{officerId}/worklist': route({
         query: worklistQuery,

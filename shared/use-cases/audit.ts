@@ -1,7 +1,11 @@
-// Audit entries: written in the same transaction as the change they describe.
+// Audit entries: written in the same transaction as the change they describe, and read back per subject.
 import { randomUUID } from 'node:crypto'
-import { PutTransaction } from 'dynamodb-toolbox'
+import { PutTransaction, QueryCommand } from 'dynamodb-toolbox'
 import type { Store } from '../adapters/dynamodb/store.ts'
+import type { AppDeps } from '../deps.ts'
+import { regionCovers } from '../domain/access/region-scope.ts'
+import type { Actor } from '../domain/access/roles.ts'
+import { ForbiddenError, NotFoundError, ValidationError } from '../errors.ts'
 
 export interface AuditInput {
   subject: string
@@ -34,4 +38,38 @@ export const isConditionRefusal = (error: unknown): boolean => {
     (e.CancellationReasons ?? []).some((r) => r.Code === 'ConditionalCheckFailed') &&
     (e.CancellationReasons ?? []).every((r) => r.Code === 'ConditionalCheckFailed' || r.Code === 'None')
   )
+}
+
+export const auditSubjectTypes = { visit: 'VISIT', case: 'CASE', officer: 'OFFICER', petitioner: 'PETITIONER', unit: 'UNIT' } as const
+
+/** The audit trail of one subject, oldest first; only entries of regions in the caller's scope. */
+export const auditTrail = async (deps: AppDeps, actor: Actor, subjectType: string, subjectId: string) => {
+  const prefix = auditSubjectTypes[subjectType as keyof typeof auditSubjectTypes]
+  if (!prefix) {
+    throw new ValidationError([
+      { field: 'subjectType', reason: `must be one of ${Object.keys(auditSubjectTypes).join(', ')}` },
+    ])
+  }
+  const subject = `${prefix}#${subjectId}`
+  const { Items = [] } = await deps.store.table
+    .build(QueryCommand)
+    .entities(deps.store.Audit)
+    .query({ partition: `AUDIT#${subject}` })
+    .options({ maxPages: Number.POSITIVE_INFINITY })
+    .send()
+  if (Items.length === 0) throw new NotFoundError(`no audit trail for ${subjectType} ${subjectId}`)
+  const visible = Items.filter((e) => regionCovers(actor.regionCode, e.regionCode))
+  if (visible.length === 0) throw new ForbiddenError(`${subjectType} ${subjectId} is outside your scope`)
+  return {
+    subjectType,
+    subjectId,
+    entries: visible.map(({ at, actor: by, action, regionCode, before, after }) => ({
+      at,
+      actor: by,
+      action,
+      regionCode,
+      before,
+      after,
+    })),
+  }
 }

@@ -1,5 +1,5 @@
 // Administration of units, officers, petitioners and cadence policies; every change audited.
-import { executeTransactWrite, GetItemCommand, PutTransaction } from 'dynamodb-toolbox'
+import { executeTransactWrite, GetItemCommand, PutTransaction, QueryCommand } from 'dynamodb-toolbox'
 import type * as z from 'zod'
 import type { AppDeps } from '../deps.ts'
 import { type Actor, requireRegion } from '../domain/access/roles.ts'
@@ -9,9 +9,11 @@ import type {
   petitionerInput,
   unitInput,
 } from '../domain/directory/schemas.ts'
+import { visitTriggers } from '../domain/visits/cadence.ts'
 import { ValidationError } from '../errors.ts'
 import { auditTransaction } from './audit.ts'
 import { sealPhone, withoutCipher } from './personal-data.ts'
+import { cadenceFor } from './plan-visits.ts'
 
 /** What callers see of a record with a phone: the mask, never the ciphertext or the index. */
 export const phoneView = <T extends { phoneCipher: string; phoneIndex: string; phoneMasked: string }>(
@@ -131,6 +133,13 @@ export const putCadencePolicy = async (
       .options({
         condition: before ? { attr: 'version', eq: before.version } : { attr: 'version', exists: false },
       }),
+    store.CadencePolicyVersion.build(PutTransaction).item({
+      ...key,
+      version: saved.version,
+      policy: saved.policy,
+      savedAt: saved.updatedAt,
+      savedBy: actor.id,
+    }),
     auditTransaction(store, {
       subject: `CADENCE#${input.regionCode}#${input.policy.trigger}`,
       actor: actor.id,
@@ -142,4 +151,34 @@ export const putCadencePolicy = async (
     }),
   )
   return saved
+}
+
+/**
+ * What a region's visits are planned by, per trigger: the effective policy (its own, an enclosing region's, or the
+ * default) and the history of the region's own versions.
+ */
+export const cadencePolicies = async (deps: AppDeps, actor: Actor, regionCode: string) => {
+  requireRegion(actor, regionCode)
+  const { Items = [] } = await deps.store.table
+    .build(QueryCommand)
+    .entities(deps.store.CadencePolicyVersion)
+    .query({ partition: `CADENCE#${regionCode}`, range: { beginsWith: 'HISTORY#' } })
+    .options({ maxPages: Number.POSITIVE_INFINITY })
+    .send()
+  const triggers = await Promise.all(
+    visitTriggers.map(async (trigger) => {
+      const effective = await cadenceFor(deps, regionCode, trigger)
+      return {
+        trigger,
+        effective: { from: effective.regionCode, version: effective.version, policy: effective.policy },
+        history: Items.filter((v) => v.trigger === trigger).map(({ version, policy, savedAt, savedBy }) => ({
+          version,
+          policy,
+          savedAt,
+          savedBy,
+        })),
+      }
+    }),
+  )
+  return { regionCode, triggers }
 }

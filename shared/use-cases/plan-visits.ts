@@ -101,6 +101,8 @@ export const planVisitsForEvent = async (deps: AppDeps, event: CaseEventMessage)
     triggerEventId: event.eventId,
     triggeredAt: event.occurredAt,
     offset: policy.visits[p.sequence - 1],
+    policyRegion,
+    policyVersion: version,
     reminderRules: policy.reminders,
     reminderCount: p.reminders.length,
     sequence: p.sequence,

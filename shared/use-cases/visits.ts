@@ -1,6 +1,6 @@
 // Return visits after planning: the outcome and what follows from it, reminders and the overdue ladder,
 // reassignment, cancelling, rescheduling, appointments and the stop rule. Every change is audited.
-import { randomUUID } from 'node:crypto'
+import { isDeepStrictEqual } from 'node:util'
 import {
   $add,
   $append,
@@ -15,12 +15,12 @@ import {
   UpdateTransaction,
 } from 'dynamodb-toolbox'
 import * as z from 'zod'
-import { visitIndexKeys } from '../adapters/dynamodb/store.ts'
+import { closedVisitIndexKeys, visitIndexKeys } from '../adapters/dynamodb/store.ts'
 import type { AppDeps } from '../deps.ts'
 import { type Actor, requireRegion } from '../domain/access/roles.ts'
 import { idSchema } from '../domain/directory/id.ts'
 import { businessDateOf, shanghaiInstant } from '../domain/scheduling/business-time.ts'
-import { defaultCadence } from '../domain/visits/cadence.ts'
+import { defaultCadence, type ReminderRule } from '../domain/visits/cadence.ts'
 import {
   consequencesOf,
   EXTRA_VISIT_WORKING_DAYS,
@@ -152,11 +152,15 @@ export const recordOutcome = async (deps: AppDeps, actor: Actor, visitId: string
   const { store, clock, config } = deps
   const visit = await loadVisit(deps, actor, visitId)
   requireAssigned(actor, visit)
+  const calendar = await workingCalendar(deps)
+  if (visit.status === 'completed' && isDeepStrictEqual(visit.outcome, outcome)) {
+    // The same form sent again (a retry after a lost answer): finish what follows it, record nothing twice.
+    return finishOutcome(deps, visit, consequencesOf(outcome, visit.unreached.length), calendar)
+  }
   requirePlanned(visit)
   const now = clock.now()
   const today = businessDateOf(now)
   const effects = consequencesOf(outcome, visit.unreached.length)
-  const calendar = await workingCalendar(deps)
   const flags = effects.flags.map((kind) => flagItem(visit, kind, now, outcome.notes ?? ''))
 
   const writes: TransactionItem[] = []
@@ -167,6 +171,7 @@ export const recordOutcome = async (deps: AppDeps, actor: Actor, visitId: string
       completedAt: now.toISOString(),
       completedOnTime: today <= visit.dueDate,
       outcome: $set(outcome),
+      ...closedVisitIndexKeys(visit),
     }
     const { Item: overdue } = await store.LedgerEntry.build(GetItemCommand)
       .key({ entryId: `overdue-${visitId}` })
@@ -203,6 +208,20 @@ export const recordOutcome = async (deps: AppDeps, actor: Actor, visitId: string
       ...extra
         .timers(calendar)
         .map((t) => store.Timer.build(PutTransaction).item(timerItem(t, config.TIMER_SHARDS))),
+      auditTransaction(store, {
+        subject: `VISIT#${extra.visit.visitId}`,
+        actor: actor.id,
+        action: 'visit.planned-extra',
+        regionCode: visit.regionCode,
+        at: now,
+        after: {
+          status: 'planned',
+          dueDate: extra.visit.dueDate,
+          officerId: extra.visit.officerId,
+          after: visitId,
+          because: effects.flags,
+        },
+      }),
     )
   }
   // One write per item in a transaction: the officer's open visits move by the net change.
@@ -242,27 +261,59 @@ export const recordOutcome = async (deps: AppDeps, actor: Actor, visitId: string
           action: effects.completes ? 'visit.completed' : 'visit.not-reached',
           regionCode: visit.regionCode,
           at: now,
-          before: { status: visit.status, version: visit.version },
-          after: { outcome, flags: effects.flags, extraVisit: extra?.visit.visitId },
+          before: {
+            status: visit.status,
+            version: visit.version,
+            unreachedAttempts: visit.unreached.length,
+          },
+          after: {
+            status: effects.completes ? 'completed' : 'planned',
+            version: visit.version + 1,
+            unreachedAttempts: visit.unreached.length + (effects.completes ? 0 : 1),
+            outcome,
+            flags: effects.flags,
+            extraVisit: extra?.visit.visitId,
+          },
         }),
       ),
     visitId,
   )
+  return finishOutcome(deps, visit, effects, calendar)
+}
+
+/**
+ * What follows a recorded outcome outside its transaction, each step idempotent so that a retry of the same form
+ * completes them: the visit's own timers stop, the extra visit's are enqueued if already swept, supervisors told.
+ */
+const finishOutcome = async (
+  deps: AppDeps,
+  visit: Visit,
+  effects: ReturnType<typeof consequencesOf>,
+  calendar: Parameters<typeof visitTimers>[2],
+) => {
   if (effects.completes) await cancelVisitTimers(deps, visit)
-  if (extra) await enqueueIfSwept(deps, extra.timers(calendar))
-  for (const flag of flags) await tellSupervisors(deps, visit, flag.kind)
+  const extra = effects.extraVisit ? await findVisit(deps, extraVisitIdOf(visit.visitId)) : undefined
+  if (extra?.status === 'planned') {
+    const reminders = remindersFor(extra.dueDate, extra.reminderRules as never, deps.clock.now(), calendar)
+    await enqueueIfSwept(deps, visitTimers(extra, reminders, calendar))
+  }
+  for (const kind of effects.flags) await tellSupervisors(deps, visit, kind)
   return {
-    ...(await findVisit(deps, visitId)),
+    ...(await findVisit(deps, visit.visitId)),
     flags: effects.flags,
-    extraVisitId: extra?.visit.visitId,
+    extraVisitId: extra?.visitId,
     nominated: effects.nominateForScreening,
   }
 }
 
+const extraVisitIdOf = (visitId: string) => `${visitId}-x`
+
 /** The extra visit after a dissatisfied or high-risk outcome: same petitioner and officer, due in five working days. */
 const extraVisit = (visit: Visit, dueDate: string, now: Date) => {
-  const reminderRules = defaultCadence.resolved.reminders
-  const visitId = `${visit.visitId}-x`
+  // The reminders of the visit it follows; minute-based rules (demonstrations) would not fit a working-day date.
+  const own = (visit.reminderRules ?? []) as ReminderRule[]
+  const reminderRules = own.every((r) => r.unit === 'workingDays') ? own : defaultCadence.resolved.reminders
+  const visitId = extraVisitIdOf(visit.visitId)
   const item = {
     ...visit,
     visitId,
@@ -284,7 +335,7 @@ const extraVisit = (visit: Visit, dueDate: string, now: Date) => {
     const reminders = remindersFor(dueDate, reminderRules, now, calendar)
     return visitTimers({ visitId, dueDate }, reminders, calendar)
   }
-  return { visit: { ...item, reminderCount: 2 }, timers }
+  return { visit: { ...item, reminderCount: reminderRules.length }, timers }
 }
 
 /** At fire time: a visit no longer planned (completed, cancelled) reminds nobody. */
@@ -337,9 +388,25 @@ export const climbLadder = async (
   }
   const now = clock.now()
   if (step === 'supervisor') {
-    await store.Flag.build(PutItemCommand)
-      .item(flagItem(visit, 'overdue', now, `due ${visit.dueDate}`))
-      .send()
+    const flag = flagItem(visit, 'overdue', now, `due ${visit.dueDate}`)
+    try {
+      await executeTransactWrite(
+        store.Flag.build(PutTransaction)
+          .item(flag)
+          .options({ condition: { attr: 'flagId', exists: false } }),
+        auditTransaction(store, {
+          subject: `VISIT#${visit.visitId}`,
+          actor: 'overdue-ladder',
+          action: 'visit.overdue-flagged',
+          regionCode: visit.regionCode,
+          at: now,
+          before: { flagged: false },
+          after: { flagged: true, flagId: flag.flagId, dueDate: visit.dueDate, officerId: visit.officerId },
+        }),
+      )
+    } catch (error) {
+      if (!isConditionRefusal(error)) throw error // flagged by an earlier firing; telling is idempotent
+    }
     await tellSupervisors(deps, visit, 'overdue')
   } else {
     try {
@@ -364,7 +431,14 @@ export const climbLadder = async (
           action: 'accountability.recorded',
           regionCode: visit.regionCode,
           at: now,
-          after: { officerId: visit.officerId, unitId: visit.unitId, dueDate: visit.dueDate },
+          before: { accountabilityRecorded: false },
+          after: {
+            accountabilityRecorded: true,
+            entryId: `overdue-${visit.visitId}`,
+            officerId: visit.officerId,
+            unitId: visit.unitId,
+            dueDate: visit.dueDate,
+          },
         }),
       )
     } catch (error) {
@@ -380,6 +454,8 @@ export const reassignVisit = async (
   actor: Actor,
   visitId: string,
   input: z.infer<typeof reassignInput>,
+  /** A hand-over may go to the officer of an enclosing unit, outside the caller's own region. */
+  options: { handOver?: boolean } = {},
 ) => {
   const { store, clock } = deps
   const visit = await loadVisit(deps, actor, visitId)
@@ -390,7 +466,7 @@ export const reassignVisit = async (
   if (!officer?.active || officer.duty !== 'officer') {
     throw new ValidationError([{ field: 'officerId', reason: `${input.officerId} is not an active officer` }])
   }
-  requireRegion(actor, officer.regionCode)
+  if (!options.handOver) requireRegion(actor, officer.regionCode)
   if (officer.officerId === visit.officerId)
     throw new ConflictError(`visit ${visitId} is already assigned to ${officer.officerId}`)
   const now = clock.now()
@@ -410,8 +486,13 @@ export const reassignVisit = async (
           action: 'visit.reassigned',
           regionCode: visit.regionCode,
           at: now,
-          before: { officerId: visit.officerId },
-          after: { officerId: officer.officerId, reason: input.reason },
+          before: { officerId: visit.officerId, unitId: visit.unitId, version: visit.version },
+          after: {
+            officerId: officer.officerId,
+            unitId: officer.unitId,
+            version: visit.version + 1,
+            reason: input.reason,
+          },
         }),
       ),
     visitId,
@@ -446,6 +527,35 @@ export const officerLeaves = async (
   if (open.length > 0 && successors.length === 0) {
     throw new ConflictError(`no active officer can take over the ${open.length} open visits of ${officerId}`)
   }
+  if (!leaver.active && open.length === 0) throw new ConflictError(`officer ${officerId} has already left`)
+  // Marked inactive first, so that no new visit is assigned meanwhile; called again after a failure part-way, it
+  // hands over what is still open.
+  if (leaver.active) await markLeft(deps, actor, leaver, input.reason, open.length)
+  const handedTo: Record<string, string> = {}
+  for (const visit of open) {
+    // Round robin over the successors by their current load.
+    const [next] = await nearestStaff(deps, leaver.unitId, 'officer', officerId)
+    if (!next) throw new ConflictError(`no active officer can take over visit ${visit.visitId}`)
+    await reassignVisit(
+      deps,
+      actor,
+      visit.visitId,
+      { officerId: next.officerId, reason: `${officerId} left: ${input.reason}` },
+      { handOver: true },
+    )
+    handedTo[visit.visitId] = next.officerId
+  }
+  return { officerId, active: false, handedOver: handedTo }
+}
+
+const markLeft = async (
+  { store, clock }: AppDeps,
+  actor: Actor,
+  leaver: { officerId: string; regionCode: string },
+  reason: string,
+  openVisits: number,
+) => {
+  const { officerId } = leaver
   await executeTransactWrite(
     store.Officer.build(UpdateTransaction)
       .item({ officerId, active: false })
@@ -457,24 +567,12 @@ export const officerLeaves = async (
       regionCode: leaver.regionCode,
       at: clock.now(),
       before: { active: true },
-      after: { active: false, reason: input.reason, openVisits: open.length },
+      after: { active: false, reason, openVisits },
     }),
   ).catch((error: unknown) => {
     if (isConditionRefusal(error)) throw new ConflictError(`officer ${officerId} has already left`)
     throw error
   })
-  const handedTo: Record<string, string> = {}
-  for (const visit of open) {
-    // Round robin over the successors by their current load.
-    const [next] = (await nearestStaff(deps, leaver.unitId, 'officer', officerId)) ?? []
-    if (!next) break
-    await reassignVisit(deps, actor, visit.visitId, {
-      officerId: next.officerId,
-      reason: `${officerId} left: ${input.reason}`,
-    })
-    handedTo[visit.visitId] = next.officerId
-  }
-  return { officerId, active: false, handedOver: handedTo }
 }
 
 export const cancelVisit = async (
@@ -490,7 +588,11 @@ export const cancelVisit = async (
   await commit(
     () =>
       executeTransactWrite(
-        visitUpdate(deps, visit, { status: 'cancelled', cancelReason: input.reason }),
+        visitUpdate(deps, visit, {
+          status: 'cancelled',
+          cancelReason: input.reason,
+          ...closedVisitIndexKeys(visit),
+        }),
         store.Officer.build(UpdateTransaction).item({ officerId: visit.officerId, openVisits: $add(-1) }),
         auditTransaction(store, {
           subject: `VISIT#${visitId}`,
@@ -498,8 +600,8 @@ export const cancelVisit = async (
           action: 'visit.cancelled',
           regionCode: visit.regionCode,
           at: now,
-          before: { status: visit.status },
-          after: { status: 'cancelled', reason: input.reason },
+          before: { status: visit.status, version: visit.version },
+          after: { status: 'cancelled', version: visit.version + 1, reason: input.reason },
         }),
       ),
     visitId,
@@ -516,6 +618,7 @@ export const rescheduleVisit = async (
 ) => {
   const { store, clock } = deps
   const visit = await loadVisit(deps, actor, visitId)
+  requireAssigned(actor, visit)
   requirePlanned(visit)
   const now = clock.now()
   const calendar = await workingCalendar(deps)
@@ -543,8 +646,13 @@ export const rescheduleVisit = async (
           action: 'visit.rescheduled',
           regionCode: visit.regionCode,
           at: now,
-          before: { dueDate: visit.dueDate },
-          after: { dueDate: input.dueDate, reason: input.reason },
+          before: { dueDate: visit.dueDate, provisional: visit.provisional, version: visit.version },
+          after: {
+            dueDate: input.dueDate,
+            provisional: false,
+            version: visit.version + 1,
+            reason: input.reason,
+          },
         }),
       ),
     visitId,
@@ -580,29 +688,34 @@ export const setAppointment = async (
   const at = new Date(input.at)
   const now = clock.now()
   if (at <= now) throw new ValidationError([{ field: 'at', reason: 'must be in the future' }])
-  await commit(
-    () =>
-      executeTransactWrite(
-        visitUpdate(deps, visit, { appointmentAt: at.toISOString() }),
-        auditTransaction(store, {
-          subject: `VISIT#${visitId}`,
-          actor: actor.id,
-          action: 'visit.appointment',
-          regionCode: visit.regionCode,
-          at: now,
-          before: { appointmentAt: visit.appointmentAt },
-          after: { appointmentAt: at.toISOString(), note: input.note },
-        }),
-      ),
-    visitId,
-  )
+  // The same time again (a retry): the visit is not changed, and the SMS already queued for it is not sent twice.
+  const again = visit.appointmentAt === at.toISOString()
+  const version = again ? visit.version : visit.version + 1
+  if (!again)
+    await commit(
+      () =>
+        executeTransactWrite(
+          visitUpdate(deps, visit, { appointmentAt: at.toISOString() }),
+          auditTransaction(store, {
+            subject: `VISIT#${visitId}`,
+            actor: actor.id,
+            action: 'visit.appointment',
+            regionCode: visit.regionCode,
+            at: now,
+            before: { appointmentAt: visit.appointmentAt },
+            after: { appointmentAt: at.toISOString(), note: input.note },
+          }),
+        ),
+      visitId,
+    )
   const [{ Item: officer }, { Item: petitioner }] = await Promise.all([
     store.Officer.build(GetItemCommand).key({ officerId: visit.officerId }).send(),
     store.Petitioner.build(GetItemCommand).key({ petitionerId: visit.petitionerId }).send(),
   ])
   if (petitioner) {
     await queueNotification(deps, {
-      notificationId: `sms-appointment-${visitId}-${randomUUID().slice(0, 8)}`,
+      // One SMS per appointment set: the visit's version names it, so a retried call does not send it twice.
+      notificationId: `sms-appointment-${visitId}-${version}`,
       recipientType: 'petitioner',
       recipientId: petitioner.petitionerId,
       regionCode: visit.regionCode,
@@ -626,12 +739,17 @@ export const closeRemainingVisits = async (
   caseId: string,
   input: z.infer<typeof closeRemainingInput>,
 ) => {
-  // The visits of one event have ids `<eventId>-v1`, `-v2`…: read them in order until one is missing.
-  const visits = []
+  // The visits of one event have ids `<eventId>-v1`, `-v2`…, each maybe followed by its extra visits (`-x`, `-x-x`):
+  // read them in order until one is missing.
+  const visits: Visit[] = []
   for (let n = 1; n <= 10; n++) {
     const visit = await findVisit(deps, `${input.triggerEventId}-v${n}`)
     if (!visit) break
     visits.push(visit)
+    for (let extra = await findVisit(deps, extraVisitIdOf(visit.visitId)); extra; ) {
+      visits.push(extra)
+      extra = await findVisit(deps, extraVisitIdOf(extra.visitId))
+    }
   }
   if (visits.length === 0 || visits[0]?.caseId !== caseId) {
     throw new NotFoundError(`no visits of event ${input.triggerEventId} on case ${caseId}`)
@@ -642,11 +760,14 @@ export const closeRemainingVisits = async (
     .sort((a, b) => (a.completedAt ?? '').localeCompare(b.completedAt ?? ''))
   if (
     !mayCloseRemaining(
-      completed.map((v) => ({ satisfaction: (v.outcome as Outcome | undefined)?.satisfaction })),
+      completed.map((v) => {
+        const outcome = v.outcome as Outcome | undefined
+        return { satisfaction: outcome?.satisfaction, repeatPetitionRisk: outcome?.repeatPetitionRisk }
+      }),
     )
   ) {
     throw new ConflictError(
-      'the last two completed visits are not both satisfied: the remaining visits stay planned',
+      'the last two completed visits are not both satisfied with a low or medium risk: the remaining visits stay planned',
     )
   }
   const closed = []

@@ -1,6 +1,8 @@
 // Return visits over the HTTP API, end to end on the local emulators with a controllable clock: the reminder,
 // the overdue ladder and the accountability ledger, outcomes and what they lead to, assignment, and the views.
 import { afterEach, describe, expect, it } from 'vitest'
+import { routes } from '../../shared/routes.ts'
+import { fireTimer } from '../../shared/use-cases/fire-timer.ts'
 import { admin, seedRegion, startTestRuntime, type TestRuntime } from '../fixtures/runtime.ts'
 
 const supervisor = { sub: 'zhao', role: 'supervisor', region: '330106' } as const
@@ -43,6 +45,12 @@ const resolvedBeforeSpringFestival = async (options: Parameters<typeof startTest
   ).toBe(201)
   await rt.drain()
 }
+
+/** The actions of a subject's audit trail, oldest first. */
+const auditActions = async (subjectType: string, subjectId: string) =>
+  (await rt.call('GET', `/audit/${subjectType}/${subjectId}`, { as: supervisor })).body.entries.map(
+    (e: { action: string }) => e.action,
+  )
 
 const outcome = (over: Record<string, unknown> = {}) => ({
   reached: true,
@@ -104,7 +112,32 @@ describe('the overdue ladder (the example of the issue)', () => {
     expect(done.body).toMatchObject({ status: 'completed', completedOnTime: false })
     const after = await rt.call('GET', '/regions/330106/accountability?month=2026-03', { as: supervisor })
     expect(after.body.entries.map((e: { kind: string }) => e.kind)).toEqual(['overdue', 'completed-late'])
+    expect(await auditActions('visit', 'ev-v1')).toEqual([
+      'visit.overdue-flagged',
+      'accountability.recorded',
+      'visit.completed',
+    ])
   }, 120_000)
+
+  it('tells the supervisor once and records accountability once when the same ladder timer fires twice at once', async () => {
+    await resolvedBeforeSpringFestival()
+    const twiceAtOnce = async (instant: string, timerId: string) => {
+      rt.clock.set(instant)
+      await rt.sweep() // enqueued: both firings find it still to act on
+      const message = { timerId, dueAt: new Date(instant).toISOString() }
+      const results = await Promise.all([fireTimer(rt.deps, message), fireTimer(rt.deps, message)])
+      expect(results.every((r) => r.acted !== undefined)).toBe(true)
+      await rt.drain() // and the queue's own copy, a third time
+    }
+    await twiceAtOnce('2026-03-03T01:00:00Z', 'ev-v1-o1')
+    await twiceAtOnce('2026-03-09T01:00:00Z', 'ev-v1-o2')
+    expect(await smsTo(SUPERVISOR_ZHAO)).toHaveLength(1)
+    const ledger = await rt.call('GET', '/regions/330106/accountability?month=2026-03', { as: supervisor })
+    expect(ledger.body.entries).toHaveLength(1)
+    const actions = await auditActions('visit', 'ev-v1')
+    expect(actions.filter((a: string) => a === 'visit.overdue-flagged')).toHaveLength(1)
+    expect(actions.filter((a: string) => a === 'accountability.recorded')).toHaveLength(1)
+  }, 60_000)
 
   it('writes no ladder when the visit is done on time', async () => {
     await resolvedBeforeSpringFestival()
@@ -148,6 +181,30 @@ describe('outcomes', () => {
     const board = await rt.call('GET', '/regions/330106/board?month=2026-03', { as: supervisor })
     expect(board.body.flags).toEqual([expect.objectContaining({ kind: 'dissatisfied', visitId: 'ev-v1' })])
     expect(board.body.satisfactionRate).toBe(0)
+    expect(await auditActions('visit', 'ev-v1-x')).toEqual(['visit.planned-extra'])
+    const trail = await rt.call('GET', '/audit/visit/ev-v1', { as: supervisor })
+    expect(trail.body.entries.at(-1)).toMatchObject({
+      actor: 'wang',
+      action: 'visit.completed',
+      at: '2026-03-02T06:00:00.000Z',
+      before: { status: 'planned', version: 1 },
+      after: { status: 'completed', version: 2, flags: ['dissatisfied'], extraVisit: 'ev-v1-x' },
+    })
+  })
+
+  it('answers the same form sent again with the same result, telling the supervisor once; another form is refused', async () => {
+    await resolvedBeforeSpringFestival()
+    rt.clock.set('2026-03-02T06:00:00Z')
+    const form = outcome({ satisfaction: 'dissatisfied' })
+    const first = await rt.call('POST', '/visits/ev-v1/outcome', { as: officer, body: form })
+    const again = await rt.call('POST', '/visits/ev-v1/outcome', { as: officer, body: form })
+    expect(again.status).toBe(200)
+    expect(again.body).toEqual(first.body)
+    await rt.drain()
+    expect(await smsTo(SUPERVISOR_ZHAO)).toHaveLength(1)
+    expect(await auditActions('visit', 'ev-v1')).toEqual(['visit.completed'])
+    const other = await rt.call('POST', '/visits/ev-v1/outcome', { as: officer, body: outcome() })
+    expect(other.status).toBe(409)
   })
 
   it('flags a high risk of a repeat petition and lists the petitioner on the board', async () => {
@@ -158,6 +215,12 @@ describe('outcomes', () => {
       body: outcome({ repeatPetitionRisk: 'high' }),
     })
     expect(r.body.flags).toEqual(['high-risk'])
+    expect(r.body.extraVisitId).toBe('ev-v1-x')
+    expect((await rt.call('GET', '/visits/ev-v1-x', { as: officer })).body).toMatchObject({
+      kind: 'extra',
+      dueDate: '2026-03-09',
+      reminderCount: 2,
+    })
     const board = await rt.call('GET', '/regions/330106/board?month=2026-03', { as: supervisor })
     expect(board.body.highRiskPetitioners).toEqual(['li'])
   })
@@ -243,6 +306,7 @@ describe('outcomes', () => {
       body: { triggerEventId: 'ev', reason: '两次回访均满意，事项稳定' },
     })
     expect(closed.body).toEqual({ caseId: 'c-1', closed: ['ev-v3'] })
+    expect(await auditActions('visit', 'ev-v3')).toEqual(['visit.cancelled'])
     expect((await rt.call('GET', '/visits/ev-v3', { as: officer })).body).toMatchObject({
       status: 'cancelled',
       cancelReason: 'stop rule: 两次回访均满意，事项稳定',
@@ -268,6 +332,13 @@ describe('assignment and changes', () => {
       body: { officerId: 'sun', reason: '王芳休产假' },
     })
     expect(moved.body.officerId).toBe('sun')
+    const reassigned = (await rt.call('GET', '/audit/visit/ev-v1', { as: supervisor })).body.entries.at(-1)
+    expect(reassigned).toMatchObject({
+      actor: 'zhao',
+      action: 'visit.reassigned',
+      before: { officerId: 'wang', unitId: 'township' },
+      after: { officerId: 'sun', unitId: 'township', reason: '王芳休产假' },
+    })
     const left = await rt.call('POST', '/officers/wang/leave', { as: supervisor, body: { reason: '调任' } })
     expect(left.status).toBe(200)
     expect(left.body.handedOver).toEqual({ 'ev-v2': 'sun', 'ev-v3': 'sun' })
@@ -277,6 +348,104 @@ describe('assignment and changes', () => {
       'ev-v2',
       'ev-v3',
     ])
+    expect((await rt.call('GET', '/officers/wang/worklist', { as: supervisor })).body.visits).toEqual([])
+    expect(await auditActions('officer', 'wang')).toEqual(['officer.created', 'officer.left'])
+    const again = await rt.call('POST', '/officers/wang/leave', { as: supervisor, body: { reason: '调任' } })
+    expect(again.status).toBe(409)
+  })
+
+  it("plans by the region's policy version of the day, and leaves visits planned before a change alone", async () => {
+    await resolvedBeforeSpringFestival()
+    const policy = {
+      trigger: 'resolved',
+      visits: [{ unit: 'workingDays', value: 10 }],
+      reminders: [{ unit: 'workingDays', before: 1, at: '09:00' }],
+    }
+    const saved = await rt.call('POST', '/admin/cadence-policies', {
+      as: admin,
+      body: { regionCode: '330106', policy },
+    })
+    expect(saved.body).toMatchObject({ regionCode: '330106', trigger: 'resolved', version: 1 })
+    // Planned before the change: same dates, and it says which policy planned it.
+    expect((await rt.call('GET', '/visits/ev-v1', { as: supervisor })).body).toMatchObject({
+      dueDate: '2026-03-02',
+      policyRegion: 'default',
+      policyVersion: 0,
+    })
+    expect((await rt.call('GET', '/visits/ev-v3', { as: supervisor })).status).toBe(200)
+
+    await rt.call('POST', '/cases', {
+      as: supervisor,
+      body: { caseId: 'c-2', petitionerId: 'li', category: '劳动保障', summary: '欠薪' },
+    })
+    await rt.call('POST', '/cases/c-2/events', { as: supervisor, body: { type: 'resolved', eventId: 'ev2' } })
+    await rt.drain()
+    // Ten working days after Friday 02-13: Saturday 02-14, then 02-24 … 02-28, 03-02 … 03-05.
+    expect((await rt.call('GET', '/visits/ev2-v1', { as: supervisor })).body).toMatchObject({
+      dueDate: '2026-03-05',
+      policyRegion: '330106',
+      policyVersion: 1,
+      reminderCount: 1,
+    })
+    expect((await rt.call('GET', '/visits/ev2-v2', { as: supervisor })).status).toBe(404)
+
+    await rt.call('POST', '/admin/cadence-policies', {
+      as: admin,
+      body: { regionCode: '330106', policy: { ...policy, visits: [{ unit: 'workingDays', value: 5 }] } },
+    })
+    const county = await rt.call('GET', '/admin/cadence-policies/330106', { as: supervisor })
+    const resolved = county.body.triggers.find((t: { trigger: string }) => t.trigger === 'resolved')
+    expect(resolved.effective).toMatchObject({ from: '330106', version: 2 })
+    expect(resolved.history.map((h: { version: number; savedBy: string }) => [h.version, h.savedBy])).toEqual(
+      [
+        [1, 'test-admin'],
+        [2, 'test-admin'],
+      ],
+    )
+    const mediated = county.body.triggers.find((t: { trigger: string }) => t.trigger === 'mediated')
+    expect(mediated.effective).toMatchObject({ from: 'default', version: 0 })
+    // A township inherits the county's policy.
+    const township = await rt.call('GET', '/admin/cadence-policies/330106009000', { as: supervisor })
+    expect(
+      township.body.triggers.find((t: { trigger: string }) => t.trigger === 'resolved').effective,
+    ).toMatchObject({ from: '330106', version: 2 })
+    expect((await rt.call('GET', '/admin/cadence-policies/330105', { as: supervisor })).status).toBe(403)
+  })
+
+  it('balances open visits between the officers of a unit, in planning and in a hand-over', async () => {
+    rt = await startTestRuntime('2026-02-13T02:00:00Z')
+    await seedRegion(rt)
+    for (const [officerId, name, phone] of [
+      ['sun', '孙丽', '13600136000'],
+      ['zhou', '周杰', '13500135000'],
+    ]) {
+      await rt.call('POST', '/admin/officers', {
+        as: admin,
+        body: { officerId, name, phone, unitId: 'township' },
+      })
+    }
+    // Three officers with no open visits: the first event goes to the first by id, the next to the next.
+    const officerOf = async (caseId: string) => {
+      await rt.call('POST', '/cases', {
+        as: supervisor,
+        body: { caseId, petitionerId: 'li', category: '劳动保障', summary: '欠薪' },
+      })
+      await rt.call('POST', `/cases/${caseId}/events`, {
+        as: supervisor,
+        body: { type: 'stopped-visiting', eventId: `${caseId}-stop` },
+      })
+      await rt.drain()
+      return (await rt.call('GET', `/visits/${caseId}-stop-v1`, { as: supervisor })).body.officerId
+    }
+    expect([await officerOf('c-1'), await officerOf('c-2'), await officerOf('c-3')]).toEqual([
+      'sun',
+      'wang',
+      'zhou',
+    ])
+    expect(await officerOf('c-4')).toBe('sun')
+    // Sun leaves with two open visits: Wang and Zhou have one each, so one goes to each.
+    const left = await rt.call('POST', '/officers/sun/leave', { as: supervisor, body: { reason: '退休' } })
+    expect(Object.values(left.body.handedOver).sort()).toEqual(['wang', 'zhou'])
   })
 
   it('reschedules to a working day with a reason, moving its reminder; cancels with a reason', async () => {
@@ -287,15 +456,37 @@ describe('assignment and changes', () => {
       body: { dueDate: '2026-03-01', reason: '信访人外出' },
     })
     expect(holiday.body.problems).toEqual([{ field: 'dueDate', reason: '2026-03-01 is not a working day' }])
+    const noReason = await rt.call('POST', '/visits/ev-v1/reschedule', {
+      as: officer,
+      body: { dueDate: '2026-03-06' },
+    })
+    expect(noReason.body.problems).toEqual([
+      { field: 'reason', reason: 'Invalid input: expected string, received undefined' },
+    ])
+    const notTheirs = await rt.call('POST', '/visits/ev-v1/reschedule', {
+      as: { sub: 'sun', role: 'officer', region: '330106' },
+      body: { dueDate: '2026-03-06', reason: '信访人外出' },
+    })
+    expect(notTheirs.status).toBe(403)
     const moved = await rt.call('POST', '/visits/ev-v1/reschedule', {
       as: officer,
       body: { dueDate: '2026-03-06', reason: '信访人外出' },
     })
     expect(moved.body.dueDate).toBe('2026-03-06')
+    expect((await rt.call('GET', '/audit/visit/ev-v1', { as: supervisor })).body.entries).toEqual([
+      expect.objectContaining({
+        actor: 'wang',
+        action: 'visit.rescheduled',
+        before: expect.objectContaining({ dueDate: '2026-03-02' }),
+        after: expect.objectContaining({ dueDate: '2026-03-06', reason: '信访人外出' }),
+      }),
+    ])
     await at('2026-02-26T01:00:00Z')
     expect(await smsTo(OFFICER_WANG)).toEqual([]) // the old reminder moved
     await at('2026-03-03T01:00:00Z') // three working days before 03-06
     expect(await smsTo(OFFICER_WANG)).toHaveLength(1)
+    const short = await rt.call('POST', '/visits/ev-v1/cancel', { as: supervisor, body: { reason: ' ' } })
+    expect(short.body.problems).toEqual([{ field: 'reason', reason: 'must say why (at least 2 characters)' }])
     const cancelled = await rt.call('POST', '/visits/ev-v1/cancel', {
       as: supervisor,
       body: { reason: '信访人已去世' },
@@ -313,7 +504,13 @@ describe('assignment and changes', () => {
       body: { at: '2026-03-02T06:30:00Z' },
     })
     expect(r.body.appointmentAt).toBe('2026-03-02T06:30:00.000Z')
+    await rt.call('POST', '/visits/ev-v1/appointment', {
+      as: officer,
+      body: { at: '2026-03-02T14:30:00+08:00' },
+    })
     await rt.drain()
+    expect(await smsTo('+8613900139000')).toHaveLength(2) // the visit planned, and one appointment
+    expect(await auditActions('visit', 'ev-v1')).toEqual(['visit.appointment'])
     const sms = (await smsTo('+8613900139000')).map((s) => s.text)
     expect(sms).toContain(
       '【信访回访】李明您好：王芳将于3月2日 14:30与您联系回访，如时间不便请回复。回复TD退订。',
@@ -336,6 +533,9 @@ describe('views', () => {
       as: officer,
     })
     expect(page2.body.visits.map((v: { visitId: string }) => v.visitId)).toEqual(['ev-v3'])
+    await rt.call('POST', '/visits/ev-v1/outcome', { as: officer, body: outcome() })
+    const afterDone = await rt.call('GET', '/officers/wang/worklist?limit=2', { as: officer })
+    expect(afterDone.body.visits.map((v: { visitId: string }) => v.visitId)).toEqual(['ev-v2', 'ev-v3'])
     expect(
       (await rt.call('GET', '/officers/wang/worklist?limit=0', { as: officer })).body.problems[0].field,
     ).toBe('query.limit')
@@ -367,30 +567,38 @@ describe('views', () => {
     )
   })
 
-  it('answers 403 to an officer of another county on every visit route', async () => {
+  it('answers 403 to staff of another county on every route of the visits function', async () => {
     await resolvedBeforeSpringFestival()
-    const calls: Array<[string, string, unknown?]> = [
-      ['GET', '/visits/ev-v1'],
-      ['POST', '/visits/ev-v1/outcome', outcome()],
-      ['POST', '/visits/ev-v1/reschedule', { dueDate: '2026-03-06', reason: '外出' }],
-      ['POST', '/visits/ev-v1/appointment', { at: '2026-03-02T06:30:00Z' }],
-      ['GET', '/officers/wang/worklist'],
-    ]
-    for (const [method, path, body] of calls) {
-      const r = await rt.call(method, path, { as: otherCountyOfficer, body })
-      expect([method, path, r.status]).toEqual([method, path, 403])
+    const params: Record<string, string> = {
+      visitId: 'ev-v1',
+      officerId: 'wang',
+      caseId: 'c-1',
+      regionCode: '330106',
+      subjectType: 'case',
+      subjectId: 'c-1',
     }
-    const supervisorOfOtherCounty = { sub: 'qian', role: 'supervisor', region: '330105' } as const
-    for (const [method, path, body] of [
-      ['POST', '/visits/ev-v1/reassign', { officerId: 'wang', reason: '调整' }],
-      ['POST', '/visits/ev-v1/cancel', { reason: '调整' }],
-      ['GET', '/regions/330106/board'],
-      ['GET', '/regions/330106/accountability'],
-      ['GET', '/regions/330106/reports/monthly'],
-      ['POST', '/officers/wang/leave', { reason: '调任' }],
-    ] as const) {
-      const r = await rt.call(method, path, { as: supervisorOfOtherCounty, body })
-      expect([method, path, r.status]).toEqual([method, path, 403])
+    const bodies: Record<string, unknown> = {
+      'POST /visits/{visitId}/outcome': outcome(),
+      'POST /visits/{visitId}/reassign': { officerId: 'wang', reason: '调整' },
+      'POST /visits/{visitId}/cancel': { reason: '调整' },
+      'POST /visits/{visitId}/reschedule': { dueDate: '2026-03-06', reason: '外出' },
+      'POST /visits/{visitId}/appointment': { at: '2026-03-02T06:30:00Z' },
+      'POST /officers/{officerId}/leave': { reason: '调任' },
+      'POST /cases/{caseId}/visits/close-remaining': { triggerEventId: 'ev', reason: '满意' },
+    }
+    const visitRoutes = routes.filter((r) => r.function === 'visits-api')
+    expect(visitRoutes.length).toBeGreaterThanOrEqual(13)
+    for (const route of visitRoutes) {
+      const key = `${route.method} ${route.path}`
+      if (route.method === 'POST') expect(bodies[key], `a body for ${key}`).toBeDefined()
+      const path = route.path.replace(/\{(\w+)\}/g, (_, name: string) => params[name] ?? name)
+      for (const role of route.roles) {
+        const r = await rt.call(route.method, path, {
+          as: { sub: 'qian', role, region: '330105' },
+          body: bodies[key],
+        })
+        expect([key, role, r.status]).toEqual([key, role, 403])
+      }
     }
   })
 })

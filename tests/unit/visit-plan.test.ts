@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { officialCalendar } from '../../shared/domain/scheduling/official-calendar.ts'
 import { defaultCadence } from '../../shared/domain/visits/cadence.ts'
+import { mayCloseRemaining } from '../../shared/domain/visits/outcome.ts'
 import { planVisits } from '../../shared/domain/visits/plan.ts'
 
 const calendar = officialCalendar()
@@ -40,5 +41,38 @@ describe('planning return visits', () => {
     // +7 working days and +30 (12-31) stay in 2026; +90 falls in 2027, whose arrangement is not loaded.
     expect(visits.map((v) => v.dueDate)).toEqual(['2026-12-10', '2026-12-31', '2027-03-01'])
     expect(visits.map((v) => v.provisional)).toEqual([false, false, true])
+  })
+})
+
+describe('the other default cadences', () => {
+  it('plans a mediated matter like a resolved one, and assistance at +30, +90 and +365 calendar days', () => {
+    const at = new Date('2026-03-02T02:00:00Z')
+    expect(planVisits(defaultCadence.mediated, at, at, calendar).map((v) => v.dueDate)).toEqual(
+      planVisits(defaultCadence.resolved, at, at, calendar).map((v) => v.dueDate),
+    )
+    // 2026-04-01 (Wed), 2026-05-31 is a Sunday → 06-01, 2027-03-02 (a year not shipped: provisional).
+    const assisted = planVisits(defaultCadence['assistance-granted'], at, at, calendar)
+    expect(assisted.map((v) => [v.dueDate, v.provisional])).toEqual([
+      ['2026-04-01', false],
+      ['2026-06-01', false],
+      ['2027-03-02', true],
+    ])
+  })
+})
+
+describe('the stop rule', () => {
+  const satisfied = { satisfaction: 'satisfied', repeatPetitionRisk: 'low' }
+  it('lets the remaining visits close after the last two completed were satisfied, and not otherwise', () => {
+    expect(mayCloseRemaining([satisfied])).toBe(false)
+    expect(mayCloseRemaining([satisfied, satisfied])).toBe(true)
+    expect(mayCloseRemaining([satisfied, { satisfaction: 'basically-satisfied' }])).toBe(false)
+    expect(mayCloseRemaining([{ satisfaction: 'dissatisfied' }, satisfied, satisfied])).toBe(true)
+    expect(mayCloseRemaining([satisfied, satisfied, { satisfaction: 'dissatisfied' }])).toBe(false)
+  })
+
+  it('does not count a satisfied visit that found a high risk of a repeat petition', () => {
+    expect(mayCloseRemaining([satisfied, { satisfaction: 'satisfied', repeatPetitionRisk: 'high' }])).toBe(
+      false,
+    )
   })
 })

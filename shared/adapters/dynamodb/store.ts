@@ -20,6 +20,11 @@ export const visitIndexKeys = (v: {
   gsi3sk: `${regionIndexKeys(v.regionCode).sortPrefix}#${v.dueAt}#${v.visitId}`,
 })
 
+/** A visit done or cancelled leaves its officer's worklist partition, so that a page of open visits is never short. */
+export const closedVisitIndexKeys = (v: { officerId: string }) => ({
+  gsi1pk: `OFFICER#${v.officerId}#CLOSED`,
+})
+
 export const createStore = (documentClient: DynamoDBDocumentClient, tableName: string) => {
   const table = new Table({
     documentClient,
@@ -176,6 +181,25 @@ export const createStore = (documentClient: DynamoDBDocumentClient, tableName: s
     computeKey: ({ regionCode, trigger }) => ({ pk: `CADENCE#${regionCode}`, sk: `TRIGGER#${trigger}` }),
   })
 
+  /** Every version of a region's cadence policy, kept: a visit names the version that planned it. */
+  const CadencePolicyVersion = new Entity({
+    name: 'CadencePolicyVersion',
+    table,
+    timestamps,
+    schema: item({
+      regionCode: string().key(),
+      trigger: string().key(),
+      version: number().key(),
+      policy: any(),
+      savedAt: string(),
+      savedBy: string(),
+    }),
+    computeKey: ({ regionCode, trigger, version }) => ({
+      pk: `CADENCE#${regionCode}`,
+      sk: `HISTORY#${trigger}#${String(version).padStart(6, '0')}`,
+    }),
+  })
+
   /** Something a supervisor must look at: a dissatisfied or high-risk outcome, a petitioner not reached, an overdue visit. */
   const Flag = new Entity({
     name: 'Flag',
@@ -320,6 +344,9 @@ export const createStore = (documentClient: DynamoDBDocumentClient, tableName: s
       /** What the due date was counted from, so that it can be counted again when a year's calendar is loaded. */
       triggeredAt: string(),
       offset: any(),
+      /** The cadence policy that planned the visit: its region (`default` for the built-in one) and version. */
+      policyRegion: string().optional(),
+      policyVersion: number().optional(),
       reminderRules: any(),
       reminderCount: number(),
       sequence: number(),
@@ -505,5 +532,6 @@ export const createStore = (documentClient: DynamoDBDocumentClient, tableName: s
     LocalSms,
   }
 }
+    CadencePolicyVersion,
 
 export type Store = ReturnType<typeof createStore>

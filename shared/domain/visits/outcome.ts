@@ -81,8 +81,16 @@ export const consequencesOf = (outcome: Outcome, notReachedBefore: number): Outc
   }
 }
 
-/** The stop rule: after two consecutive satisfied visits the supervisor may close the remaining planned ones. */
-export const mayCloseRemaining = (completedInOrder: Array<{ satisfaction?: string }>): boolean => {
+/**
+ * The stop rule: after two consecutive satisfied visits the supervisor may close the remaining planned ones. A
+ * visit that found a high risk of a repeat petition does not count as settled, however satisfied the petitioner.
+ */
+export const mayCloseRemaining = (
+  completedInOrder: Array<{ satisfaction?: string; repeatPetitionRisk?: string }>,
+): boolean => {
   const lastTwo = completedInOrder.slice(-2)
-  return lastTwo.length === 2 && lastTwo.every((v) => v.satisfaction === 'satisfied')
+  return (
+    lastTwo.length === 2 &&
+    lastTwo.every((v) => v.satisfaction === 'satisfied' && v.repeatPetitionRisk !== 'high')
+  )
 }

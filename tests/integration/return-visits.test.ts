@@ -112,6 +112,8 @@ describe('the overdue ladder (the example of the issue)', () => {
     expect(done.body).toMatchObject({ status: 'completed', completedOnTime: false })
     const after = await rt.call('GET', '/regions/330106/accountability?month=2026-03', { as: supervisor })
     expect(after.body.entries.map((e: { kind: string }) => e.kind)).toEqual(['overdue', 'completed-late'])
+    const lateBoard = await rt.call('GET', '/regions/330106/board?month=2026-03', { as: supervisor })
+    expect(lateBoard.body).toMatchObject({ onTimeCompletionRate: 0, overdueByOfficer: {}, reachRate: 100 })
     expect(await auditActions('visit', 'ev-v1')).toEqual([
       'visit.overdue-flagged',
       'accountability.recorded',
@@ -148,6 +150,8 @@ describe('the overdue ladder (the example of the issue)', () => {
     await at('2026-03-03T01:00:00Z')
     await at('2026-03-09T01:00:00Z')
     expect(await smsTo(SUPERVISOR_ZHAO)).toEqual([])
+    const board = await rt.call('GET', '/regions/330106/board?month=2026-03', { as: supervisor })
+    expect(board.body).toMatchObject({ onTimeCompletionRate: 100, satisfactionRate: 100, flags: [] })
     expect(
       (await rt.call('GET', '/regions/330106/accountability?month=2026-03', { as: supervisor })).body.entries,
     ).toEqual([])

@@ -11,15 +11,17 @@ import {
 import pMap from 'p-map'
 import { visitIndexKeys } from '../adapters/dynamodb/store.ts'
 import type { AppDeps } from '../deps.ts'
+import { significantPrefix } from '../domain/access/region-scope.ts'
 import type { Actor } from '../domain/access/roles.ts'
 import type { CalendarYearInput } from '../domain/scheduling/calendar-year.ts'
 import { officialCalendarYears } from '../domain/scheduling/official-calendar.ts'
 import { WorkingCalendar } from '../domain/scheduling/working-calendar.ts'
 import type { Offset, ReminderRule } from '../domain/visits/cadence.ts'
 import { planVisit } from '../domain/visits/plan.ts'
-import { ConflictError } from '../errors.ts'
+import { ConflictError, ForbiddenError } from '../errors.ts'
 import { auditTransaction, isConditionRefusal } from './audit.ts'
 import { cancelTimer, enqueueIfSwept, rescheduleTimer, timerItem } from './timers.ts'
+import { visitTimers } from './visit-timers.ts'
 
 /** Loaded years change a few times a year; a process re-reads them at most this often. */
 const CACHE_MS = 60_000
@@ -76,7 +78,7 @@ export const listWarnings = async ({ store }: AppDeps) => {
   return Items
 }
 
-/** Recomputes one provisional visit with the calendar now loaded; its reminders move with it. */
+/** Recomputes one provisional visit with the calendar now loaded; its reminders and its overdue ladder move with it. */
 const recomputeVisit = async (deps: AppDeps, calendar: WorkingCalendar, visitId: string) => {
   const { store, clock, config } = deps
   const { Item: visit } = await store.Visit.build(GetItemCommand).key({ visitId }).send()
@@ -126,11 +128,26 @@ const recomputeVisit = async (deps: AppDeps, calendar: WorkingCalendar, visitId:
       await rescheduleTimer(deps, timerId, at)
     }
   }
+  // The overdue ladder (-o1 supervisor, -o2 accountability) was counted on weekends only as well.
+  const ladder = visitTimers({ visitId, dueDate: plan.dueDate }, [], calendar)
+  for (const timer of ladder) await rescheduleTimer(deps, timer.timerId, timer.dueAt)
   return after.dueDate !== visit.dueDate
 }
 
+/**
+ * A holiday arrangement is national (the State Council's): it changes deadlines in every region, so only an
+ * administrator of a province or above may load one, not a county's or a township's.
+ */
+const mayLoadCalendar = (actor: Actor) =>
+  actor.role === 'admin' && significantPrefix(actor.regionCode).length <= 2
+
 export const loadCalendarYear = async (deps: AppDeps, actor: Actor, input: CalendarYearInput) => {
   const { store, clock } = deps
+  if (!mayLoadCalendar(actor)) {
+    throw new ForbiddenError(
+      `a holiday arrangement applies nationwide: only a province-level administrator may load one (your scope is ${actor.regionCode})`,
+    )
+  }
   if (officialCalendarYears()[input.year]) {
     throw new ConflictError(
       `${input.year} ships with Aftercare (the State Council's arrangement); it is not replaced`,

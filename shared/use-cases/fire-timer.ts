@@ -15,6 +15,9 @@ export const fireTimer = async (deps: AppDeps, message: TimerMessage) => {
   if (!timer) throw new UnknownTimerError(`timer ${message.timerId} does not exist`)
   if (timer.status === 'fired' || timer.status === 'void')
     return { acted: false, reason: `already ${timer.status}` }
+  // Sent for a due time the timer no longer has (rescheduled since): the message of its new time acts, not this one.
+  if (Date.parse(message.dueAt) !== Date.parse(timer.dueAt))
+    return { acted: false, reason: `rescheduled from ${message.dueAt} to ${timer.dueAt}` }
 
   // Delivered early (its delay was capped): the sweeper sends it again when it is due.
   if (Date.parse(timer.dueAt) - clock.now().getTime() > 1000) {

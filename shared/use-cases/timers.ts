@@ -26,6 +26,12 @@ import { isConditionRefusal } from './audit.ts'
 const WATERMARK = 'timers'
 /** A timer enqueued but not acted on by due + 5 minutes is swept again: a queue can lose a delayed message. */
 const RESWEEP_AFTER_MINUTES = 5
+/**
+ * A timer sent this many times (its first send and the re-sweeps after it) without being acted on is given up:
+ * its consumer keeps failing, and every further send only adds a copy to the dead-letter queue. It is marked
+ * `failed`, leaves the due index, and administrators are warned (`GET /admin/warnings`).
+ */
+export const MAX_TIMER_SENDS = 6
 /** With no watermark yet (a new table), the first sweep looks this far back. */
 const FIRST_SWEEP_LOOKBACK_MINUTES = 15
 
@@ -52,7 +58,15 @@ export const timerItem = (timer: NewTimer, shards: number) => ({
   ...dueKeys(timer.timerId, timer.dueAt, shards),
 })
 
-type TimerRecord = { timerId: string; dueAt: string; status: string; enqueuedAt?: string }
+type TimerRecord = {
+  timerId: string
+  dueAt: string
+  status: string
+  enqueuedAt?: string
+  attempts?: number
+  kind?: string
+  subjectId?: string
+}
 
 /** Conditional writes in flight at once: DynamoDB Local peaks near 16, DynamoDB itself goes far higher. */
 const CLAIM_CONCURRENCY = 16
@@ -81,6 +95,7 @@ const enqueue = async (deps: AppDeps, timers: TimerRecord[]) => {
             timerId: timer.timerId,
             status: 'enqueued',
             enqueuedAt: now.toISOString(),
+            attempts: (timer.attempts ?? 0) + 1,
             ...dueKeys(timer.timerId, recheckAt(timer.dueAt, now), config.TIMER_SHARDS),
           })
           .options({
@@ -115,13 +130,16 @@ const enqueue = async (deps: AppDeps, timers: TimerRecord[]) => {
   await pMap(
     batches,
     async (batch) => {
+      // The delay is counted from the moment of sending, not from the start of the sweep: claiming a thousand
+      // timers takes about a second, and every message would arrive that much late.
+      const sentAt = clock.now()
       const result = await sqs.send(
         new SendMessageBatchCommand({
           QueueUrl: config.TIMERS_QUEUE_URL,
           Entries: batch.map((t, n) => ({
             Id: String(n),
             MessageBody: JSON.stringify({ timerId: t.timerId, dueAt: t.dueAt } satisfies TimerMessage),
-            DelaySeconds: delaySecondsUntil(new Date(t.dueAt), now, config.QUEUE_DELAY_CAP_SECONDS),
+            DelaySeconds: delaySecondsUntil(new Date(t.dueAt), sentAt, config.QUEUE_DELAY_CAP_SECONDS),
           })),
         }),
       )
@@ -133,6 +151,54 @@ const enqueue = async (deps: AppDeps, timers: TimerRecord[]) => {
     { concurrency: 4 },
   )
   return claimed.length
+}
+
+const failedWarningKey = (timerId: string) => `timer-failed-${timerId}`
+
+/**
+ * Gives up a timer sent MAX_TIMER_SENDS times without being acted on: `failed`, out of the due index (conditional
+ * on the send the sweeper saw, so a consumer acting meanwhile wins), and one warning to administrators per timer.
+ * A message of it redriven from the dead-letter queue after the fault is fixed still fires it.
+ */
+const giveUp = async (deps: AppDeps, timers: TimerRecord[]) => {
+  const { store, clock } = deps
+  const now = clock.now()
+  const given = await pMap(
+    timers,
+    async (timer) => {
+      try {
+        await store.Timer.build(UpdateItemCommand)
+          .item({ timerId: timer.timerId, status: 'failed', gsi2pk: $remove(), gsi2sk: $remove() })
+          .options({
+            condition: {
+              and: [
+                { attr: 'status', eq: 'enqueued' },
+                { attr: 'enqueuedAt', eq: timer.enqueuedAt ?? '' },
+              ],
+            },
+          })
+          .send()
+      } catch (error) {
+        if (isConditionRefusal(error)) return false
+        throw error
+      }
+      await store.AdminWarning.build(PutItemCommand)
+        .item({
+          key: failedWarningKey(timer.timerId),
+          kind: 'timer-failed',
+          message: `Timer ${timer.timerId} (${timer.kind ?? 'unknown kind'} of ${timer.subjectId ?? 'unknown subject'}, due ${timer.dueAt}) was sent ${timer.attempts ?? 0} times and never acted on: its consumer keeps failing. It is no longer sent; fix the fault, then redrive its message from the timers dead-letter queue.`,
+          raisedAt: now.toISOString(),
+        })
+        .send()
+      deps.logger.error('timer given up after repeated sends', {
+        timerId: timer.timerId,
+        attempts: timer.attempts,
+      })
+      return true
+    },
+    { concurrency: CLAIM_CONCURRENCY },
+  )
+  return given.filter(Boolean).length
 }
 
 const readWatermark = async ({ store }: AppDeps) => {
@@ -184,6 +250,8 @@ export interface SweepReport {
   through: string
   enqueued: number
   reswept: number
+  /** Timers sent MAX_TIMER_SENDS times without being acted on, now `failed`. */
+  failed: number
 }
 
 /**
@@ -208,8 +276,13 @@ export const sweepDueTimers = async (deps: AppDeps): Promise<SweepReport> => {
   const pending = found.filter((t) => t.status === 'pending')
   const current = minuteOf(now)
   const stale = found.filter((t) => t.status === 'enqueued' && bucketMinute(t.gsi2pk ?? '') <= current)
+  const exhausted = stale.filter((t) => (t.attempts ?? 0) >= MAX_TIMER_SENDS)
   const enqueued = await enqueue(deps, pending)
-  const reswept = await enqueue(deps, stale)
+  const reswept = await enqueue(
+    deps,
+    stale.filter((t) => (t.attempts ?? 0) < MAX_TIMER_SENDS),
+  )
+  const failed = exhausted.length > 0 ? await giveUp(deps, exhausted) : 0
   if (reswept > 0) deps.logger.warn('timers not acted on by due + 5 minutes were enqueued again', { reswept })
 
   try {
@@ -227,7 +300,7 @@ export const sweepDueTimers = async (deps: AppDeps): Promise<SweepReport> => {
   } catch (error) {
     if (!isConditionRefusal(error)) throw error // a concurrent sweeper moved it as far already
   }
-  return { from, through, enqueued, reswept }
+  return { from, through, enqueued, reswept, failed }
 }
 
 export const getTimer = async ({ store }: AppDeps, timerId: string) =>
@@ -289,12 +362,15 @@ export const returnToPending = async (
   }
 }
 
-/** Ends a timer (fired, or void when what it was about no longer applies) and takes it out of the due index. */
+/**
+ * Ends a timer (fired, or void when what it was about no longer applies) and takes it out of the due index. A
+ * `failed` timer can still end this way: its message redriven from the dead-letter queue once the fault is fixed.
+ */
 export const closeTimer = async ({ store, clock }: AppDeps, timerId: string, status: 'fired' | 'void') => {
   try {
     await store.Timer.build(UpdateItemCommand)
       .item({ timerId, status, firedAt: clock.now().toISOString(), gsi2pk: $remove(), gsi2sk: $remove() })
-      .options({ condition: { attr: 'status', in: ['pending', 'enqueued'] } })
+      .options({ condition: { attr: 'status', in: ['pending', 'enqueued', 'failed'] } })
       .send()
     return true
   } catch (error) {

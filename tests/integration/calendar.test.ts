@@ -29,6 +29,11 @@ it('marks a 2027 visit provisional, warns administrators once, and recomputes it
   const third = await rt.call('GET', '/visits/ev-v3', { as: supervisor })
   expect(third.body).toMatchObject({ dueDate: '2027-03-01', provisional: true })
   expect((await rt.call('GET', '/visits/ev-v1', { as: supervisor })).body.provisional).toBe(false)
+  // Before the load, the ladder was counted on weekends only.
+  const { Item: supervisorBefore } = await rt.deps.store.Timer.build(GetItemCommand)
+    .key({ timerId: 'ev-v3-o1' })
+    .send()
+  expect(supervisorBefore?.dueAt).toBe('2027-03-02T01:00:00.000Z')
   const warnings = await rt.call('GET', '/admin/warnings', { as: admin })
   expect(warnings.body).toEqual([
     expect.objectContaining({ key: 'calendar-2027', message: expect.stringContaining('2027 is not loaded') }),
@@ -44,6 +49,12 @@ it('marks a 2027 visit provisional, warns administrators once, and recomputes it
     .key({ timerId: 'ev-v3-r1' })
     .send()
   expect(reminder?.dueAt).toBe('2027-02-25T01:00:00.000Z')
+  // Its overdue ladder moved too: before, one and five working days after 03-01 counted on weekends only (03-02,
+  // 03-08); now after 03-03: the supervisor on 03-04, the accountability record on 03-10 (09:00 Shanghai).
+  const ladder = async (timerId: string) =>
+    (await rt.deps.store.Timer.build(GetItemCommand).key({ timerId }).send()).Item
+  expect(await ladder('ev-v3-o1')).toMatchObject({ dueAt: '2027-03-04T01:00:00.000Z', status: 'pending' })
+  expect(await ladder('ev-v3-o2')).toMatchObject({ dueAt: '2027-03-10T01:00:00.000Z', status: 'pending' })
   expect((await rt.call('GET', '/admin/warnings', { as: admin })).body).toEqual([])
 })
 
@@ -70,4 +81,23 @@ it('refuses an arrangement with a weekday made a working day, a date of another 
     body: drill2027,
   })
   expect(officer.status).toBe(403)
+})
+
+it('lets only a province-level administrator load a year: the arrangement is national', async () => {
+  rt = await startTestRuntime('2026-12-01T02:00:00Z')
+  const county = await rt.call('POST', '/admin/calendar-years', {
+    as: { sub: 'county-admin', role: 'admin', region: '330106' },
+    body: drill2027,
+  })
+  expect(county.status).toBe(403)
+  expect(county.body.message ?? JSON.stringify(county.body)).toContain('province-level')
+  const city = await rt.call('POST', '/admin/calendar-years', {
+    as: { sub: 'city-admin', role: 'admin', region: '330100' },
+    body: drill2027,
+  })
+  expect(city.status).toBe(403)
+  const { Item: year } = await rt.deps.store.CalendarYear.build(GetItemCommand).key({ year: '2027' }).send()
+  expect(year).toBeUndefined()
+  const province = await rt.call('POST', '/admin/calendar-years', { as: admin, body: drill2027 })
+  expect(province.status).toBe(200)
 })

@@ -13,6 +13,15 @@ describe('the working-day calendar', () => {
     expect(calendar.isWorkingDay('2026-03-01')).toBe(false)
   })
 
+  it('knows the shipped 2025 arrangement and counts across into 2026', () => {
+    expect(calendar.isWorkingDay('2025-01-26')).toBe(true) // a Sunday made a working day before Spring Festival
+    expect(calendar.isWorkingDay('2025-01-28')).toBe(false)
+    expect(calendar.isWorkingDay('2025-10-08')).toBe(false) // a Wednesday, last day of the National Day week
+    expect(calendar.isWorkingDay('2025-10-11')).toBe(true) // a Saturday made a working day
+    expect(calendar.addWorkingDays('2025-12-31', 1)).toEqual({ date: '2026-01-04', provisional: false })
+    expect(calendar.addWorkingDays('2025-09-30', 1).date).toBe('2025-10-09')
+  })
+
   it('counts the ladder of a visit resolved on Friday 2026-02-13', () => {
     const due = calendar.addWorkingDays('2026-02-13', 7)
     expect(due).toEqual({ date: '2026-03-02', provisional: false })

@@ -391,8 +391,10 @@ export const createStore = (documentClient: DynamoDBDocumentClient, tableName: s
       kind: string(),
       subjectId: string(),
       dueAt: string(),
-      status: string().enum('pending', 'enqueued', 'fired', 'void'),
+      status: string().enum('pending', 'enqueued', 'fired', 'void', 'failed'),
       enqueuedAt: string().optional(),
+      /** Times sent to the timers queue; at MAX_TIMER_SENDS without being acted on it is `failed`. */
+      attempts: number().optional(),
       firedAt: string().optional(),
       /** Present only while the timer is still to fire: keeps the due index sparse. */
       gsi2pk: string().optional(),

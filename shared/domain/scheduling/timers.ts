@@ -8,7 +8,7 @@ export const timerKinds = [
   'deferred-sms',
 ] as const
 export type TimerKind = (typeof timerKinds)[number]
-export type TimerStatus = 'pending' | 'enqueued' | 'fired' | 'void'
+export type TimerStatus = 'pending' | 'enqueued' | 'fired' | 'void' | 'failed'
 
 /** `2026-11-25T09:00`: the UTC minute an instant falls in. */
 export const minuteOf = (instant: Date): string => instant.toISOString().slice(0, 16)

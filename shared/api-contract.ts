@@ -12,6 +12,7 @@ import {
   inboundSmsInput,
   optOutInput,
   quietHoursInput,
+  resolutionInput,
   templateInput,
 } from './use-cases/notification-admin.ts'
 import { monthQuery, worklistQuery } from './use-cases/visit-views.ts'
@@ -51,6 +52,7 @@ export const requestBodies: Partial<Record<RouteKey, z.ZodType>> = {
   'POST /admin/quiet-hours': quietHoursInput,
   'POST /admin/templates': templateInput,
   'POST /sms/inbound': inboundSmsInput,
+  'POST /notifications/{notificationId}/resolution': resolutionInput,
 }
 
 /** Likewise the query string's schema, for the routes that read one. */
@@ -83,6 +85,7 @@ export const responses: Partial<Record<RouteKey, RouteResponses>> = {
   'POST /officers/{officerId}/leave': { conflict: true },
   'POST /cases/{caseId}/visits/close-remaining': { conflict: true },
   'GET /regions/{regionCode}/reports/monthly': { contentType: 'text/csv' },
+  'POST /notifications/{notificationId}/resolution': { conflict: true },
 }
 
 /** A route's status codes: its successes, then the errors http-api.ts and the use-cases can answer with. */

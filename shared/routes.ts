@@ -217,6 +217,20 @@ export const routes = [
     summary: 'Read a notification and its delivery log',
   },
   {
+    method: 'GET',
+    path: '/regions/{regionCode}/notifications/unknown',
+    function: 'notifications-api',
+    roles: ['supervisor', 'admin'],
+    summary: "A region's SMS logged unknown: the provider was called, the outcome was not recorded",
+  },
+  {
+    method: 'POST',
+    path: '/notifications/{notificationId}/resolution',
+    function: 'notifications-api',
+    roles: ['supervisor', 'admin'],
+    summary: 'Resolve an unknown SMS: sent (with the provider message id if known) or resend, audited',
+  },
+  {
     method: 'POST',
     path: '/sms/inbound',
     function: 'notifications-api',

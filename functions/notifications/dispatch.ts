@@ -11,7 +11,11 @@ const IDEMPOTENCY_EXPIRY_SECONDS = 15 * 24 * 3600
 
 export const createHandler = (deps: AppDeps) => {
   // The idempotency records share the table (the TTL attribute removes them); one message delivered twice, or
-  // handled by two dispatchers at once, runs once.
+  // handled by two dispatchers at once, runs once. The key is the pair [notificationId, delivery], not the id alone,
+  // on purpose: every deliberate requeue (a retry after throttling, the end of quiet hours, a topic retry, a resend
+  // decided by a person) carries a fresh `delivery`, and keyed on the id alone it would get the stored result of the
+  // first run back for 15 days and never be sent. Sending once is the notification item's business (its conditional
+  // `sending` marker, see decision 0008), not this layer's: this only saves repeating the work of a duplicate.
   const persistenceStore = new DynamoDBPersistenceLayer({
     tableName: deps.config.TABLE_NAME,
     keyAttr: 'pk',

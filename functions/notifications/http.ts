@@ -6,10 +6,13 @@ import {
   INBOUND_SECRET_HEADER,
   inboundSmsInput,
   listTemplates,
+  listUnknownNotifications,
   optOutInput,
   quietHoursInput,
   readNotification,
   receiveInboundSms,
+  resolutionInput,
+  resolveUnknownNotification,
   saveTemplateText,
   setOptOut,
   setQuietHours,
@@ -45,6 +48,19 @@ export const createHandler = (deps: AppDeps) =>
         run: async ({ actor, params }) => ({
           statusCode: 200,
           body: await readNotification(deps, actor, params.notificationId ?? ''),
+        }),
+      }),
+      'GET /regions/{regionCode}/notifications/unknown': route({
+        run: async ({ actor, params }) => ({
+          statusCode: 200,
+          body: await listUnknownNotifications(deps, actor, params.regionCode ?? ''),
+        }),
+      }),
+      'POST /notifications/{notificationId}/resolution': route({
+        body: resolutionInput,
+        run: async ({ actor, params, body }) => ({
+          statusCode: 200,
+          body: await resolveUnknownNotification(deps, actor, params.notificationId ?? '', body),
         }),
       }),
       'POST /sms/inbound': route({

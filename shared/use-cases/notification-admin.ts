@@ -1,22 +1,48 @@
 // What administrators and SMS providers tell the notification service: opt-outs, quiet hours, template texts.
-import { timingSafeEqual } from 'node:crypto'
-import { executeTransactWrite, GetItemCommand, PutTransaction } from 'dynamodb-toolbox'
+import { randomUUID, timingSafeEqual } from 'node:crypto'
+import {
+  $append,
+  $remove,
+  executeTransactWrite,
+  GetItemCommand,
+  PutTransaction,
+  QueryCommand,
+  UpdateTransaction,
+} from 'dynamodb-toolbox'
 import * as z from 'zod'
 import type { AppDeps } from '../deps.ts'
-import { significantPrefix } from '../domain/access/region-scope.ts'
+import { isRegionCode, regionIndexKeys, significantPrefix } from '../domain/access/region-scope.ts'
 import { type Actor, requireRegion } from '../domain/access/roles.ts'
 import { phoneSchema, regionCodeSchema } from '../domain/directory/schemas.ts'
 import { quietHoursSchema } from '../domain/notifications/quiet-hours.ts'
 import { checkTemplateText, templateLength } from '../domain/notifications/template-check.ts'
 import { locales, type TemplateName, templates } from '../domain/notifications/templates.ts'
-import { NotFoundError, UnauthorizedError, ValidationError } from '../errors.ts'
+import {
+  ConflictError,
+  ForbiddenError,
+  NotFoundError,
+  UnauthorizedError,
+  ValidationError,
+} from '../errors.ts'
 import { maskPhone } from '../masking.ts'
-import { auditTransaction } from './audit.ts'
-import { getNotification } from './notify.ts'
+import { auditTransaction, isConditionRefusal } from './audit.ts'
+import { getNotification, notificationView, sendMessage } from './notify.ts'
 import { PHONE_INDEX } from './personal-data.ts'
 import { templateText } from './templates.ts'
 
-export const optOutInput = z.object({ phone: phoneSchema, optedOut: z.boolean() })
+export const optOutInput = z.object({
+  phone: phoneSchema,
+  optedOut: z.boolean(),
+  /** Whose number it is: needed below the province level, where a caller's scope is proven by the person's region. */
+  petitionerId: z.string().min(1).max(100).optional(),
+  officerId: z.string().min(1).max(100).optional(),
+})
+export const resolutionInput = z.object({
+  /** `sent`: the provider did send it (its console, a delivery receipt); `resend`: send it again, knowingly. */
+  resolution: z.enum(['sent', 'resend']),
+  providerMessageId: z.string().min(1).max(200).optional(),
+  note: z.string().max(500).optional(),
+})
 export const quietHoursInput = z.object({ regionCode: regionCodeSchema }).and(quietHoursSchema)
 export const templateInput = z.object({
   template: z.enum(Object.keys(templates) as [TemplateName, ...TemplateName[]]),
@@ -40,7 +66,17 @@ export const optOutKeyword = (text: string): string | undefined => {
 const saveOptOut = async (
   deps: AppDeps,
   phone: string,
-  change: { optedOut: boolean; source: 'sms' | 'admin'; by: string; keyword?: string },
+  {
+    regionCode,
+    ...change
+  }: {
+    optedOut: boolean
+    source: 'sms' | 'admin'
+    by: string
+    keyword?: string
+    /** The audit entry's region: the person's, or the caller's; none for the number's own reply. */
+    regionCode?: string
+  },
 ) => {
   const { store, clock, crypto } = deps
   const phoneIndex = crypto.blindIndex(phone, PHONE_INDEX)
@@ -53,7 +89,7 @@ const saveOptOut = async (
       subject: `OPTOUT#${phoneIndex}`,
       actor: change.by,
       action: change.optedOut ? 'sms.opted-out' : 'sms.opted-in',
-      regionCode: '',
+      regionCode: regionCode ?? '',
       at: now,
       before,
       after,
@@ -62,8 +98,62 @@ const saveOptOut = async (
   return { phone: after.phoneMasked, optedOut: after.optedOut, source: after.source, at: after.at }
 }
 
-export const setOptOut = (deps: AppDeps, actor: Actor, input: z.infer<typeof optOutInput>) =>
-  saveOptOut(deps, input.phone, { optedOut: input.optedOut, source: 'admin', by: actor.id })
+/** Province level or above (a significant prefix of at most 2 digits): scope over data that has no region. */
+const isProvincialOrAbove = (actor: Actor) => significantPrefix(actor.regionCode).length <= 2
+
+/** National data (template texts): only an administrator of a province or above may change it. */
+const requireProvincialAdmin = (actor: Actor, what: string) => {
+  if (actor.role !== 'admin' || !isProvincialOrAbove(actor)) {
+    throw new ForbiddenError(
+      `${what}: only an administrator of a province or above (your scope: ${actor.regionCode})`,
+    )
+  }
+}
+
+/**
+ * A phone number has no region of its own. An administrator of a province or above may opt any number out or in;
+ * anyone else (a supervisor, a county administrator) names the petitioner or officer whose number it is: that
+ * person must be in the caller's region, and the number must be theirs (compared by its blind index).
+ */
+export const setOptOut = async (deps: AppDeps, actor: Actor, input: z.infer<typeof optOutInput>) => {
+  if (input.petitionerId && input.officerId) {
+    throw new ValidationError([{ field: 'officerId', reason: 'name a petitioner or an officer, not both' }])
+  }
+  const person = input.petitionerId
+    ? {
+        kind: 'petitioner',
+        id: input.petitionerId,
+        record: (
+          await deps.store.Petitioner.build(GetItemCommand).key({ petitionerId: input.petitionerId }).send()
+        ).Item,
+      }
+    : input.officerId
+      ? {
+          kind: 'officer',
+          id: input.officerId,
+          record: (await deps.store.Officer.build(GetItemCommand).key({ officerId: input.officerId }).send())
+            .Item,
+        }
+      : undefined
+  if (!person && !isProvincialOrAbove(actor)) {
+    throw new ForbiddenError(
+      `a number has no region: below the province level, name the petitionerId or officerId whose number it is`,
+    )
+  }
+  if (person) {
+    if (!person.record) throw new NotFoundError(`${person.kind} ${person.id} does not exist`)
+    requireRegion(actor, person.record.regionCode)
+    if (person.record.phoneIndex !== deps.crypto.blindIndex(input.phone, PHONE_INDEX)) {
+      throw new ForbiddenError(`the number is not that of ${person.kind} ${person.id}`)
+    }
+  }
+  return saveOptOut(deps, input.phone, {
+    optedOut: input.optedOut,
+    source: 'admin',
+    by: actor.id,
+    regionCode: person?.record?.regionCode ?? actor.regionCode,
+  })
+}
 
 export const INBOUND_SECRET_HEADER = 'x-aftercare-inbound-secret'
 
@@ -126,6 +216,7 @@ export const setQuietHours = async (deps: AppDeps, actor: Actor, input: z.infer<
 
 /** Saves a template text after checking its parameters: a missing or unknown one is refused now. */
 export const saveTemplateText = async (deps: AppDeps, actor: Actor, input: z.infer<typeof templateInput>) => {
+  requireProvincialAdmin(actor, 'template texts are national data')
   const { store, clock } = deps
   const design = templates[input.template]
   const problems = checkTemplateText({
@@ -188,4 +279,93 @@ export const readNotification = async (deps: AppDeps, actor: Actor, notification
   if (!notification) throw new NotFoundError(`notification ${notificationId} does not exist`)
   requireRegion(actor, notification.regionCode)
   return notification
+}
+
+/** A region's notifications logged `unknown`: the provider was called, and what it did is not known. */
+export const listUnknownNotifications = async (deps: AppDeps, actor: Actor, regionCode: string) => {
+  if (!isRegionCode(regionCode)) {
+    throw new ValidationError([{ field: 'regionCode', reason: 'must be a 6, 9 or 12 digit division code' }])
+  }
+  requireRegion(actor, regionCode)
+  const { partition } = regionIndexKeys(regionCode)
+  const { Items = [] } = await deps.store.table
+    .build(QueryCommand)
+    .entities(deps.store.Notification)
+    .query({
+      index: 'gsi3',
+      partition: `${partition}#SMS-UNKNOWN`,
+      range: { beginsWith: significantPrefix(regionCode) },
+    })
+    .options({ maxPages: Number.POSITIVE_INFINITY })
+    .send()
+  return { regionCode, notifications: Items.filter((n) => n.status === 'unknown').map(notificationView) }
+}
+
+/**
+ * A person's decision on an `unknown` notification, audited: `sent` (the provider's console or a delivery receipt
+ * shows it went out; its message id if known), or `resend` (it did not, or it matters more than a duplicate).
+ */
+export const resolveUnknownNotification = async (
+  deps: AppDeps,
+  actor: Actor,
+  notificationId: string,
+  input: z.infer<typeof resolutionInput>,
+) => {
+  const { store, clock } = deps
+  const { Item: n } = await store.Notification.build(GetItemCommand).key({ notificationId }).send()
+  if (!n) throw new NotFoundError(`notification ${notificationId} does not exist`)
+  requireRegion(actor, n.regionCode)
+  if (n.status !== 'unknown')
+    throw new ConflictError(`notification ${notificationId} is ${n.status}, not unknown`)
+  if (input.resolution === 'resend' && input.providerMessageId) {
+    throw new ValidationError([{ field: 'providerMessageId', reason: 'only for a resolution of sent' }])
+  }
+  const now = clock.now()
+  const by = `by ${actor.id}${input.note ? `: ${input.note}` : ''}`
+  // Sent when the provider was called: the last `sending` of the log.
+  const calledAt = n.log.findLast((e) => e.status === 'sending')?.at ?? now.toISOString()
+  const changes =
+    input.resolution === 'sent'
+      ? {
+          status: 'sent' as const,
+          sentAt: calledAt,
+          ...(input.providerMessageId ? { providerMessageId: input.providerMessageId } : {}),
+        }
+      : { status: 'queued' as const }
+  const detail =
+    input.resolution === 'sent'
+      ? `${input.providerMessageId ?? 'no provider message id'} (unknown resolved as sent ${by})`
+      : `resend decided ${by}`
+  try {
+    await executeTransactWrite(
+      store.Notification.build(UpdateTransaction)
+        .item({
+          notificationId,
+          ...changes,
+          gsi3pk: $remove(),
+          gsi3sk: $remove(),
+          log: $append([{ at: now.toISOString(), status: changes.status, detail }]),
+        })
+        .options({ condition: { attr: 'status', eq: 'unknown' } }),
+      auditTransaction(store, {
+        subject: `NOTIFICATION#${notificationId}`,
+        actor: actor.id,
+        action: input.resolution === 'sent' ? 'sms.unknown-resolved-sent' : 'sms.unknown-resent',
+        regionCode: n.regionCode,
+        at: now,
+        before: { status: n.status },
+        after: { ...changes, note: input.note },
+      }),
+    )
+  } catch (error) {
+    if (isConditionRefusal(error))
+      throw new ConflictError(`notification ${notificationId} was resolved meanwhile`)
+    throw error
+  }
+  if (input.resolution === 'resend') await sendMessage(deps, { notificationId, delivery: randomUUID() })
+  return notificationView({
+    ...n,
+    ...changes,
+    log: [...n.log, { at: now.toISOString(), status: changes.status, detail }],
+  })
 }

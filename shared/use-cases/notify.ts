@@ -3,20 +3,32 @@
 import { randomUUID } from 'node:crypto'
 import { PublishCommand } from '@aws-sdk/client-sns'
 import { SendMessageCommand } from '@aws-sdk/client-sqs'
-import { $append, GetItemCommand, PutItemCommand, UpdateItemCommand } from 'dynamodb-toolbox'
+import {
+  $append,
+  type FormattedItem,
+  GetItemCommand,
+  PutItemCommand,
+  UpdateItemCommand,
+} from 'dynamodb-toolbox'
 import type { AppDeps } from '../deps.ts'
-import { regionAncestry } from '../domain/access/region-scope.ts'
+import { regionAncestry, regionIndexKeys } from '../domain/access/region-scope.ts'
 import { defaultQuietHours, isQuiet, nextAllowedInstant } from '../domain/notifications/quiet-hours.ts'
 import type { TemplateName } from '../domain/notifications/templates.ts'
 import type { NotificationMessage } from '../domain/scheduling/messages.ts'
+import { smsErrorKind } from '../ports/sms.ts'
 import { isConditionRefusal } from './audit.ts'
 import { openPhone, sealPhone } from './personal-data.ts'
 import { takeSendSlot } from './send-rate.ts'
 import { renderFor } from './templates.ts'
 import { enqueueIfSwept, timerItem } from './timers.ts'
 
-/** Sends tried before a notification is given up as failed (each failure logged with its reason). */
-export const MAX_SEND_ATTEMPTS = 6
+/**
+ * How long throttled or transient provider failures are retried, from the notification's creation: the
+ * notifications queue's message retention (the SQS default, 4 days). Attempts themselves have no cap.
+ */
+export const RETRY_WINDOW_MS = 4 * 24 * 3600 * 1000
+/** The longest back-off between two attempts (the SQS DelaySeconds maximum). */
+const MAX_BACKOFF_SECONDS = 900
 
 export interface NotificationRequest {
   notificationId: string
@@ -34,7 +46,12 @@ export interface NotificationRequest {
 
 type LogEntry = { at: string; status: string; detail?: string }
 
-const sendMessage = async ({ sqs, config }: AppDeps, message: NotificationMessage, delaySeconds = 0) => {
+/** Queues a notification for the dispatcher (a fresh `delivery` for a deliberate requeue). */
+export const sendMessage = async (
+  { sqs, config }: AppDeps,
+  message: NotificationMessage,
+  delaySeconds = 0,
+) => {
   await sqs.send(
     new SendMessageCommand({
       QueueUrl: config.NOTIFICATIONS_QUEUE_URL,
@@ -98,32 +115,118 @@ export type DispatchOutcome =
   | 'reconciled'
   | 'claimed-elsewhere'
 
+/** Where a notification logged `unknown` sits in its province's list of notifications to reconcile (gsi3, sparse). */
+export const unknownIndexKeys = (regionCode: string, notificationId: string) => {
+  const { partition, sortPrefix } = regionIndexKeys(regionCode)
+  return { gsi3pk: `${partition}#SMS-UNKNOWN`, gsi3sk: `${sortPrefix}#${notificationId}` }
+}
+
+type Notification = FormattedItem<AppDeps['store']['Notification']>
+type Expected = { status: Notification['status']; attempts: number }
+
+/** Seconds before the next try after the attempt-th failure: doubling, at most 15 minutes, with a little jitter. */
+const backoffSeconds = (attempt: number) =>
+  Math.min(MAX_BACKOFF_SECONDS, 2 ** Math.min(attempt, 10)) + Math.floor(Math.random() * 3)
+
+const withinRetryWindow = (deps: AppDeps, n: Pick<Notification, 'createdAt'>) =>
+  deps.clock.now().getTime() - Date.parse(n.createdAt) < RETRY_WINDOW_MS
+
+const entry = ({ clock }: AppDeps, status: string, detail?: string): LogEntry[] => [
+  { at: clock.now().toISOString(), status, ...(detail ? { detail } : {}) },
+]
+
 /**
- * Dispatches one notification. Every outcome is recorded in its log: `sent` with the provider's message id,
- * `deferred` until the end of quiet hours, `suppressed` for an opted-out number, `failed` with the reason (retried
- * with back-off up to MAX_SEND_ATTEMPTS), and `unknown` when an earlier attempt stopped after the provider may
- * have accepted the message and the provider cannot say: such a notification is never resent blindly.
+ * Dispatches one notification. An officer's reminder goes to the officers' topic as a step of its own (logged
+ * `topic-published` or `topic-failed`, retried until published), whatever becomes of the SMS. The SMS: `sent` with
+ * the provider's message id, `deferred` until the end of quiet hours, `suppressed` for an opted-out number,
+ * `retrying` after a throttled or transient provider error (backed off, without a cap on attempts, for as long as
+ * RETRY_WINDOW_MS), `failed` with the reason of a permanent one, and `unknown` when the provider was called but
+ * the outcome was not recorded and the provider cannot say: such a notification is never resent blindly.
  */
 export const dispatchNotification = async (
   deps: AppDeps,
   { notificationId }: NotificationMessage,
-): Promise<{ outcome: DispatchOutcome }> => {
-  const { store, sms, sns, clock, config, logger } = deps
-  const { Item: n } = await store.Notification.build(GetItemCommand).key({ notificationId }).send()
+): Promise<{ outcome: DispatchOutcome; topic?: 'published' | 'failed' }> => {
+  const { Item: n } = await deps.store.Notification.build(GetItemCommand).key({ notificationId }).send()
   if (!n) throw new UnknownNotificationError(`notification ${notificationId} does not exist`)
-  const log = (status: string, detail?: string): LogEntry[] => [
-    { at: clock.now().toISOString(), status, ...(detail ? { detail } : {}) },
-  ]
-  /** Moves the notification on, provided nobody else did since it was read. */
-  const transition = async (changes: Record<string, unknown>, entry: LogEntry[]) => {
+  const topic =
+    n.recipientType === 'officer' && n.topic !== 'published' ? await publishToTopic(deps, n) : undefined
+  const outcome = await dispatchSms(deps, n)
+  if (topic === 'failed' && outcome !== 'retrying' && outcome !== 'throttled') {
+    // Nothing else will bring the notification back: come back for the topic alone.
+    const failures = n.log.filter((e) => e.status === 'topic-failed').length + 1
+    if (withinRetryWindow(deps, n)) {
+      await sendMessage(deps, { notificationId, delivery: randomUUID() }, backoffSeconds(failures))
+    } else {
+      deps.logger.error('officers topic given up', { notificationId, failures })
+    }
+  }
+  return { outcome, ...(topic ? { topic } : {}) }
+}
+
+/**
+ * The officers' topic, independent of the SMS: an opted-out officer's reminder, or one whose SMS failed, still
+ * reaches the unit's e-mail or pager. At least once: a crash between Publish and its record publishes again on the
+ * next delivery; subscribers can tell repeats by the `notificationId` attribute.
+ */
+const publishToTopic = async (deps: AppDeps, n: Notification): Promise<'published' | 'failed'> => {
+  const { store, sns, config, logger } = deps
+  const record = async (changes: Record<string, unknown>, log: LogEntry[]) => {
     try {
       await store.Notification.build(UpdateItemCommand)
-        .item({ notificationId, ...changes, log: $append(entry) })
+        .item({ notificationId: n.notificationId, ...changes, log: $append(log) })
+        .options({
+          condition: {
+            or: [
+              { attr: 'topic', exists: false },
+              { attr: 'topic', ne: 'published' },
+            ],
+          },
+        })
+        .send()
+    } catch (error) {
+      if (!isConditionRefusal(error)) throw error // refused: another dispatcher recorded it published
+    }
+  }
+  let messageId: string | undefined
+  try {
+    ;({ MessageId: messageId } = await sns.send(
+      new PublishCommand({
+        TopicArn: config.OFFICERS_TOPIC_ARN,
+        Message: n.text,
+        MessageAttributes: {
+          regionCode: { DataType: 'String', StringValue: n.regionCode },
+          recipientId: { DataType: 'String', StringValue: n.recipientId },
+          notificationId: { DataType: 'String', StringValue: n.notificationId },
+        },
+      }),
+    ))
+  } catch (error) {
+    const reason = `${(error as Error).name}: ${(error as Error).message}`
+    await record({ topic: 'failed' }, entry(deps, 'topic-failed', reason))
+    logger.warn('officers topic publish failed', { notificationId: n.notificationId, reason })
+    return 'failed'
+  }
+  await record(
+    { topic: 'published', ...(messageId ? { topicMessageId: messageId } : {}) },
+    entry(deps, 'topic-published', messageId),
+  )
+  return 'published'
+}
+
+const dispatchSms = async (deps: AppDeps, n: Notification): Promise<DispatchOutcome> => {
+  const { store, sms, clock, config, logger } = deps
+  const { notificationId } = n
+  /** Moves the notification on, provided it is still as expected (by default: as it was read). */
+  const transition = async (changes: Record<string, unknown>, log: LogEntry[], expected: Expected = n) => {
+    try {
+      await store.Notification.build(UpdateItemCommand)
+        .item({ notificationId, ...changes, log: $append(log) })
         .options({
           condition: {
             and: [
-              { attr: 'status', eq: n.status },
-              { attr: 'attempts', eq: n.attempts },
+              { attr: 'status', eq: expected.status },
+              { attr: 'attempts', eq: expected.attempts },
             ],
           },
         })
@@ -134,33 +237,44 @@ export const dispatchNotification = async (
       throw error
     }
   }
-
-  if (['sent', 'suppressed', 'unknown'].includes(n.status)) return { outcome: 'already-final' }
-  if (n.status === 'failed' && n.attempts >= MAX_SEND_ATTEMPTS) return { outcome: 'already-final' }
-  if (n.status === 'deferred') return { outcome: 'deferred' } // its timer queues it again when quiet hours end
-
-  if (n.status === 'sending') {
-    // An earlier attempt stopped between recording `sending` and recording its result.
+  /**
+   * The provider was called and what it did is not recorded (a crash, or no answer). A provider with `lookup` is
+   * asked; otherwise the notification is `unknown`, listed for its region to reconcile, and not resent.
+   */
+  const interrupted = async (expected: Expected, why: string): Promise<DispatchOutcome | 'not-sent'> => {
     const found = sms.lookup ? await sms.lookup(notificationId) : undefined
     if (found?.found) {
       await transition(
         { status: 'sent', sentAt: clock.now().toISOString(), providerMessageId: found.providerMessageId },
-        log('sent', `${found.providerMessageId} (reconciled with the provider)`),
+        entry(deps, 'sent', `${found.providerMessageId} (reconciled with the provider)`),
+        expected,
       )
-      return { outcome: 'reconciled' }
+      return 'reconciled'
     }
-    if (!found) {
-      await transition({ status: 'unknown' }, log('unknown', 'interrupted after the send began; not resent'))
-      logger.error('SMS outcome unknown: not resent', { notificationId, to: n.phoneMasked })
-      return { outcome: 'unknown' }
-    }
+    if (found) return 'not-sent'
+    await transition(
+      { status: 'unknown', ...unknownIndexKeys(n.regionCode, notificationId) },
+      entry(deps, 'unknown', `${why}; the provider cannot be asked: not resent`),
+      expected,
+    )
+    logger.error('SMS outcome unknown: not resent', { notificationId, to: n.phoneMasked })
+    return 'unknown'
+  }
+
+  if (['sent', 'suppressed', 'unknown', 'failed'].includes(n.status)) return 'already-final'
+  if (n.status === 'deferred') return 'deferred' // its timer queues it again when quiet hours end
+
+  if (n.status === 'sending') {
+    // `sending` is written right before the provider is called: this attempt may have reached it.
+    const result = await interrupted(n, 'interrupted after the provider was called')
+    if (result !== 'not-sent') return result
     // The provider never got it: sending again is safe.
   }
 
   if (await isOptedOut(deps, n.phoneIndex)) {
-    await transition({ status: 'suppressed' }, log('suppressed', 'the number opted out'))
+    await transition({ status: 'suppressed' }, entry(deps, 'suppressed', 'the number opted out'))
     logger.info('SMS suppressed: opted out', { notificationId, to: n.phoneMasked })
-    return { outcome: 'suppressed' }
+    return 'suppressed'
   }
 
   if (n.recipientType === 'petitioner' && !n.urgent) {
@@ -168,7 +282,8 @@ export const dispatchNotification = async (
     const now = clock.now()
     if (isQuiet(now, quiet)) {
       const until = nextAllowedInstant(now, quiet)
-      const timer = { timerId: `defer-${notificationId}-${n.attempts}`, dueAt: until }
+      // One timer per release minute: released into hours still quiet (the end moved later), it is deferred anew.
+      const timer = { timerId: `defer-${notificationId}-${until.toISOString().slice(0, 16)}`, dueAt: until }
       await store.Timer.build(PutItemCommand)
         .item(timerItem({ ...timer, kind: 'deferred-sms', subjectId: notificationId }, config.TIMER_SHARDS))
         .options({ condition: { attr: 'timerId', exists: false } })
@@ -178,74 +293,76 @@ export const dispatchNotification = async (
         })
       await transition(
         { status: 'deferred' },
-        log('deferred', `quiet hours ${quiet.start}–${quiet.end}: until ${until.toISOString()}`),
+        entry(deps, 'deferred', `quiet hours ${quiet.start}–${quiet.end}: until ${until.toISOString()}`),
       )
       await enqueueIfSwept(deps, [timer])
-      return { outcome: 'deferred' }
+      return 'deferred'
     }
   }
 
+  // Everything that can fail before the provider is called happens before `sending` is written: the number's
+  // decryption (a KMS call on AWS) and the send slot.
+  const phone = await openPhone(deps.crypto, 'Notification', notificationId, n)
   if (!(await takeSendSlot(deps))) {
     // The shared per-second limit is reached: come back shortly, as a new attempt; nothing is dropped.
     await sendMessage(deps, { notificationId, delivery: randomUUID() }, 1 + Math.floor(Math.random() * 3))
-    return { outcome: 'throttled' }
+    return 'throttled'
   }
+  deps.fault('dispatch:before-provider', notificationId)
 
+  // The durable "provider called" marker, conditional on the notification as read: of two dispatchers, one only
+  // passes it, and a later delivery that finds it knows the provider may have the message.
+  const attempt = n.attempts + 1
+  const sending: Expected = { status: 'sending', attempts: attempt }
   if (
     !(await transition(
-      { status: 'sending', attempts: n.attempts + 1 },
-      log('sending', `attempt ${n.attempts + 1}`),
+      { status: 'sending', attempts: attempt },
+      entry(deps, 'sending', `attempt ${attempt}`),
     ))
   ) {
-    return { outcome: 'claimed-elsewhere' }
+    return 'claimed-elsewhere'
   }
-  const sending = { status: 'sending' as const, attempts: n.attempts + 1 }
-  const after = async (changes: Record<string, unknown>, entry: LogEntry[]) =>
-    store.Notification.build(UpdateItemCommand)
-      .item({ notificationId, ...changes, log: $append(entry) })
-      .options({
-        condition: {
-          and: [
-            { attr: 'status', eq: sending.status },
-            { attr: 'attempts', eq: sending.attempts },
-          ],
-        },
-      })
-      .send()
-
-  deps.fault('dispatch:before-provider', notificationId)
   let providerMessageId: string
   try {
-    const phone = await openPhone(deps.crypto, 'Notification', notificationId, n)
     ;({ providerMessageId } = await sms.send({ to: phone, text: n.text, idempotencyKey: notificationId }))
   } catch (error) {
     const reason = (error as Error).message
-    await after({ status: 'failed' }, log('failed', reason))
-    if (sending.attempts >= MAX_SEND_ATTEMPTS) {
-      logger.error('SMS given up after its attempts', { notificationId, to: n.phoneMasked, reason })
-      return { outcome: 'failed' }
+    const kind = smsErrorKind(error)
+    if (kind === 'uncertain') {
+      const result = await interrupted(sending, `no clear answer from the provider (${reason})`)
+      if (result !== 'not-sent') return result
     }
-    await sendMessage(deps, { notificationId, delivery: randomUUID() }, 2 ** sending.attempts)
-    return { outcome: 'retrying' }
+    if (kind === 'permanent') {
+      await transition({ status: 'failed' }, entry(deps, 'failed', reason), sending)
+      logger.error('SMS refused by the provider', { notificationId, to: n.phoneMasked, reason })
+      return 'failed'
+    }
+    if (!withinRetryWindow(deps, n)) {
+      const detail = `${reason}; given up after ${attempt} attempts over ${RETRY_WINDOW_MS / 86_400_000} days`
+      await transition({ status: 'failed' }, entry(deps, 'failed', detail), sending)
+      logger.error('SMS given up after its retry window', { notificationId, to: n.phoneMasked, reason })
+      return 'failed'
+    }
+    const delay = backoffSeconds(attempt)
+    const label = kind === 'uncertain' ? 'not taken by the provider' : kind
+    await transition(
+      { status: 'retrying' },
+      entry(deps, 'retrying', `${label}: ${reason}; next attempt in ${delay} s`),
+      sending,
+    )
+    await sendMessage(deps, { notificationId, delivery: randomUUID() }, delay)
+    return 'retrying'
   }
   deps.fault('dispatch:after-provider', notificationId)
-  if (n.recipientType === 'officer') {
-    await sns.send(
-      new PublishCommand({
-        TopicArn: config.OFFICERS_TOPIC_ARN,
-        Message: n.text,
-        MessageAttributes: {
-          regionCode: { DataType: 'String', StringValue: n.regionCode },
-          recipientId: { DataType: 'String', StringValue: n.recipientId },
-        },
-      }),
-    )
-  }
   deps.fault('dispatch:before-record', notificationId)
   const sentAt = clock.now().toISOString()
-  await after({ status: 'sent', sentAt, providerMessageId }, log('sent', providerMessageId))
+  await transition(
+    { status: 'sent', sentAt, providerMessageId },
+    entry(deps, 'sent', providerMessageId),
+    sending,
+  )
   logger.info('SMS sent', { notificationId, to: n.phoneMasked, providerMessageId })
-  return { outcome: 'sent' }
+  return 'sent'
 }
 
 /** A deferred notification's timer: quiet hours are over, queue it again. */
@@ -270,10 +387,14 @@ export const releaseDeferred = async (deps: AppDeps, notificationId: string) => 
   return true
 }
 
+/** What a caller sees of a notification: its delivery log, the number masked. */
+export const notificationView = (item: Notification) => {
+  const { phoneCipher: _c, phoneIndex: _i, gsi3pk: _p, gsi3sk: _s, phoneMasked, ...rest } = item
+  return { ...rest, phone: phoneMasked }
+}
+
 /** A notification with its delivery log, the number masked. */
 export const getNotification = async ({ store }: AppDeps, notificationId: string) => {
   const { Item } = await store.Notification.build(GetItemCommand).key({ notificationId }).send()
-  if (!Item) return undefined
-  const { phoneCipher: _c, phoneIndex: _i, phoneMasked, ...rest } = Item
-  return { ...rest, phone: phoneMasked }
+  return Item ? notificationView(Item) : undefined
 }

@@ -4,7 +4,7 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns'
 import { mockClient } from 'aws-sdk-client-mock'
 import { beforeEach, describe, expect, it } from 'vitest'
 import { deriveIndexKey, INDEX_KEY_LABEL } from '../../shared/adapters/crypto/kms-index-key.ts'
-import { SnsSms } from '../../shared/adapters/sms/sns-sms.ts'
+import { classifySnsError, SnsSms } from '../../shared/adapters/sms/sns-sms.ts'
 import type { SmsPort } from '../../shared/ports/sms.ts'
 
 const sns = mockClient(SNSClient)
@@ -40,7 +40,7 @@ describe('the sns SMS provider', () => {
     expect(port.lookup).toBeUndefined()
   })
 
-  it('refuses an acceptance without a message id', async () => {
+  it('takes an acceptance without a message id as uncertain: it may go out', async () => {
     sns.on(PublishCommand).resolves({})
     await expect(
       new SnsSms(new SNSClient({ region: 'ap-southeast-1' })).send({
@@ -48,7 +48,40 @@ describe('the sns SMS provider', () => {
         text: 'x',
         idempotencyKey: 'k',
       }),
-    ).rejects.toThrow(/without a message id/)
+    ).rejects.toMatchObject({
+      name: 'SmsError',
+      kind: 'uncertain',
+      message: expect.stringMatching(/without a message id/),
+    })
+  })
+
+  const awsError = (name: string, status?: number, fault: 'client' | 'server' = 'client') =>
+    Object.assign(new Error(`${name} (mocked)`), {
+      name,
+      $fault: fault,
+      ...(status === undefined ? {} : { $metadata: { httpStatusCode: status } }),
+    })
+
+  it.each([
+    ['ThrottledException', 400, 'throttled'],
+    ['Throttling', 400, 'throttled'],
+    ['KMSThrottlingException', 400, 'throttled'],
+    ['SomethingElse', 429, 'throttled'],
+    ['InternalErrorException', 500, 'transient'],
+    ['InvalidParameterException', 400, 'permanent'],
+    ['AuthorizationErrorException', 403, 'permanent'],
+    ['TimeoutError', undefined, 'uncertain'],
+    ['CredentialsProviderError', undefined, 'transient'],
+  ] as const)('classifies %s (HTTP %s) as %s', async (name, status, kind) => {
+    sns.on(PublishCommand).rejects(awsError(name, status, status && status >= 500 ? 'server' : 'client'))
+    await expect(
+      new SnsSms(new SNSClient({ region: 'ap-southeast-1', maxAttempts: 1 })).send({
+        to: '+8613800138000',
+        text: 'x',
+        idempotencyKey: 'k',
+      }),
+    ).rejects.toMatchObject({ name: 'SmsError', kind, message: expect.stringContaining(name) })
+    expect(classifySnsError(awsError(name, status))).toBe(kind)
   })
 })
 

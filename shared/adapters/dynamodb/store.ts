@@ -273,7 +273,8 @@ export const createStore = (documentClient: DynamoDBDocumentClient, tableName: s
       source: string().enum('visit', 'case', 'manual'),
       sourceId: string(),
       nominatedBy: string(),
-      reason: string(),
+      /** The officer's reason, which describes the hardship: encrypted (Crypto port, field `reason`). */
+      reasonCipher: string(),
       at: string(),
     }),
     computeKey: ({ year, nominationId }) => ({ pk: `NOMINATIONS#${year}`, sk: nominationId }),
@@ -359,7 +360,10 @@ export const createStore = (documentClient: DynamoDBDocumentClient, tableName: s
       plannedAt: string(),
       completedAt: string().optional(),
       completedOnTime: boolean().optional(),
+      /** The outcome form without its free notes and hardship reason, which are in `outcomeCipher`. */
       outcome: any().optional(),
+      /** `{ notes, hardship }` of the outcome, encrypted (Crypto port, field `outcome`): personal data. */
+      outcomeCipher: string().optional(),
       /** Attempts that did not reach the petitioner, with their reasons. */
       unreached: list(map({ at: string(), method: string(), reason: string(), by: string() })).default([]),
       appointmentAt: string().optional(),
@@ -426,14 +430,29 @@ export const createStore = (documentClient: DynamoDBDocumentClient, tableName: s
       template: string(),
       params: record(string(), string()).optional(),
       text: string(),
-      status: string().enum('queued', 'deferred', 'sending', 'sent', 'suppressed', 'failed', 'unknown'),
+      status: string().enum(
+        'queued',
+        'deferred',
+        'sending',
+        'retrying',
+        'sent',
+        'suppressed',
+        'failed',
+        'unknown',
+      ),
       /** Urgent messages are not held by petitioners' quiet hours. */
       urgent: boolean().default(false),
       attempts: number(),
       createdAt: string(),
       sentAt: string().optional(),
       providerMessageId: string().optional(),
+      /** Officers' reminders: the officers' topic is its own step, whatever becomes of the SMS. */
+      topic: string().enum('published', 'failed').optional(),
+      topicMessageId: string().optional(),
       log: list(map({ at: string(), status: string(), detail: string().optional() })),
+      /** Present only while `unknown`: the region's list of notifications to reconcile (sparse). */
+      gsi3pk: string().optional(),
+      gsi3sk: string().optional(),
     }),
     computeKey: ({ notificationId }) => ({ pk: `NOTIFICATION#${notificationId}`, sk: 'NOTIFICATION' }),
   })
@@ -517,6 +536,7 @@ export const createStore = (documentClient: DynamoDBDocumentClient, tableName: s
     Audit,
     Outbox,
     CadencePolicy,
+    CadencePolicyVersion,
     CalendarYear,
     ProvisionalMark,
     Flag,
@@ -534,6 +554,5 @@ export const createStore = (documentClient: DynamoDBDocumentClient, tableName: s
     LocalSms,
   }
 }
-    CadencePolicyVersion,
 
 export type Store = ReturnType<typeof createStore>

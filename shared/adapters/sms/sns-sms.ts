@@ -1,6 +1,42 @@
 // The `sns` SMS provider: SNS Publish to a phone number, transactional. Not available in the China regions.
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns'
-import type { SmsMessage, SmsPort, SmsReceipt } from '../../ports/sms.ts'
+import {
+  SmsError,
+  type SmsErrorKind,
+  type SmsMessage,
+  type SmsPort,
+  type SmsReceipt,
+} from '../../ports/sms.ts'
+
+const THROTTLING = new Set([
+  'Throttling',
+  'ThrottlingException',
+  'ThrottledException',
+  'TooManyRequestsException',
+  'KMSThrottlingException',
+])
+
+/** Failures before any request left the process: SNS cannot have the message. */
+const NOT_SENT = new Set(['CredentialsProviderError', 'TokenProviderError'])
+
+type AwsError = Error & {
+  $fault?: 'client' | 'server'
+  $metadata?: { httpStatusCode?: number }
+  $retryable?: { throttling?: boolean }
+}
+
+/** What an SNS (AWS SDK v3) error says about the SMS: refused for rate, refused by a fault of SNS, refused, or no answer. */
+export const classifySnsError = (error: unknown): SmsErrorKind => {
+  const e = error as AwsError
+  if (THROTTLING.has(e?.name) || e?.$retryable?.throttling || e?.$metadata?.httpStatusCode === 429) {
+    return 'throttled'
+  }
+  if (NOT_SENT.has(e?.name)) return 'transient'
+  const status = e?.$metadata?.httpStatusCode
+  if (status === undefined) return 'uncertain' // no answer from SNS: a timeout or a dropped connection
+  if (status >= 500 || e.$fault === 'server') return 'transient'
+  return 'permanent'
+}
 
 export class SnsSms implements SmsPort {
   constructor(
@@ -9,20 +45,28 @@ export class SnsSms implements SmsPort {
   ) {}
 
   async send({ to, text }: SmsMessage): Promise<SmsReceipt> {
-    // SNS has no idempotency key for SMS; the dispatcher's own record keeps sends to once.
-    const result = await this.sns.send(
-      new PublishCommand({
-        PhoneNumber: to,
-        Message: text,
-        MessageAttributes: {
-          'AWS.SNS.SMS.SMSType': { DataType: 'String', StringValue: 'Transactional' },
-          ...(this.senderId
-            ? { 'AWS.SNS.SMS.SenderID': { DataType: 'String', StringValue: this.senderId } }
-            : {}),
-        },
-      }),
-    )
-    if (!result.MessageId) throw new Error('SNS accepted the SMS without a message id')
-    return { providerMessageId: result.MessageId }
+    // SNS has no idempotency key for SMS (and no lookup): the dispatcher's own record keeps sends to once.
+    let messageId: string | undefined
+    try {
+      const result = await this.sns.send(
+        new PublishCommand({
+          PhoneNumber: to,
+          Message: text,
+          MessageAttributes: {
+            'AWS.SNS.SMS.SMSType': { DataType: 'String', StringValue: 'Transactional' },
+            ...(this.senderId
+              ? { 'AWS.SNS.SMS.SenderID': { DataType: 'String', StringValue: this.senderId } }
+              : {}),
+          },
+        }),
+      )
+      messageId = result.MessageId
+    } catch (error) {
+      const e = error as Error
+      throw new SmsError(`${e.name}: ${e.message}`, classifySnsError(error), { cause: error })
+    }
+    // Accepted, but without an id to show for it: whether it goes out is not known.
+    if (!messageId) throw new SmsError('SNS accepted the SMS without a message id', 'uncertain')
+    return { providerMessageId: messageId }
   }
 }

@@ -1,9 +1,12 @@
 // The local HTTP API on 127.0.0.1: checks the bearer token as API Gateway's JWT authorizer would, then hands an
-// HTTP API (v2) event to the function that serves the route. Local-only routes: /health and /local/sms.
+// HTTP API (v2) event to the function that serves the route. What matches no route goes, as on AWS through the
+// `$default` route, to the fallback function without a token check; its router answers the JSON 404 or 405.
+// Local-only routes: /health and /local/sms.
 import { randomUUID } from 'node:crypto'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyResultV2, Context } from 'aws-lambda'
-import type { FunctionName } from '#shared/resources.ts'
+import { FALLBACK_ROUTE_KEY } from '#shared/middleware/http-api.ts'
+import { type FunctionName, httpFallback } from '#shared/resources.ts'
 import { type RouteDesign, routes } from '#shared/routes.ts'
 import { lambdaContext } from './lambda-context.ts'
 import { verifyLocalToken } from './tokens.ts'
@@ -101,35 +104,25 @@ export const startHttpServer = (options: LocalHttpOptions): Promise<Server> => {
       if (url.pathname === '/local/sms' && method === 'GET')
         return send(response, 200, await options.localSms())
 
-      const candidates: RouteDesign[] = routes.filter((r) => templateMatches(r.path, url.pathname))
-      if (candidates.length === 0) {
-        return send(response, 404, { error: 'NotFound', message: `no route ${method} ${url.pathname}` })
-      }
-      const matched = candidates.find((r) => r.method === method)
-      if (!matched) {
-        const allow = candidates.map((r) => r.method).join(', ')
-        return send(
-          response,
-          405,
-          { error: 'MethodNotAllowed', message: `${method} is not allowed on ${url.pathname}`, allow },
-          { allow },
-        )
-      }
+      const matched: RouteDesign | undefined = routes.find(
+        (r) => r.method === method && templateMatches(r.path, url.pathname),
+      )
       let claims: Record<string, unknown> = {}
-      if ((matched.auth ?? 'jwt') === 'jwt') {
+      if (matched && (matched.auth ?? 'jwt') === 'jwt') {
         const token = /^Bearer (.+)$/i.exec(request.headers.authorization ?? '')?.[1]
         const verified = token ? await verifyLocalToken(options.tokenSecret, token) : undefined
         // API Gateway answers this itself, before any function runs.
         if (!verified) return send(response, 401, { message: 'Unauthorized' })
         claims = verified
       }
-      const fn = options.functions[matched.function]
-      if (!fn)
-        return send(response, 503, { error: 'Unavailable', message: `${matched.function} is not running` })
+      const target = matched?.function ?? httpFallback.function
+      const fn = options.functions[target]
+      if (!fn) return send(response, 503, { error: 'Unavailable', message: `${target} is not running` })
 
+      const routeKey = matched ? `${matched.method} ${matched.path}` : FALLBACK_ROUTE_KEY
       const result = await fn(
-        toEvent(request, url, await readBody(request), claims, `${matched.method} ${matched.path}`),
-        lambdaContext(matched.function),
+        toEvent(request, url, await readBody(request), claims, routeKey),
+        lambdaContext(target),
       )
       if (typeof result === 'string') return send(response, 200, result)
       response.writeHead(result.statusCode ?? 200, (result.headers ?? {}) as Record<string, string>)

@@ -123,6 +123,13 @@ export const streamConsumer = {
   deadLetterQueue: EventSourceDlqName
 }
 
+/**
+ * The HTTP API's catch-all (`$default`) route goes to this function: a request that matches no declared route (an
+ * unknown path, or a known path with another method) gets the JSON 404 or 405 its router builds from the route
+ * table, on AWS as in local mode. No authorizer runs for it, and the router runs no route for it.
+ */
+export const httpFallback = { function: 'cases-api' } as const satisfies { function: FunctionName }
+
 /** EventBridge Scheduler expressions; local mode runs the same expressions. */
 export const schedules = {
   sweeper: { expression: 'cron(* * * * ? *)', target: 'timer-sweeper' },

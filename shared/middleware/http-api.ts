@@ -6,7 +6,7 @@ import httpRouterHandler, { type Method } from '@middy/http-router'
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyResultV2 } from 'aws-lambda'
 import type * as z from 'zod'
 import { type Actor, actorFromClaims, requireRole } from '../domain/access/roles.ts'
-import { AppError, problemsFromZod, ValidationError } from '../errors.ts'
+import { AppError, NotFoundError, problemsFromZod, ValidationError } from '../errors.ts'
 import type { FunctionName } from '../resources.ts'
 import { routes as allRoutes, type RouteDesign, routesOf } from '../routes.ts'
 
@@ -116,14 +116,37 @@ const handlerFor = (design: RouteDesign, implementation: RouteImplementation) =>
 const templateMatches = (template: string, path: string) =>
   new RegExp(`^${template.replace(/\{[^/]+\}/g, '[^/]+')}/?$`).test(path)
 
-/** Unknown path: 404. Known path, other method: 405 with Allow. Both as JSON. */
+class MethodNotAllowedError extends AppError {}
+
+/**
+ * Unknown path: 404. Known path (of any function: the route table is shared), other method: 405 with Allow. Both as
+ * JSON, the same locally and on AWS, where they come through the API's `$default` route.
+ */
 const notFoundResponse = ({ method, path }: { method: string; path: string }): never => {
-  const allowed = allRoutes.filter((r) => templateMatches(r.path, path)).map((r) => r.method)
-  if (allowed.length > 0) {
-    throw new AppError(`${method} is not allowed on ${path}`, 405, { details: { allow: allowed } })
+  const allowed = [...new Set(allRoutes.filter((r) => templateMatches(r.path, path)).map((r) => r.method))]
+  // A method the path allows can only get here on `$default`: the path as sent matched no declared route.
+  if (allowed.length > 0 && !(allowed as string[]).includes(method)) {
+    const allow = allowed.join(', ')
+    throw new MethodNotAllowedError(`${method} is not allowed on ${path}; allowed: ${allow}`, 405, {
+      details: { allow },
+    })
   }
-  throw new AppError(`no route ${method} ${path}`, 404)
+  throw new NotFoundError(`no route ${method} ${path}`)
 }
+
+/** The route key of the HTTP API's catch-all route: what matched no declared route (infra/service-stack.ts). */
+export const FALLBACK_ROUTE_KEY = '$default'
+
+/**
+ * A request on `$default` matched no declared route, and no authorizer ran for it: it gets the 404 or 405 and never
+ * reaches a route's handler, even where this router's own matching (a trailing slash, say) would find one.
+ */
+const declaredRoutesOnly =
+  <C, O, R>(router: (event: HttpEvent, context: C, opts: O) => R) =>
+  (event: HttpEvent, context: C, opts: O): R =>
+    event.routeKey === FALLBACK_ROUTE_KEY
+      ? notFoundResponse({ method: event.requestContext.http.method, path: event.rawPath })
+      : router(event, context, opts)
 
 export const httpApi = (
   fn: FunctionName,
@@ -162,7 +185,7 @@ export const httpApi = (
         request.response = json(500, { error: 'InternalError', message: 'internal error' })
       },
     })
-    .handler(router)
+    .handler(declaredRoutesOnly(router))
   // Kept on the handler so that a test holds them against shared/api-contract.ts (the contract stays out of bundles).
   return Object.assign(handler, { implementations })
 }

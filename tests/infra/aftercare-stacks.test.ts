@@ -17,6 +17,7 @@ import {
   eventSourceDeadLetterQueues,
   type FunctionName,
   functions,
+  httpFallback,
   type QueueDesign,
   type QueueName,
   queues,
@@ -460,10 +461,10 @@ describe('HTTP API', () => {
   const declaredRoutes: readonly RouteDesign[] = routes
 
   it('has one route per declared route, behind the Cognito JWT authorizer unless declared otherwise', () => {
-    service.resourceCountIs('AWS::ApiGatewayV2::Route', routes.length)
+    service.resourceCountIs('AWS::ApiGatewayV2::Route', routes.length + 1)
     const routeResources = Object.values(resources(service, 'AWS::ApiGatewayV2::Route'))
     expect(routeResources.map((r) => r.Properties.RouteKey).sort()).toEqual(
-      routes.map((r) => `${r.method} ${r.path}`).sort(),
+      [...routes.map((r) => `${r.method} ${r.path}`), '$default'].sort(),
     )
     const [authorizerId, ...otherAuthorizers] = Object.keys(
       resources(service, 'AWS::ApiGatewayV2::Authorizer'),
@@ -490,7 +491,34 @@ describe('HTTP API', () => {
     }
   })
 
-  it('leaves only the SMS provider callback without the authorizer, acknowledged there alone', () => {
+  it('sends what matches no declared route to the fallback function on $default, which answers 404 / 405', () => {
+    const routeResources = Object.values(resources(service, 'AWS::ApiGatewayV2::Route'))
+    const fallback = routeResources.filter((r) => r.Properties.RouteKey === '$default')
+    expect(fallback).toHaveLength(1)
+    // No authorizer: an unknown route answers 404 without a token, as locally; the router runs no route for it.
+    expect(fallback[0]?.Properties.AuthorizationType).toBe('NONE')
+    expect(fallback[0]?.Properties.AuthorizerId).toBeUndefined()
+    const integrations = resources(service, 'AWS::ApiGatewayV2::Integration')
+    const target = JSON.stringify(fallback[0]?.Properties.Target)
+    const integrationId = Object.keys(integrations).find((id) => target.includes(`"${id}"`)) ?? ''
+    expect(integrations[integrationId]?.Properties).toMatchObject({
+      IntegrationType: 'AWS_PROXY',
+      PayloadFormatVersion: '2.0',
+      IntegrationUri: getAtt(built.service.functions[httpFallback.function].lambda, 'Arn'),
+    })
+    // The fallback function serves declared routes too: its router is the one that knows the whole route table.
+    expect(declaredRoutes.some((r) => r.function === httpFallback.function)).toBe(true)
+    // API Gateway may invoke it for any path of the API.
+    service.hasResourceProperties('AWS::Lambda::Permission', {
+      FunctionName: getAtt(built.service.functions[httpFallback.function].lambda, 'Arn'),
+      Principal: 'apigateway.amazonaws.com',
+      SourceArn: {
+        'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp('/\\*/\\*$')])],
+      },
+    })
+  })
+
+  it('leaves only the SMS provider callback and $default without the authorizer, acknowledged there alone', () => {
     const open = declaredRoutes.filter((r) => (r.auth ?? 'jwt') !== 'jwt')
     expect(open.map((r) => `${r.method} ${r.path}`)).toEqual(['POST /sms/inbound'])
     // cdk-nag APIG4 (no authorization) is acknowledged on those routes and nowhere else.
@@ -508,7 +536,7 @@ describe('HTTP API', () => {
     // Each acknowledgement sits on a route construct, whose CloudFormation route is one of the open routes.
     expect(
       acknowledgedApig4.map((c) => (c.node.defaultChild as CfnRoute | undefined)?.routeKey).sort(),
-    ).toEqual(open.map((r) => `${r.method} ${r.path}`).sort())
+    ).toEqual([...open.map((r) => `${r.method} ${r.path}`), '$default'].sort())
   })
 
   it('accepts ID tokens of the user pool client', () => {

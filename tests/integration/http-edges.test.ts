@@ -1,5 +1,9 @@
 // What a client meets at the HTTP edge: tokens, roles, regions, and bad requests answered as JSON naming the problem.
+import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { functionModules } from '../../local/functions.ts'
+import { lambdaContext } from '../../local/lambda-context.ts'
+import { httpFallback } from '../../shared/resources.ts'
 import { admin, seedRegion, startTestRuntime, type TestRuntime } from '../fixtures/runtime.ts'
 
 const supervisor = { sub: 'zhao', role: 'supervisor', region: '330106' } as const
@@ -97,13 +101,74 @@ describe('bad requests', () => {
     expect(r.body.problems).toEqual([{ field: 'phone', reason: expect.stringMatching(/valid phone number/) }])
   })
 
+  // Both come from the fallback function's router (shared/middleware/http-api.ts), as on AWS through `$default`.
   it('answers an unknown route with 404 and a wrong method with 405, both as JSON', async () => {
     const unknown = await rt.call('GET', '/nowhere', { as: admin })
     expect(unknown.status).toBe(404)
-    expect(unknown.body.message).toMatch(/no route GET \/nowhere/)
+    expect(unknown.headers.get('content-type')).toMatch(/application\/json/)
+    expect(unknown.body).toEqual({ error: 'NotFoundError', message: 'no route GET /nowhere' })
     const wrong = await rt.call('DELETE', '/cases/c-1', { as: admin })
     expect(wrong.status).toBe(405)
     expect(wrong.headers.get('allow')).toBe('GET')
+    expect(wrong.body).toEqual({
+      error: 'MethodNotAllowedError',
+      message: 'DELETE is not allowed on /cases/c-1; allowed: GET',
+      details: { allow: 'GET' },
+    })
+    // A path of another function than the fallback one, with two methods.
+    const templates = await rt.call('DELETE', '/admin/templates', { as: admin })
+    expect(templates.status).toBe(405)
+    expect(templates.headers.get('allow')?.split(', ').sort()).toEqual(['GET', 'POST'])
+  })
+
+  it('answers 404 and 405 without a token, as the unauthenticated $default route does on AWS', async () => {
+    expect((await rt.call('GET', '/nowhere')).status).toBe(404)
+    const wrong = await rt.call('PUT', '/cases/c-1')
+    expect(wrong.status).toBe(405)
+    expect(wrong.body.message).toMatch(/allowed: GET/)
+    // A declared route still needs one.
+    expect((await rt.call('GET', '/cases/c-1')).status).toBe(401)
+  })
+
+  it('never runs a route for a request that came through $default, even with claims and a matching path', async () => {
+    const handler = functionModules[httpFallback.function].createHandler(rt.deps)
+    const event = (method: string, rawPath: string) =>
+      ({
+        version: '2.0',
+        routeKey: '$default',
+        rawPath,
+        rawQueryString: '',
+        headers: {},
+        isBase64Encoded: false,
+        requestContext: {
+          http: { method, path: rawPath, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'test' },
+          routeKey: '$default',
+          stage: '$default',
+          authorizer: {
+            jwt: {
+              claims: { sub: admin.sub, 'custom:role': 'admin', 'custom:region': admin.region },
+              scopes: [],
+            },
+          },
+        },
+      }) as unknown as APIGatewayProxyEventV2WithJWTAuthorizer
+    const call = async (method: string, path: string) =>
+      (await handler(
+        event(method, path),
+        lambdaContext(httpFallback.function),
+      )) as APIGatewayProxyStructuredResultV2
+    // GET /cases/c-1 is a route of this very function: through $default it is answered 404, never served.
+    for (const path of ['/cases/c-1', '/cases/c-1/']) {
+      const served = await call('GET', path)
+      expect(served.statusCode, path).toBe(404)
+      expect(JSON.parse(served.body ?? '{}')).toEqual({
+        error: 'NotFoundError',
+        message: `no route GET ${path}`,
+      })
+    }
+    const wrong = await call('DELETE', '/cases/c-1')
+    expect(wrong.statusCode).toBe(405)
+    expect(wrong.headers?.allow).toBe('GET')
   })
 
   it('refuses to resolve a matter twice with different event ids: 409 naming its status', async () => {

@@ -36,3 +36,41 @@ export const withoutCipher = <T extends { phoneCipher?: string }>(record: T | un
   const { phoneCipher: _, ...rest } = record
   return rest
 }
+
+/** The parts of a visit's outcome that describe the person: free notes and the hardship seen. */
+export interface OutcomePrivate {
+  notes?: string
+  hardship?: { observed: true; reason: string }
+}
+
+/**
+ * Splits an outcome into what may be read and counted (kept as it is, with `hardshipObserved`) and its private
+ * text, encrypted and bound to the visit.
+ */
+export const sealOutcome = async <T extends OutcomePrivate>(crypto: Crypto, visitId: string, outcome: T) => {
+  const { notes, hardship, ...open } = outcome
+  const hidden: OutcomePrivate = { notes, hardship }
+  return {
+    outcome: { ...open, hardshipObserved: hardship?.observed === true },
+    outcomeCipher:
+      notes === undefined && hardship === undefined
+        ? undefined
+        : await crypto.encrypt(JSON.stringify(hidden), { entity: 'Visit', field: 'outcome', id: visitId }),
+  }
+}
+
+/** The outcome as the officer recorded it. */
+export const openOutcome = async (
+  crypto: Crypto,
+  visit: { visitId: string; outcome?: unknown; outcomeCipher?: string },
+) => {
+  if (!visit.outcome) return undefined
+  const { hardshipObserved: _, ...open } = visit.outcome as Record<string, unknown> & {
+    hardshipObserved?: boolean
+  }
+  if (!visit.outcomeCipher) return open
+  const hidden = JSON.parse(
+    await crypto.decrypt(visit.outcomeCipher, { entity: 'Visit', field: 'outcome', id: visit.visitId }),
+  ) as OutcomePrivate
+  return { ...open, ...hidden }
+}

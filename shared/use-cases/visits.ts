@@ -32,7 +32,7 @@ import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '.
 import { auditTransaction, isConditionRefusal } from './audit.ts'
 import { workingCalendar } from './calendar.ts'
 import { queueNotification } from './notify.ts'
-import { openPhone } from './personal-data.ts'
+import { openOutcome, openPhone, sealOutcome } from './personal-data.ts'
 import { nearestStaff } from './plan-visits.ts'
 import { closeTimer, enqueueIfSwept, rescheduleTimer, timerItem } from './timers.ts'
 import { cancelVisitTimers, visitTimers } from './visit-timers.ts'
@@ -92,7 +92,19 @@ const commit = async (run: () => Promise<unknown>, visitId: string) => {
   }
 }
 
-export const getVisit = (deps: AppDeps, actor: Actor, visitId: string) => loadVisit(deps, actor, visitId)
+export const getVisit = async (deps: AppDeps, actor: Actor, visitId: string) =>
+  visitView(deps, actor, await loadVisit(deps, actor, visitId))
+
+/**
+ * What a caller sees of a visit. The outcome's notes and hardship reason are personal data: decrypted for the
+ * assigned officer, supervisors, the committee and administrators of the region, never for another officer.
+ */
+const visitView = async (deps: AppDeps, actor: Actor, visit: Visit | undefined) => {
+  if (!visit) return visit
+  const { outcomeCipher: _, ...rest } = visit
+  const mayRead = actor.role !== 'officer' || actor.id === visit.officerId
+  return { ...rest, outcome: mayRead ? await openOutcome(deps.crypto, visit) : visit.outcome }
+}
 
 const flagLabels = {
   dissatisfied: '回访不满意',
@@ -153,15 +165,17 @@ export const recordOutcome = async (deps: AppDeps, actor: Actor, visitId: string
   const visit = await loadVisit(deps, actor, visitId)
   requireAssigned(actor, visit)
   const calendar = await workingCalendar(deps)
-  if (visit.status === 'completed' && isDeepStrictEqual(visit.outcome, outcome)) {
+  if (visit.status === 'completed' && isDeepStrictEqual(await openOutcome(deps.crypto, visit), outcome)) {
     // The same form sent again (a retry after a lost answer): finish what follows it, record nothing twice.
-    return finishOutcome(deps, visit, consequencesOf(outcome, visit.unreached.length), calendar)
+    return finishOutcome(deps, actor, visit, consequencesOf(outcome, visit.unreached.length), calendar)
   }
   requirePlanned(visit)
   const now = clock.now()
   const today = businessDateOf(now)
   const effects = consequencesOf(outcome, visit.unreached.length)
-  const flags = effects.flags.map((kind) => flagItem(visit, kind, now, outcome.notes ?? ''))
+  // A flag names what happened, not the officer's notes (personal data, kept encrypted with the outcome).
+  const flags = effects.flags.map((kind) => flagItem(visit, kind, now, flagLabels[kind]))
+  const sealed = await sealOutcome(deps.crypto, visitId, outcome)
 
   const writes: TransactionItem[] = []
   let after: Record<string, unknown>
@@ -170,7 +184,8 @@ export const recordOutcome = async (deps: AppDeps, actor: Actor, visitId: string
       status: 'completed',
       completedAt: now.toISOString(),
       completedOnTime: today <= visit.dueDate,
-      outcome: $set(outcome),
+      outcome: $set(sealed.outcome),
+      ...(sealed.outcomeCipher ? { outcomeCipher: sealed.outcomeCipher } : {}),
       ...closedVisitIndexKeys(visit),
     }
     const { Item: overdue } = await store.LedgerEntry.build(GetItemCommand)
@@ -236,16 +251,21 @@ export const recordOutcome = async (deps: AppDeps, actor: Actor, visitId: string
   }
   for (const flag of flags) writes.push(store.Flag.build(PutTransaction).item(flag))
   if (effects.nominateForScreening && outcome.hardship) {
+    const nominationId = `visit-${visitId}`
     writes.push(
       store.Nomination.build(PutTransaction).item({
         year: today.slice(0, 4),
-        nominationId: `visit-${visitId}`,
+        nominationId,
         petitionerId: visit.petitionerId,
         regionCode: visit.regionCode,
         source: 'visit',
         sourceId: visitId,
         nominatedBy: actor.id,
-        reason: outcome.hardship.reason,
+        reasonCipher: await deps.crypto.encrypt(outcome.hardship.reason, {
+          entity: 'Nomination',
+          field: 'reason',
+          id: nominationId,
+        }),
         at: now.toISOString(),
       }),
     )
@@ -270,7 +290,9 @@ export const recordOutcome = async (deps: AppDeps, actor: Actor, visitId: string
             status: effects.completes ? 'completed' : 'planned',
             version: visit.version + 1,
             unreachedAttempts: visit.unreached.length + (effects.completes ? 0 : 1),
-            outcome,
+            // The notes and hardship reason stay encrypted on the visit; the trail says that there were some.
+            outcome: sealed.outcome,
+            privateTextSealed: sealed.outcomeCipher !== undefined,
             flags: effects.flags,
             extraVisit: extra?.visit.visitId,
           },
@@ -278,7 +300,7 @@ export const recordOutcome = async (deps: AppDeps, actor: Actor, visitId: string
       ),
     visitId,
   )
-  return finishOutcome(deps, visit, effects, calendar)
+  return finishOutcome(deps, actor, visit, effects, calendar)
 }
 
 /**
@@ -287,6 +309,7 @@ export const recordOutcome = async (deps: AppDeps, actor: Actor, visitId: string
  */
 const finishOutcome = async (
   deps: AppDeps,
+  actor: Actor,
   visit: Visit,
   effects: ReturnType<typeof consequencesOf>,
   calendar: Parameters<typeof visitTimers>[2],
@@ -299,7 +322,7 @@ const finishOutcome = async (
   }
   for (const kind of effects.flags) await tellSupervisors(deps, visit, kind)
   return {
-    ...(await findVisit(deps, visit.visitId)),
+    ...(await visitView(deps, actor, await findVisit(deps, visit.visitId))),
     flags: effects.flags,
     extraVisitId: extra?.visitId,
     nominated: effects.nominateForScreening,
@@ -497,7 +520,7 @@ export const reassignVisit = async (
       ),
     visitId,
   )
-  return findVisit(deps, visitId)
+  return visitView(deps, actor, await findVisit(deps, visitId))
 }
 
 /** The open visits of an officer, oldest due first. */
@@ -518,7 +541,7 @@ export const officerLeaves = async (
   officerId: string,
   input: z.infer<typeof leaveInput>,
 ) => {
-  const { store, clock } = deps
+  const { store } = deps
   const { Item: leaver } = await store.Officer.build(GetItemCommand).key({ officerId }).send()
   if (!leaver) throw new NotFoundError(`officer ${officerId} does not exist`)
   requireRegion(actor, leaver.regionCode)
@@ -607,7 +630,7 @@ export const cancelVisit = async (
     visitId,
   )
   await cancelVisitTimers(deps, visit)
-  return findVisit(deps, visitId)
+  return visitView(deps, actor, await findVisit(deps, visitId))
 }
 
 export const rescheduleVisit = async (
@@ -666,7 +689,7 @@ export const rescheduleVisit = async (
       await enqueueIfSwept(deps, [timer])
     }
   }
-  return findVisit(deps, visitId)
+  return visitView(deps, actor, await findVisit(deps, visitId))
 }
 
 const shanghaiTime = (at: Date) => {
@@ -729,7 +752,7 @@ export const setAppointment = async (
       },
     })
   }
-  return findVisit(deps, visitId)
+  return visitView(deps, actor, await findVisit(deps, visitId))
 }
 
 /** The stop rule: after two consecutive satisfied visits the supervisor may close the remaining planned ones. */

@@ -7,7 +7,6 @@ import { admin, seedRegion, startTestRuntime, type TestRuntime } from '../fixtur
 
 const supervisor = { sub: 'zhao', role: 'supervisor', region: '330106' } as const
 const officer = { sub: 'wang', role: 'officer', region: '330106' } as const
-const otherCountyOfficer = { sub: 'qian', role: 'officer', region: '330105' } as const
 const OFFICER_WANG = '+8613800138000'
 const SUPERVISOR_ZHAO = '+8613700137000'
 
@@ -247,23 +246,55 @@ describe('outcomes', () => {
     expect(board.body.reachRate).toBe(0)
   })
 
-  it("records a hardship nomination with the officer's reason", async () => {
+  it("records a hardship nomination with the officer's reason, kept encrypted and shown only to whom it concerns", async () => {
     await resolvedBeforeSpringFestival()
     rt.clock.set('2026-03-02T06:00:00Z')
+    const reason = '家中两位老人长期患病，无固定收入'
+    const notes = '信访人之子在外务工，电话13512345678'
     const r = await rt.call('POST', '/visits/ev-v1/outcome', {
       as: officer,
-      body: outcome({ hardship: { observed: true, reason: '家中两位老人长期患病，无固定收入' } }),
+      body: outcome({ hardship: { observed: true, reason }, notes }),
     })
-    expect(r.body.nominated).toBe(true)
-    const { Items } = await rt.deps.store.Nomination.build((await import('dynamodb-toolbox')).GetItemCommand)
+    expect(r.body).toMatchObject({
+      nominated: true,
+      outcome: { hardship: { observed: true, reason }, notes },
+    })
+    const { GetItemCommand } = await import('dynamodb-toolbox')
+    const { store, crypto } = rt.deps
+    const { Item: nomination } = await store.Nomination.build(GetItemCommand)
       .key({ year: '2026', nominationId: 'visit-ev-v1' })
       .send()
-      .then((x) => ({ Items: [x.Item] }))
-    expect(Items[0]).toMatchObject({
-      petitionerId: 'li',
-      nominatedBy: 'wang',
-      reason: '家中两位老人长期患病，无固定收入',
+    expect(nomination).toMatchObject({ petitionerId: 'li', nominatedBy: 'wang', source: 'visit' })
+    expect(
+      await crypto.decrypt(nomination?.reasonCipher ?? '', {
+        entity: 'Nomination',
+        field: 'reason',
+        id: 'visit-ev-v1',
+      }),
+    ).toBe(reason)
+    // At rest, neither the visit, nor its audit entry, nor the supervisor's flag holds the text.
+    const { Item: stored } = await store.Visit.build(GetItemCommand).key({ visitId: 'ev-v1' }).send()
+    const trail = await rt.call('GET', '/audit/visit/ev-v1', { as: supervisor })
+    for (const record of [nomination, stored, trail.body]) {
+      expect(JSON.stringify(record)).not.toContain('老人')
+      expect(JSON.stringify(record)).not.toContain('13512345678')
+    }
+    expect(stored?.outcome).toMatchObject({ hardshipObserved: true, satisfaction: 'satisfied' })
+    expect((await rt.call('GET', '/visits/ev-v1', { as: supervisor })).body.outcome).toMatchObject({
+      notes,
+      hardship: { reason },
     })
+    const otherOfficer = { sub: 'sun', role: 'officer', region: '330106' } as const
+    const seen = (await rt.call('GET', '/visits/ev-v1', { as: otherOfficer })).body
+    expect(seen.outcome).toMatchObject({ hardshipObserved: true, satisfaction: 'satisfied' })
+    expect(seen.outcome.notes).toBeUndefined()
+    expect(JSON.stringify(seen)).not.toContain('13512345678')
+    // The same form again is recognised through the encrypted text.
+    const again = await rt.call('POST', '/visits/ev-v1/outcome', {
+      as: officer,
+      body: outcome({ hardship: { observed: true, reason }, notes }),
+    })
+    expect(again.status).toBe(200)
   })
 
   it('names the bad field of an outcome form', async () => {

@@ -1,5 +1,7 @@
 // `npm run bench:timers`: how late reminders fire (due time → the timer consumer acts) and how many a minute can
 // hold, on `npm start`'s own runtime (DynamoDB Local, fauxqs, background pollers and the minute sweeper, real time).
+// Lateness is split into stages (sweep → send, SQS send → receive, consumer act) so that the bottleneck is named
+// from figures; a timer not fired by the deadline is counted and fails the run.
 import { readFileSync } from 'node:fs'
 import { availableParallelism, cpus, loadavg } from 'node:os'
 import { join } from 'node:path'
@@ -17,11 +19,12 @@ import pMap from 'p-map'
 import type { AppDeps } from '#shared/deps.ts'
 import type { Actor } from '#shared/domain/access/roles.ts'
 import { officerInput, petitionerInput, unitInput } from '#shared/domain/directory/schemas.ts'
+import type { TimerMessage } from '#shared/domain/scheduling/messages.ts'
 import type { SmsPort } from '#shared/ports/sms.ts'
 import { putOfficer, putPetitioner, putUnit } from '#shared/use-cases/directory.ts'
 import { timerItem } from '#shared/use-cases/timers.ts'
 import { startRuntime } from '../local/runtime.ts'
-import { writeSection } from './report.ts'
+import { table, writeSection } from './report.ts'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const docsPath = join(root, 'docs', 'benchmarks.md')
@@ -115,6 +118,42 @@ const seedTimers = async (deps: AppDeps, dueAt: Date[]) => {
   })
 }
 
+/**
+ * Records, per timer, when its message was sent and with what delay (the sweeper's SendMessageBatch) and when the
+ * timer consumer first read it (its first GetItem of the timer): the stage boundaries between due and fired.
+ */
+const instrument = (deps: AppDeps) => {
+  const sentAt = new Map<string, { at: number; delay: number }>()
+  const receivedAt = new Map<string, number>()
+  const sqs = deps.sqs as unknown as { send: (command: unknown) => Promise<unknown> }
+  const sqsSend = sqs.send.bind(sqs)
+  sqs.send = (command) => {
+    const input = (command as { input?: { Entries?: { MessageBody?: string; DelaySeconds?: number }[] } })
+      .input
+    const at = Date.now()
+    for (const entry of input?.Entries ?? []) {
+      const body = JSON.parse(entry.MessageBody ?? '{}') as Partial<TimerMessage>
+      if (body.timerId && body.dueAt && !sentAt.has(body.timerId))
+        sentAt.set(body.timerId, { at, delay: entry.DelaySeconds ?? 0 })
+    }
+    return sqsSend(command)
+  }
+  const client = deps.store.table.getDocumentClient() as unknown as {
+    send: (command: unknown) => Promise<unknown>
+  }
+  const clientSend = client.send.bind(client)
+  client.send = (command) => {
+    const c = command as { constructor: { name: string }; input?: { Key?: { pk?: string } } }
+    const pk = c.input?.Key?.pk
+    if (c.constructor.name === 'GetCommand' && pk?.startsWith('TIMER#')) {
+      const timerId = pk.slice(6)
+      if (!receivedAt.has(timerId)) receivedAt.set(timerId, Date.now())
+    }
+    return clientSend(command)
+  }
+  return { sentAt, receivedAt }
+}
+
 const firedTimes = async (deps: AppDeps, count: number) => {
   const { store } = deps
   const ids = Array.from({ length: count }, (_, i) => `bench-${i}-v1-r1`)
@@ -133,9 +172,12 @@ const firedTimes = async (deps: AppDeps, count: number) => {
     },
     { concurrency: 4 },
   )
-  return rows
-    .flat()
-    .map((t) => ({ dueAt: Date.parse(t.dueAt), firedAt: t.firedAt ? Date.parse(t.firedAt) : Number.NaN }))
+  return rows.flat().map((t) => ({
+    timerId: t.timerId,
+    status: t.status,
+    dueAt: Date.parse(t.dueAt),
+    firedAt: t.firedAt ? Date.parse(t.firedAt) : Number.NaN,
+  }))
 }
 
 const percentile = (sorted: number[], p: number) =>
@@ -159,24 +201,33 @@ const run = async (scenario: 'spread' | 'burst', count: number, spreadMinutes: n
     pollersPerQueue: 4,
     smsMaxPerSecond: 0,
     logLevel: 'ERROR',
+    // The provider as it is, lookup included: the dispatcher asks it about an uncertain send.
     wrapSms: (inner: SmsPort): SmsPort => ({
       send: async (m) => {
         const receipt = await inner.send(m)
         sent++
         return receipt
       },
+      ...(inner.lookup ? { lookup: inner.lookup.bind(inner) } : {}),
     }),
   })
   try {
     await seedRegion(rt.deps)
+    const stages = instrument(rt.deps)
     // The first due time leaves the sweeper a full minute's lead, as it has for timers planned days ahead.
     const start = Math.ceil((Date.now() + 90_000) / 60_000) * 60_000
-    const window = scenario === 'spread' ? spreadMinutes * 60_000 : 60_000
+    // The burst is due at one instant: spread over its minute, it could not fire faster than it falls due.
+    const window = scenario === 'spread' ? spreadMinutes * 60_000 : 0
     const dueAt = Array.from({ length: count }, (_, i) => new Date(start + Math.floor((i * window) / count)))
     await seedTimers(rt.deps, dueAt)
     console.log(
-      `${scenario}: ${count} reminders due from ${new Date(start).toISOString()} over ${window / 60_000} min`,
+      scenario === 'spread'
+        ? `spread: ${count} reminders due from ${new Date(start).toISOString()} over ${window / 60_000} min`
+        : `burst: ${count} reminders all due at ${new Date(start).toISOString()}`,
     )
+    // CPU is measured from the first due time: the idle lead before it would dilute the figures.
+    await new Promise((r) => setTimeout(r, Math.max(0, start - Date.now())))
+    const load = { atStart: loadavg()[0] ?? Number.NaN }
     const java = rt.dynamodbPid
     const before = { at: Date.now(), node: process.cpuUsage(), java: java ? cpuSeconds(java) : 0 }
     const deadline = start + window + 15 * 60_000
@@ -192,24 +243,39 @@ const run = async (scenario: 'spread' | 'burst', count: number, spreadMinutes: n
       java: java ? (cpuSeconds(java) - before.java) / wall : Number.NaN,
     }
     const times = await firedTimes(rt.deps, count)
-    const lateness = times
-      .map((t) => (t.firedAt - t.dueAt) / 1000)
-      .filter(Number.isFinite)
-      .sort((a, b) => a - b)
-    const fired = times.filter((t) => Number.isFinite(t.firedAt))
+    const fired = times.filter((t) => t.status === 'fired' && Number.isFinite(t.firedAt))
+    const sorted = (values: number[]) => values.filter(Number.isFinite).sort((a, b) => a - b)
+    const lateness = sorted(fired.map((t) => (t.firedAt - t.dueAt) / 1000))
+    // Stage boundaries: the message becomes visible at send + delay; the consumer first reads the timer; it fires.
+    const visibleAt = (id: string) => {
+      const s = stages.sentAt.get(id)
+      return s ? s.at + s.delay * 1000 : Number.NaN
+    }
+    const received = (id: string) => stages.receivedAt.get(id) ?? Number.NaN
+    const stage = (f: (t: (typeof fired)[number]) => number) => {
+      const values = sorted(fired.map(f))
+      return { p50: percentile(values, 50), p99: percentile(values, 99), max: values.at(-1) ?? Number.NaN }
+    }
     const lastFired = Math.max(...fired.map((t) => t.firedAt))
     return {
       scenario,
       count,
       fired: fired.length,
+      unfired: count - fired.length,
       sent,
       p50: percentile(lateness, 50),
       p99: percentile(lateness, 99),
       max: lateness.at(-1) ?? Number.NaN,
       early: lateness.filter((l) => l < 0).length,
+      stages: {
+        sweepToSend: stage((t) => (visibleAt(t.timerId) - t.dueAt) / 1000),
+        sendToReceive: stage((t) => (received(t.timerId) - visibleAt(t.timerId)) / 1000),
+        consumerAct: stage((t) => (t.firedAt - received(t.timerId)) / 1000),
+      },
       drainSeconds: (lastFired - start) / 1000,
       perSecond: fired.length / Math.max(1, (lastFired - start) / 1000),
       cpu,
+      load: { atStart: load.atStart, atEnd: loadavg()[0] ?? Number.NaN },
     }
   } finally {
     await rt.stop()
@@ -220,18 +286,67 @@ const main = async () => {
   const options = parse()
   const scenarios =
     options.scenario === 'both' ? (['spread', 'burst'] as const) : [options.scenario as 'spread' | 'burst']
-  const results = []
+  const results: Awaited<ReturnType<typeof run>>[] = []
   for (const scenario of scenarios) results.push(await run(scenario, options.count, options.spread))
   const fmt = (n: number, d = 2) => (Number.isFinite(n) ? n.toFixed(d) : 'n/a')
-  const table = [
-    '| scenario | reminders | fired | SMS sent | lateness p50 s | p99 s | max s | last fired after first due s | fired per s | CPU node (cores) | CPU DynamoDB Local (cores) |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
-    ...results.map(
-      (r) =>
-        `| ${r.scenario === 'spread' ? `${options.spread} min` : 'one minute'} | ${r.count} | ${r.fired} | ${r.sent} | ${fmt(r.p50)} | ${fmt(r.p99)} | ${fmt(r.max)} | ${fmt(r.drainSeconds, 0)} | ${fmt(r.perSecond, 0)} | ${fmt(r.cpu.node)} | ${fmt(r.cpu.java)} |`,
+  const name = (r: (typeof results)[number]) =>
+    r.scenario === 'spread' ? `${options.spread} min` : 'burst (one instant)'
+  const summary = table(
+    [
+      { title: 'scenario' },
+      { title: 'reminders', right: true },
+      { title: 'fired', right: true },
+      { title: 'unfired', right: true },
+      { title: 'SMS sent', right: true },
+      { title: 'lateness p50 s', right: true },
+      { title: 'p99 s', right: true },
+      { title: 'max s', right: true },
+      { title: 'last fired after first due s', right: true },
+      { title: 'fired per s', right: true },
+      { title: 'CPU node (cores)', right: true },
+      { title: 'CPU DynamoDB Local (cores)', right: true },
+      { title: 'load avg (1 min) start → end', right: true },
+    ],
+    results.map((r) => [
+      name(r),
+      String(r.count),
+      String(r.fired),
+      String(r.unfired),
+      String(r.sent),
+      fmt(r.p50),
+      fmt(r.p99),
+      fmt(r.max),
+      fmt(r.drainSeconds, 0),
+      fmt(r.perSecond, 0),
+      fmt(r.cpu.node),
+      fmt(r.cpu.java),
+      `${fmt(r.load.atStart)} → ${fmt(r.load.atEnd)}`,
+    ]),
+  )
+  const stageTable = table(
+    [
+      { title: 'scenario' },
+      { title: 'stage' },
+      { title: 'p50 s', right: true },
+      { title: 'p99 s', right: true },
+      { title: 'max s', right: true },
+    ],
+    results.flatMap((r) =>
+      (
+        [
+          ['sweep → send (message visible − due)', r.stages.sweepToSend],
+          ['SQS send → receive (first read − visible)', r.stages.sendToReceive],
+          ['consumer act (fired − first read)', r.stages.consumerAct],
+        ] as const
+      ).map(([stage, s]) => [name(r), stage, fmt(s.p50), fmt(s.p99), fmt(s.max)]),
     ),
-  ].join('\n')
-  console.log(table)
+  )
+  console.log(`${summary}\n\n${stageTable}`)
+  const unfired = results.reduce((n, r) => n + r.unfired, 0)
+  if (unfired > 0) {
+    process.exitCode = 1
+    console.error(`FAILED: ${unfired} timers not fired by the deadline`)
+  }
   if (!options.docs) return
   const section = [
     title,
@@ -242,9 +357,13 @@ const main = async () => {
     '',
     `- Date: ${new Date().toISOString().slice(0, 10)}; machine: ${availableParallelism()} cores, ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}; load average after: ${loadavg()[0]?.toFixed(2)}.`,
     "- What runs: `npm start`'s runtime in memory (DynamoDB Local, fauxqs, the minute sweeper on its cron, 4 pollers per queue as concurrent Lambda invocations, real time, SMS rate limit off). Visits and their reminder timers are written straight to the table; each timer, when it fires, re-reads its visit, writes and queues the officer's notification, and the dispatcher sends it through the local SMS provider.",
-    "- Lateness: the timer's `firedAt` (when the timer consumer acted) minus its due time.",
+    "- Lateness: the timer's `firedAt` (when the timer consumer acted) minus its due time, over fired timers; a timer not fired 15 minutes after the last due time is counted as unfired and fails the run. The burst scenario has every reminder due at one instant; CPU is measured from the first due time to the last SMS.",
+    '- Stages: the message becomes visible at its send time + `DelaySeconds` (sweep → send; negative when it was sent ahead), the timer consumer first reads the timer (SQS send → receive: fauxqs delay, the pollers), then closes it as fired (consumer act: the visit, the officer, the notification written and queued).',
+    `- Machine load: other engineers' test runs share these cores; the one-minute load average at the first due time and at the end is in the table (${availableParallelism()} cores: a load above that means the benchmark waited for CPU).`,
     '',
-    table,
+    summary,
+    '',
+    stageTable,
     '',
   ].join('\n')
   writeSection(docsPath, section, title)

@@ -1,10 +1,16 @@
-// The CDK app (cdk.json runs it). AFTERCARE_STAGE names the stage, `dev` by default.
+// The CDK app (cdk.json runs it). Its environment is checked by cdkAppSchema (shared/config.ts): AFTERCARE_STAGE
+// names the stage, `dev` by default; CDK_DEFAULT_ACCOUNT and CDK_DEFAULT_REGION, set by the CDK CLI when it finds
+// credentials, pin the stacks to that account and region (both or neither).
+import { loadCdkAppConfig } from '#shared/config.ts'
 import { createAftercareApp } from './aftercare-app.ts'
 
-const account = process.env.CDK_DEFAULT_ACCOUNT
-const region = process.env.CDK_DEFAULT_REGION
+let config: ReturnType<typeof loadCdkAppConfig>
+try {
+  config = loadCdkAppConfig()
+} catch (error) {
+  console.error((error as Error).message)
+  process.exit(1)
+}
+const { AFTERCARE_STAGE: stage, CDK_DEFAULT_ACCOUNT: account, CDK_DEFAULT_REGION: region } = config
 
-createAftercareApp({
-  stage: process.env.AFTERCARE_STAGE || undefined,
-  env: account && region ? { account, region } : undefined,
-})
+createAftercareApp({ stage, env: account && region ? { account, region } : undefined })

@@ -12,6 +12,7 @@ import {
 } from '#shared/domain/directory/schemas.ts'
 import { recordCaseEvent, registerCase } from '#shared/use-cases/cases.ts'
 import { putCadencePolicy, putOfficer, putPetitioner, putUnit } from '#shared/use-cases/directory.ts'
+import { visitIdOf } from '#shared/use-cases/plan-visits.ts'
 
 export const DEMO_REGION = '330106' // 杭州市西湖区
 export const demoIdentities = {
@@ -101,6 +102,8 @@ export const seedDemo = async (deps: AppDeps) => {
     category: '征地拆迁',
     summary: '对安置补偿标准有异议，经调解已达成一致。',
   })
-  await recordCaseEvent(deps, supervisor, caseId, { type: 'resolved', note: '补偿款已发放到位' })
-  return { caseId, officer }
+  // A known event id, so that the first visit's id is known too (the planner plans it from the stream).
+  const eventId = `${caseId}-resolved`
+  await recordCaseEvent(deps, supervisor, caseId, { type: 'resolved', eventId, note: '补偿款已发放到位' })
+  return { caseId, firstVisitId: visitIdOf(eventId, 1), officer }
 }

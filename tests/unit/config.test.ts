@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { loadConfig } from '../../shared/config.ts'
+import { loadCdkAppConfig, loadConfig, loadLocalStartConfig } from '../../shared/config.ts'
 
 const valid = {
   AWS_REGION: 'ap-east-1',
@@ -20,13 +20,40 @@ describe('configuration', () => {
       SMS_PROVIDER: 'sns',
       TIMER_SHARDS: 8,
       QUEUE_DELAY_CAP_SECONDS: 900,
+      SMS_MAX_PER_SECOND: 10,
       LOG_LEVEL: 'INFO',
     })
   })
 
+  it('reads whole numbers within their bounds (0 turns the SMS limit off)', () => {
+    expect(loadConfig({ ...valid, SMS_MAX_PER_SECOND: '0', TIMER_SHARDS: '64' })).toMatchObject({
+      SMS_MAX_PER_SECOND: 0,
+      TIMER_SHARDS: 64,
+    })
+    expect(() => loadConfig({ ...valid, SMS_MAX_PER_SECOND: '10001' })).toThrow(
+      /SMS_MAX_PER_SECOND must be a whole number from 0 to 10000/,
+    )
+    expect(() => loadConfig({ ...valid, TIMER_SHARDS: '0' })).toThrow(/TIMER_SHARDS must be a whole number/)
+    for (const bad of ['-1', '1.5', '1e2', '0x10'])
+      expect(() => loadConfig({ ...valid, QUEUE_DELAY_CAP_SECONDS: bad }), bad).toThrow(
+        /QUEUE_DELAY_CAP_SECONDS must be a whole number/,
+      )
+  })
+
+  it('refuses an empty string instead of reading it as 0, naming the variable', () => {
+    for (const key of [
+      'QUEUE_DELAY_CAP_SECONDS',
+      'TIMER_SHARDS',
+      'SMS_MAX_PER_SECOND',
+      'TABLE_NAME',
+      'LOG_LEVEL',
+    ])
+      expect(() => loadConfig({ ...valid, [key]: '' }), key).toThrow(`${key} must not be empty`)
+  })
+
   it('names a missing variable', () => {
     const { TABLE_NAME: _, ...withoutTable } = valid
-    expect(() => loadConfig(withoutTable)).toThrow(/TABLE_NAME/)
+    expect(() => loadConfig(withoutTable)).toThrow('Invalid configuration: TABLE_NAME is required')
   })
 
   it('names a malformed variable and the reason', () => {
@@ -45,6 +72,57 @@ describe('configuration', () => {
   it('refuses local mode without emulator endpoints, so nothing falls back to real AWS', () => {
     expect(() => loadConfig({ ...valid, AFTERCARE_MODE: 'local' })).toThrow(
       /DYNAMODB_ENDPOINT is required in local mode.*SQS_ENDPOINT/,
+    )
+  })
+})
+
+describe('npm start configuration', () => {
+  it('defaults to the documented ports and a quieter log level', () => {
+    expect(loadLocalStartConfig({})).toEqual({
+      PORT: 3000,
+      DYNAMODB_LOCAL_PORT: 8000,
+      FAUXQS_PORT: 4566,
+      LOG_LEVEL: 'WARN',
+    })
+    expect(loadLocalStartConfig({ PORT: '0', FAUXQS_PORT: '65535' })).toMatchObject({
+      PORT: 0,
+      FAUXQS_PORT: 65535,
+    })
+  })
+
+  it('names a malformed or empty port and the reason', () => {
+    expect(() => loadLocalStartConfig({ PORT: '' })).toThrow('PORT must not be empty')
+    expect(() => loadLocalStartConfig({ DYNAMODB_LOCAL_PORT: '65536' })).toThrow(
+      'DYNAMODB_LOCAL_PORT must be a whole number from 0 to 65535',
+    )
+    expect(() => loadLocalStartConfig({ FAUXQS_PORT: 'http' })).toThrow(/FAUXQS_PORT must be a whole number/)
+    expect(() => loadLocalStartConfig({ LOG_LEVEL: 'TRACE' })).toThrow(/LOG_LEVEL/)
+  })
+})
+
+describe('CDK app configuration', () => {
+  it('defaults the stage to dev and pins no account', () => {
+    expect(loadCdkAppConfig({})).toEqual({ AFTERCARE_STAGE: 'dev' })
+    expect(
+      loadCdkAppConfig({
+        AFTERCARE_STAGE: 'prod',
+        CDK_DEFAULT_ACCOUNT: '123456789012',
+        CDK_DEFAULT_REGION: 'cn-north-1',
+      }),
+    ).toEqual({
+      AFTERCARE_STAGE: 'prod',
+      CDK_DEFAULT_ACCOUNT: '123456789012',
+      CDK_DEFAULT_REGION: 'cn-north-1',
+    })
+  })
+
+  it('names a malformed or empty variable and the reason', () => {
+    expect(() => loadCdkAppConfig({ AFTERCARE_STAGE: '' })).toThrow('AFTERCARE_STAGE must not be empty')
+    expect(() => loadCdkAppConfig({ AFTERCARE_STAGE: 'my stage' })).toThrow(
+      /AFTERCARE_STAGE must be letters, digits and dashes/,
+    )
+    expect(() => loadCdkAppConfig({ CDK_DEFAULT_ACCOUNT: '1234' })).toThrow(
+      /CDK_DEFAULT_ACCOUNT must be a 12-digit/,
     )
   })
 })

@@ -150,7 +150,8 @@ export const routes = [
     path: '/audit/{subjectType}/{subjectId}',
     function: 'visits-api',
     roles: ['supervisor', 'admin'],
-    summary: 'The audit trail of a visit, case, officer, petitioner or unit: who changed what, when, before and after',
+    summary:
+      'The audit trail of a visit, case, officer, petitioner or unit: who changed what, when, before and after',
   },
   {
     method: 'GET',

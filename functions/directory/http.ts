@@ -9,7 +9,13 @@ import { calendarYearInput } from '#shared/domain/scheduling/calendar-year.ts'
 import { lambdaHandler } from '#shared/lambda.ts'
 import { httpApi, route } from '#shared/middleware/http-api.ts'
 import { listWarnings, loadCalendarYear } from '#shared/use-cases/calendar.ts'
-import { cadencePolicies, putCadencePolicy, putOfficer, putPetitioner, putUnit } from '#shared/use-cases/directory.ts'
+import {
+  cadencePolicies,
+  putCadencePolicy,
+  putOfficer,
+  putPetitioner,
+  putUnit,
+} from '#shared/use-cases/directory.ts'
 
 export const createHandler = (deps: AppDeps) =>
   httpApi(

@@ -1,8 +1,8 @@
 import type { AppDeps } from '#shared/deps.ts'
 import { outcomeInput } from '#shared/domain/visits/outcome.ts'
 import { lambdaHandler } from '#shared/lambda.ts'
-import { auditTrail } from '#shared/use-cases/audit.ts'
 import { httpApi, route } from '#shared/middleware/http-api.ts'
+import { auditTrail } from '#shared/use-cases/audit.ts'
 import {
   accountabilityLedger,
   monthlySummaryCsv,

@@ -40,7 +40,13 @@ export const isConditionRefusal = (error: unknown): boolean => {
   )
 }
 
-export const auditSubjectTypes = { visit: 'VISIT', case: 'CASE', officer: 'OFFICER', petitioner: 'PETITIONER', unit: 'UNIT' } as const
+export const auditSubjectTypes = {
+  visit: 'VISIT',
+  case: 'CASE',
+  officer: 'OFFICER',
+  petitioner: 'PETITIONER',
+  unit: 'UNIT',
+} as const
 
 /** The audit trail of one subject, oldest first; only entries of regions in the caller's scope. */
 export const auditTrail = async (deps: AppDeps, actor: Actor, subjectType: string, subjectId: string) => {

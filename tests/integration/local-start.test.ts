@@ -1,4 +1,4 @@
-// `npm start` as a user runs it (tsx local/start.ts --in-memory --demo) on free ports: it comes up, serves the
+// `npm start` as a user runs it (node --import tsx local/start.ts --in-memory --demo) on free ports: it comes up, serves the
 // demo, and every way of stopping it leaves no DynamoDB Local (Java) process behind. It does not use the run's
 // shared DynamoDB Local: it starts its own, which is the point.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
@@ -36,7 +36,7 @@ const processes = () =>
     .filter((m) => m !== null)
     .map(([, p, pp, args]) => ({ pid: Number(p), ppid: Number(pp), args: args ?? '' }))
 
-/** Every process under `pid` (the tsx wrapper runs node, which runs java), with its command line. */
+/** Every process under `pid` (node runs java), with its command line. */
 const descendants = (pid: number): Array<{ pid: number; args: string }> => {
   const rows = processes()
   const found: Array<{ pid: number; args: string }> = []
@@ -75,7 +75,8 @@ const start = async (): Promise<Started> => {
     if (!ports.includes(port)) ports.push(port)
   }
   const [http, dynamodb, fauxqs] = ports as [number, number, number]
-  const child = spawn(`${root}node_modules/.bin/tsx`, ['local/start.ts', '--in-memory', '--demo'], {
+  // As package.json's start script: node with tsx's loader, no wrapper process between the signal and the runtime.
+  const child = spawn(process.execPath, ['--import', 'tsx', 'local/start.ts', '--in-memory', '--demo'], {
     cwd: root,
     env: {
       ...process.env,
@@ -102,15 +103,6 @@ const start = async (): Promise<Started> => {
 
 const javaUnder = (app: Started) =>
   descendants(app.child.pid as number).find((p) => p.args.includes(`-port ${app.dynamodbPort} `))?.pid
-
-/** The node process that runs local/start.ts under the tsx wrapper. */
-const startProcess = (app: Started) => {
-  const pid = descendants(app.child.pid as number).find(
-    (p) => p.args.includes('local/start.ts') && !p.args.includes('.bin/tsx'),
-  )?.pid
-  if (!pid) throw new Error('no node process runs local/start.ts')
-  return pid
-}
 
 const expectGone = async (app: Started, pid: number) => {
   // The Java process is reaped by its parent or, once that has exited, by init: give that a moment.
@@ -160,17 +152,12 @@ describe('npm start', () => {
     const logged = Number(/java pid (\d+)/.exec(app.output())?.[1])
     expect(javaUnder(app)).toBe(logged)
 
-    // To the node process that runs local/start.ts, as a terminal's Ctrl-C reaches it: the tsx wrapper relays a
-    // signal but SIGKILLs its child when the child has not taken it within ~60 ms (a busy event loop), which would
-    // make this exit code a race. (The case below signals the wrapper; the Java watchdog covers that SIGKILL.)
-    process.kill(startProcess(app), 'SIGTERM')
+    app.child.kill('SIGTERM')
     expect(await app.exited).toEqual({ code: 0, signal: null })
     await expectGone(app, logged)
   })
 
   it('stops what has started on SIGTERM during startup and exits 143, leaving no Java process', async () => {
-    // Sent to the tsx wrapper (what `npm start` runs): whether it relays the signal or SIGKILLs its child, the exit
-    // code is 143 and no Java may be left.
     const app = await start()
     const java = await waitFor('java to start', () => javaUnder(app), 30_000)
     expect(app.output()).not.toMatch(/Aftercare is running/)
@@ -183,8 +170,8 @@ describe('npm start', () => {
   it('handles SIGHUP like SIGTERM, and a second signal forces the exit after killing Java', async () => {
     const app = await start()
     const java = await waitFor('java to start', () => javaUnder(app), 30_000)
-    // tsx relays SIGINT and SIGTERM only; a closing terminal sends SIGHUP to every process of the session.
-    const node = startProcess(app)
+    // A closing terminal sends SIGHUP to every process of the session.
+    const node = app.child.pid as number
     // A Java process that does not stop on SIGTERM (stopped, it cannot act on it): only the second signal ends this.
     process.kill(java, 'SIGSTOP')
     process.kill(node, 'SIGHUP')

@@ -1,6 +1,8 @@
 // The timer consumer's use case: re-read the timer, act on what it is about, once.
+import { setTimeout } from 'node:timers/promises'
 import type { AppDeps } from '../deps.ts'
 import type { TimerMessage } from '../domain/scheduling/messages.ts'
+import { EARLY_DELIVERY_MS } from '../domain/scheduling/timers.ts'
 import { releaseDeferred } from './notify.ts'
 import { closeTimer, getTimer, returnToPending } from './timers.ts'
 import { climbLadder, remindOfficerOfVisit } from './visits.ts'
@@ -19,11 +21,14 @@ export const fireTimer = async (deps: AppDeps, message: TimerMessage) => {
   if (Date.parse(message.dueAt) !== Date.parse(timer.dueAt))
     return { acted: false, reason: `rescheduled from ${message.dueAt} to ${timer.dueAt}` }
 
-  // Delivered early (its delay was capped): the sweeper sends it again when it is due.
-  if (Date.parse(timer.dueAt) - clock.now().getTime() > 1000) {
+  // Delivered early (its delay was capped): the sweeper sends it again when it is due. A fraction of a second early
+  // (DelaySeconds is whole seconds, rounded down): wait it out, so that nothing acts before its time.
+  const early = Date.parse(timer.dueAt) - clock.now().getTime()
+  if (early > EARLY_DELIVERY_MS) {
     await returnToPending(deps, timer)
     return { acted: false, reason: 'not yet due' }
   }
+  if (early > 0) await setTimeout(early)
   switch (timer.kind) {
     case 'visit-reminder': {
       const result = await remindOfficerOfVisit(deps, timer)

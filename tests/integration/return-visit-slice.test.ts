@@ -57,21 +57,25 @@ describe('a resolved matter', () => {
     expect(later.body.dueDate).toBe('2026-03-16') // +30 calendar days is Sunday 03-15: moved to Monday
     // The event and its audit entry went in one transaction; the planner audited what it planned.
     const trail = await rt.call('GET', '/audit/case/c-2026-001', { as: supervisor })
-    expect(trail.body.entries).toEqual([
-      expect.objectContaining({ actor: 'zhao', action: 'case.registered' }),
-      expect.objectContaining({
-        actor: 'zhao',
-        action: 'case.resolved',
-        at: '2026-02-13T02:00:00.000Z',
-        before: expect.objectContaining({ version: 1 }),
-        after: expect.objectContaining({ status: 'resolved', version: 2 }),
-      }),
-      expect.objectContaining({
-        actor: 'visit-planner',
-        action: 'visits.planned',
-        after: expect.objectContaining({ policy: { region: 'default', version: 0 } }),
-      }),
-    ])
+    // The manual clock stands still: the three entries share one instant, so their order is not asserted.
+    expect(trail.body.entries).toHaveLength(3)
+    expect(trail.body.entries).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ actor: 'zhao', action: 'case.registered' }),
+        expect.objectContaining({
+          actor: 'zhao',
+          action: 'case.resolved',
+          at: '2026-02-13T02:00:00.000Z',
+          before: expect.objectContaining({ version: 1 }),
+          after: expect.objectContaining({ status: 'resolved', version: 2 }),
+        }),
+        expect.objectContaining({
+          actor: 'visit-planner',
+          action: 'visits.planned',
+          after: expect.objectContaining({ policy: { region: 'default', version: 0 } }),
+        }),
+      ]),
+    )
   })
 
   it('tells the petitioner, once, that the matter is concluded and when the return visit will come', async () => {

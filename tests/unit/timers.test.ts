@@ -40,9 +40,10 @@ describe('due buckets', () => {
 
 describe('queue delay', () => {
   const now = new Date('2026-02-26T00:59:00Z')
-  it('is the whole seconds until due', () => {
+  it('is the whole seconds until due, rounded down (the consumer waits out the fraction)', () => {
     expect(delaySecondsUntil(new Date('2026-02-26T01:00:00Z'), now, 900)).toBe(60)
-    expect(delaySecondsUntil(new Date('2026-02-26T00:59:00.200Z'), now, 900)).toBe(1)
+    expect(delaySecondsUntil(new Date('2026-02-26T00:59:00.200Z'), now, 900)).toBe(0)
+    expect(delaySecondsUntil(new Date('2026-02-26T00:59:59.900Z'), now, 900)).toBe(59)
   })
   it('is never negative and never above the cap', () => {
     expect(delaySecondsUntil(new Date('2026-02-26T00:00:00Z'), now, 900)).toBe(0)

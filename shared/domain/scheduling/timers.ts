@@ -32,6 +32,13 @@ export const minutesBetween = (after: string, through: string): string[] => {
   return minutes
 }
 
-/** DelaySeconds for a timer: whole seconds until due, never negative, never above the queue's cap. */
+/**
+ * DelaySeconds for a timer: the whole seconds until due, rounded down, never negative, never above the queue's cap.
+ * Rounded down, the message arrives up to a second early and the consumer waits out the rest (rounded up, every
+ * timer would be up to a second late).
+ */
 export const delaySecondsUntil = (dueAt: Date, now: Date, cap: number): number =>
-  Math.min(cap, Math.max(0, Math.ceil((dueAt.getTime() - now.getTime()) / 1000)))
+  Math.min(cap, Math.max(0, Math.floor((dueAt.getTime() - now.getTime()) / 1000)))
+
+/** A timer delivered at most this early is acted on once its due time has come; earlier, it goes back to wait. */
+export const EARLY_DELIVERY_MS = 1000

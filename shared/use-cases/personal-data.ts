@@ -30,10 +30,12 @@ export const openPhone = (
   sealed: Pick<SealedPhone, 'phoneCipher'>,
 ) => crypto.decrypt(sealed.phoneCipher, { entity, field: 'phone', id })
 
-/** What an audit entry keeps of a record with a phone: everything but the ciphertext. */
-export const withoutCipher = <T extends { phoneCipher?: string }>(record: T | undefined) => {
+/** What an audit entry keeps of a record with a phone: the mask, neither the ciphertext nor the blind index. */
+export const withoutCipher = <T extends { phoneCipher?: string; phoneIndex?: string }>(
+  record: T | undefined,
+) => {
   if (!record) return undefined
-  const { phoneCipher: _, ...rest } = record
+  const { phoneCipher: _c, phoneIndex: _i, ...rest } = record
   return rest
 }
 
@@ -47,7 +49,13 @@ export interface OutcomePrivate {
  * Splits an outcome into what may be read and counted (kept as it is, with `hardshipObserved`) and its private
  * text, encrypted and bound to the visit.
  */
-export const sealOutcome = async <T extends OutcomePrivate>(crypto: Crypto, visitId: string, outcome: T) => {
+export const sealOutcome = async <T extends OutcomePrivate>(
+  crypto: Crypto,
+  visitId: string,
+  outcome: T,
+  /** `outcome` for the visit's outcome; `unreached-<n>` for the n-th attempt that did not reach the petitioner. */
+  field = 'outcome',
+) => {
   const { notes, hardship, ...open } = outcome
   const hidden: OutcomePrivate = { notes, hardship }
   return {
@@ -55,9 +63,15 @@ export const sealOutcome = async <T extends OutcomePrivate>(crypto: Crypto, visi
     outcomeCipher:
       notes === undefined && hardship === undefined
         ? undefined
-        : await crypto.encrypt(JSON.stringify(hidden), { entity: 'Visit', field: 'outcome', id: visitId }),
+        : await crypto.encrypt(JSON.stringify(hidden), { entity: 'Visit', field, id: visitId }),
   }
 }
+
+/** The notes and hardship of the n-th attempt that did not reach the petitioner. */
+export const openAttempt = async (crypto: Crypto, visitId: string, n: number, privateCipher: string) =>
+  JSON.parse(
+    await crypto.decrypt(privateCipher, { entity: 'Visit', field: `unreached-${n}`, id: visitId }),
+  ) as OutcomePrivate
 
 /** The outcome as the officer recorded it. */
 export const openOutcome = async (

@@ -32,7 +32,7 @@ import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '.
 import { auditTransaction, isConditionRefusal } from './audit.ts'
 import { workingCalendar } from './calendar.ts'
 import { queueNotification } from './notify.ts'
-import { openOutcome, openPhone, sealOutcome } from './personal-data.ts'
+import { openAttempt, openOutcome, openPhone, sealOutcome } from './personal-data.ts'
 import { nearestStaff } from './plan-visits.ts'
 import { closeTimer, enqueueIfSwept, rescheduleTimer, timerItem } from './timers.ts'
 import { cancelVisitTimers, visitTimers } from './visit-timers.ts'
@@ -103,7 +103,14 @@ const visitView = async (deps: AppDeps, actor: Actor, visit: Visit | undefined) 
   if (!visit) return visit
   const { outcomeCipher: _, ...rest } = visit
   const mayRead = actor.role !== 'officer' || actor.id === visit.officerId
-  return { ...rest, outcome: mayRead ? await openOutcome(deps.crypto, visit) : visit.outcome }
+  const unreached = await Promise.all(
+    visit.unreached.map(async ({ privateCipher, ...attempt }, i) =>
+      mayRead && privateCipher
+        ? { ...attempt, ...(await openAttempt(deps.crypto, visit.visitId, i + 1, privateCipher)) }
+        : attempt,
+    ),
+  )
+  return { ...rest, unreached, outcome: mayRead ? await openOutcome(deps.crypto, visit) : visit.outcome }
 }
 
 const flagLabels = {
@@ -169,13 +176,25 @@ export const recordOutcome = async (deps: AppDeps, actor: Actor, visitId: string
     // The same form sent again (a retry after a lost answer): finish what follows it, record nothing twice.
     return finishOutcome(deps, actor, visit, consequencesOf(outcome, visit.unreached.length), calendar)
   }
+  const kept = outcome.submissionId
+    ? visit.unreached.findIndex((a) => a.submissionId === outcome.submissionId)
+    : -1
+  if (kept >= 0) {
+    // An attempt already kept under this key: answer as the first time did.
+    return finishOutcome(deps, actor, visit, consequencesOf(outcome, kept), calendar)
+  }
   requirePlanned(visit)
   const now = clock.now()
   const today = businessDateOf(now)
   const effects = consequencesOf(outcome, visit.unreached.length)
   // A flag names what happened, not the officer's notes (personal data, kept encrypted with the outcome).
   const flags = effects.flags.map((kind) => flagItem(visit, kind, now, flagLabels[kind]))
-  const sealed = await sealOutcome(deps.crypto, visitId, outcome)
+  const sealed = await sealOutcome(
+    deps.crypto,
+    visitId,
+    outcome,
+    effects.completes ? 'outcome' : `unreached-${visit.unreached.length + 1}`,
+  )
 
   const writes: TransactionItem[] = []
   let after: Record<string, unknown>
@@ -209,6 +228,8 @@ export const recordOutcome = async (deps: AppDeps, actor: Actor, visitId: string
       method: outcome.method,
       reason: outcome.notReachedReason ?? 'other',
       by: actor.id,
+      ...(outcome.submissionId ? { submissionId: outcome.submissionId } : {}),
+      ...(sealed.outcomeCipher ? { privateCipher: sealed.outcomeCipher } : {}),
     }
     after = { unreached: $append([attempt]) }
   }
@@ -713,7 +734,6 @@ export const setAppointment = async (
   if (at <= now) throw new ValidationError([{ field: 'at', reason: 'must be in the future' }])
   // The same time again (a retry): the visit is not changed, and the SMS already queued for it is not sent twice.
   const again = visit.appointmentAt === at.toISOString()
-  const version = again ? visit.version : visit.version + 1
   if (!again)
     await commit(
       () =>
@@ -737,8 +757,8 @@ export const setAppointment = async (
   ])
   if (petitioner) {
     await queueNotification(deps, {
-      // One SMS per appointment set: the visit's version names it, so a retried call does not send it twice.
-      notificationId: `sms-appointment-${visitId}-${version}`,
+      // One SMS per appointment time: a retried call, whatever else changed the visit meanwhile, sends none again.
+      notificationId: `sms-appointment-${visitId}-${at.getTime()}`,
       recipientType: 'petitioner',
       recipientId: petitioner.petitionerId,
       regionCode: visit.regionCode,

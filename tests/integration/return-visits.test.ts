@@ -126,8 +126,7 @@ describe('the overdue ladder (the example of the issue)', () => {
       rt.clock.set(instant)
       await rt.sweep() // enqueued: both firings find it still to act on
       const message = { timerId, dueAt: new Date(instant).toISOString() }
-      const results = await Promise.all([fireTimer(rt.deps, message), fireTimer(rt.deps, message)])
-      expect(results.every((r) => r.acted !== undefined)).toBe(true)
+      await Promise.all([fireTimer(rt.deps, message), fireTimer(rt.deps, message)])
       await rt.drain() // and the queue's own copy, a third time
     }
     await twiceAtOnce('2026-03-03T01:00:00Z', 'ev-v1-o1')
@@ -232,14 +231,31 @@ describe('outcomes', () => {
     await resolvedBeforeSpringFestival()
     rt.clock.set('2026-03-02T06:00:00Z')
     for (let i = 1; i <= 3; i++) {
-      const r = await rt.call('POST', '/visits/ev-v1/outcome', {
-        as: officer,
-        body: { reached: false, notReachedReason: 'phone-unanswered', method: 'phone' },
-      })
+      const form = {
+        reached: false,
+        notReachedReason: 'phone-unanswered',
+        method: 'phone',
+        notes: `第${i}次拨打13512345678无人接听`,
+        submissionId: `attempt-000${i}`,
+      }
+      const r = await rt.call('POST', '/visits/ev-v1/outcome', { as: officer, body: form })
       expect(r.body.status).toBe('planned')
       expect(r.body.unreached).toHaveLength(i)
       expect(r.body.flags).toEqual(i === 3 ? ['not-reached'] : [])
+      // Sent again with the same key (a retry): kept once, answered alike.
+      const again = await rt.call('POST', '/visits/ev-v1/outcome', { as: officer, body: form })
+      expect(again.body.unreached).toHaveLength(i)
+      expect(again.body.flags).toEqual(r.body.flags)
     }
+    const seen = (await rt.call('GET', '/visits/ev-v1', { as: officer })).body
+    expect(seen.unreached.map((a: { notes: string }) => a.notes)).toEqual([
+      '第1次拨打13512345678无人接听',
+      '第2次拨打13512345678无人接听',
+      '第3次拨打13512345678无人接听',
+    ])
+    const { GetItemCommand } = await import('dynamodb-toolbox')
+    const { Item: stored } = await rt.deps.store.Visit.build(GetItemCommand).key({ visitId: 'ev-v1' }).send()
+    expect(JSON.stringify(stored)).not.toContain('13512345678')
     await rt.drain()
     expect((await smsTo(SUPERVISOR_ZHAO))[0]?.text).toContain('三次未能联系上信访人')
     const board = await rt.call('GET', '/regions/330106/board?month=2026-03', { as: supervisor })
@@ -384,6 +400,12 @@ describe('assignment and changes', () => {
       'ev-v3',
     ])
     expect((await rt.call('GET', '/officers/wang/worklist', { as: supervisor })).body.visits).toEqual([])
+    // The trail shows masks, never a phone's ciphertext or blind index.
+    const officerTrail = JSON.stringify(
+      (await rt.call('GET', '/audit/officer/wang', { as: supervisor })).body,
+    )
+    expect(officerTrail).toContain('138****8000')
+    expect(officerTrail).not.toMatch(/phoneIndex|phoneCipher/)
     // Created and left at the same instant of the manual clock: the order is not asserted.
     expect((await auditActions('officer', 'wang')).sort()).toEqual(['officer.created', 'officer.left'])
     const again = await rt.call('POST', '/officers/wang/leave', { as: supervisor, body: { reason: '调任' } })

@@ -365,7 +365,18 @@ export const createStore = (documentClient: DynamoDBDocumentClient, tableName: s
       /** `{ notes, hardship }` of the outcome, encrypted (Crypto port, field `outcome`): personal data. */
       outcomeCipher: string().optional(),
       /** Attempts that did not reach the petitioner, with their reasons. */
-      unreached: list(map({ at: string(), method: string(), reason: string(), by: string() })).default([]),
+      unreached: list(
+        map({
+          at: string(),
+          method: string(),
+          reason: string(),
+          by: string(),
+          /** The client's idempotency key of the form, when it sent one: the same attempt is kept once. */
+          submissionId: string().optional(),
+          /** `{ notes, hardship }` of the attempt, encrypted (field `unreached-<n>`): personal data. */
+          privateCipher: string().optional(),
+        }),
+      ).default([]),
       appointmentAt: string().optional(),
       cancelReason: string().optional(),
       version: number(),

@@ -22,6 +22,8 @@ export const outcomeInput = z
       .optional()
       .describe('hardship observed: nominates the petitioner for the annual screening, with the reason'),
     notes: z.string().max(4000).optional(),
+    /** The client's idempotency key: a form sent again with the same key is recorded once. */
+    submissionId: z.string().trim().min(8).max(100).optional(),
   })
   .superRefine((o, ctx) => {
     if (!o.reached && !o.notReachedReason) {

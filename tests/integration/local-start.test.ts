@@ -2,7 +2,10 @@
 // demo, and every way of stopping it leaves no DynamoDB Local (Java) process behind. It does not use the run's
 // shared DynamoDB Local: it starts its own, which is the point.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
-import { fileURLToPath } from 'node:url'
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 import { afterEach, describe, expect, it } from 'vitest'
 import { freePort } from '../../local/dynamodb-local.ts'
 
@@ -68,7 +71,8 @@ const waitFor = async <T>(
   throw new Error(`timed out waiting for ${what}`)
 }
 
-const start = async (): Promise<Started> => {
+/** `args` for local/start.ts; `cwd` holds its `.aftercare/` when not in memory. */
+const start = async (args: string[] = ['--in-memory', '--demo'], cwd = root): Promise<Started> => {
   const ports: number[] = []
   while (ports.length < 3) {
     const port = await freePort()
@@ -76,8 +80,9 @@ const start = async (): Promise<Started> => {
   }
   const [http, dynamodb, fauxqs] = ports as [number, number, number]
   // As package.json's start script: node with tsx's loader, no wrapper process between the signal and the runtime.
-  const child = spawn(process.execPath, ['--import', 'tsx', 'local/start.ts', '--in-memory', '--demo'], {
-    cwd: root,
+  const tsx = pathToFileURL(join(root, 'node_modules/tsx/dist/loader.mjs')).href
+  const child = spawn(process.execPath, ['--import', tsx, join(root, 'local/start.ts'), ...args], {
+    cwd,
     env: {
       ...process.env,
       PORT: String(http),
@@ -180,5 +185,36 @@ describe('npm start', () => {
     expect(await app.exited).toEqual({ code: 129, signal: null })
     expect(app.output()).toMatch(/SIGHUP again: forcing the exit/)
     await expectGone(app, java)
+  })
+
+  it('keeps its data, tokens and keys in .aftercare/ across a restart', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'aftercare-start-'))
+    try {
+      const first = await start(['--demo'], home)
+      await waitFor('the demo', () => /Ctrl-C stops everything/.test(first.output()) || undefined, 45_000)
+      const visitId = /first visit: \/visits\/([\w-]+)/.exec(first.output())?.[1]
+      const token = /officer token \(330106\):\s+(\S+)/.exec(first.output())?.[1]
+      const read = (app: Started) =>
+        fetch(`${app.url}/visits/${visitId}`, { headers: { authorization: `Bearer ${token}` } })
+      await waitFor(
+        'the demo visit',
+        async () => ((await read(first)).status === 200 ? true : undefined),
+        10_000,
+      )
+      first.child.kill('SIGTERM')
+      expect(await first.exited).toEqual({ code: 0, signal: null })
+      expect(existsSync(join(home, '.aftercare'))).toBe(true)
+
+      // Started again without the demo: the visit is still there, and the old token is still good.
+      const again = await start([], home)
+      await waitFor('the restart', () => /Ctrl-C stops everything/.test(again.output()) || undefined, 45_000)
+      const visit = await read(again)
+      expect(visit.status).toBe(200)
+      expect(await visit.json()).toMatchObject({ visitId, status: 'planned' })
+      again.child.kill('SIGTERM')
+      expect(await again.exited).toEqual({ code: 0, signal: null })
+    } finally {
+      rmSync(home, { recursive: true, force: true })
+    }
   })
 })

@@ -26,7 +26,7 @@ import type { IQueue } from 'aws-cdk-lib/aws-sqs'
 import type { Construct } from 'constructs'
 import type * as z from 'zod'
 import { outboxStreamFilter, tableDesign } from '#shared/adapters/dynamodb/table-design.ts'
-import { configSchema } from '#shared/config.ts'
+import { configSchema, requiredInMode } from '#shared/config.ts'
 import {
   type FunctionName,
   functions,
@@ -101,12 +101,7 @@ const indexKeyActions = ['kms:GenerateMac']
 /** Variables only local mode sets; AWS_REGION is set by Lambda itself. */
 export const notSetOnLambda = [
   'AWS_REGION',
-  'DYNAMODB_ENDPOINT',
-  'SQS_ENDPOINT',
-  'SNS_ENDPOINT',
-  'LOCAL_TOKEN_SECRET',
-  'LOCAL_CRYPTO_KEY',
-  'INBOUND_SMS_SECRET',
+  ...requiredInMode.local,
 ] as const satisfies readonly (keyof z.input<typeof configSchema>)[]
 
 type NotSetOnLambda = (typeof notSetOnLambda)[number]

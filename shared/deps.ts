@@ -12,7 +12,7 @@ import { LocalCrypto } from './adapters/crypto/local-crypto.ts'
 import { createStore, type Store } from './adapters/dynamodb/store.ts'
 import { secretValue } from './adapters/secrets/secret-value.ts'
 import { LocalSms, type LocalSmsRecord } from './adapters/sms/local-sms.ts'
-import { SnsSms } from './adapters/sms/sns-sms.ts'
+import { createSmsSnsClient, SnsSms } from './adapters/sms/sns-sms.ts'
 import type { Config } from './config.ts'
 import { type Clock, systemClock } from './ports/clock.ts'
 import type { Crypto } from './ports/crypto.ts'
@@ -61,8 +61,11 @@ export const createDeps = async (config: Config, options: DepsOptions = {}): Pro
   const sqs = new SQSClient({ region, credentials, endpoint: config.SQS_ENDPOINT })
   const sns = new SNSClient({ region, credentials, endpoint: config.SNS_ENDPOINT })
   const clock = options.clock ?? systemClock
+  // Not the shared client: the SMS adapter's makes one attempt, so that the dispatcher sees every failure.
   const provider =
-    config.SMS_PROVIDER === 'local' ? new LocalSms(store, clock, options.printSms) : new SnsSms(sns)
+    config.SMS_PROVIDER === 'local'
+      ? new LocalSms(store, clock, options.printSms)
+      : new SnsSms(createSmsSnsClient({ region, credentials, endpoint: config.SNS_ENDPOINT }))
   const sms = options.wrapSms ? options.wrapSms(provider) : provider
   const logger = options.logger ?? new Logger({ serviceName: 'aftercare', logLevel: config.LOG_LEVEL })
   const fault = options.fault ?? (() => {})

@@ -11,14 +11,13 @@ import {
 import pMap from 'p-map'
 import { visitIndexKeys } from '../adapters/dynamodb/store.ts'
 import type { AppDeps } from '../deps.ts'
-import { significantPrefix } from '../domain/access/region-scope.ts'
-import type { Actor } from '../domain/access/roles.ts'
+import { type Actor, requireProvincialAdmin } from '../domain/access/roles.ts'
 import type { CalendarYearInput } from '../domain/scheduling/calendar-year.ts'
 import { officialCalendarYears } from '../domain/scheduling/official-calendar.ts'
 import { WorkingCalendar } from '../domain/scheduling/working-calendar.ts'
 import type { Offset, ReminderRule } from '../domain/visits/cadence.ts'
 import { planVisit } from '../domain/visits/plan.ts'
-import { ConflictError, ForbiddenError } from '../errors.ts'
+import { ConflictError } from '../errors.ts'
 import { auditTransaction, isConditionRefusal } from './audit.ts'
 import { cancelTimer, enqueueIfSwept, rescheduleTimer, timerItem } from './timers.ts'
 import { visitTimers } from './visit-timers.ts'
@@ -138,16 +137,9 @@ const recomputeVisit = async (deps: AppDeps, calendar: WorkingCalendar, visitId:
  * A holiday arrangement is national (the State Council's): it changes deadlines in every region, so only an
  * administrator of a province or above may load one, not a county's or a township's.
  */
-const mayLoadCalendar = (actor: Actor) =>
-  actor.role === 'admin' && significantPrefix(actor.regionCode).length <= 2
-
 export const loadCalendarYear = async (deps: AppDeps, actor: Actor, input: CalendarYearInput) => {
   const { store, clock } = deps
-  if (!mayLoadCalendar(actor)) {
-    throw new ForbiddenError(
-      `a holiday arrangement applies nationwide: only a province-level administrator may load one (your scope is ${actor.regionCode})`,
-    )
-  }
+  requireProvincialAdmin(actor, 'a holiday arrangement applies nationwide')
   if (officialCalendarYears()[input.year]) {
     throw new ConflictError(
       `${input.year} ships with Aftercare (the State Council's arrangement); it is not replaced`,

@@ -1,5 +1,5 @@
 // What administrators and SMS providers tell the notification service: opt-outs, quiet hours, template texts.
-import { randomUUID, timingSafeEqual } from 'node:crypto'
+import { timingSafeEqual } from 'node:crypto'
 import {
   $append,
   $remove,
@@ -12,7 +12,12 @@ import {
 import * as z from 'zod'
 import type { AppDeps } from '../deps.ts'
 import { isRegionCode, regionIndexKeys, significantPrefix } from '../domain/access/region-scope.ts'
-import { type Actor, requireRegion } from '../domain/access/roles.ts'
+import {
+  type Actor,
+  isProvincialAdmin,
+  requireProvincialAdmin,
+  requireRegion,
+} from '../domain/access/roles.ts'
 import { phoneSchema, regionCodeSchema } from '../domain/directory/schemas.ts'
 import { quietHoursSchema } from '../domain/notifications/quiet-hours.ts'
 import { checkTemplateText, templateLength } from '../domain/notifications/template-check.ts'
@@ -98,18 +103,6 @@ const saveOptOut = async (
   return { phone: after.phoneMasked, optedOut: after.optedOut, source: after.source, at: after.at }
 }
 
-/** Province level or above (a significant prefix of at most 2 digits): scope over data that has no region. */
-const isProvincialOrAbove = (actor: Actor) => significantPrefix(actor.regionCode).length <= 2
-
-/** National data (template texts): only an administrator of a province or above may change it. */
-const requireProvincialAdmin = (actor: Actor, what: string) => {
-  if (actor.role !== 'admin' || !isProvincialOrAbove(actor)) {
-    throw new ForbiddenError(
-      `${what}: only an administrator of a province or above (your scope: ${actor.regionCode})`,
-    )
-  }
-}
-
 /**
  * A phone number has no region of its own. An administrator of a province or above may opt any number out or in;
  * anyone else (a supervisor, a county administrator) names the petitioner or officer whose number it is: that
@@ -135,9 +128,9 @@ export const setOptOut = async (deps: AppDeps, actor: Actor, input: z.infer<type
             .Item,
         }
       : undefined
-  if (!person && !isProvincialOrAbove(actor)) {
+  if (!person && !isProvincialAdmin(actor)) {
     throw new ForbiddenError(
-      `a number has no region: below the province level, name the petitionerId or officerId whose number it is`,
+      `a number has no region: only a province-level administrator may opt a bare number out or in; name the petitionerId or officerId whose number it is`,
     )
   }
   if (person) {
@@ -301,9 +294,15 @@ export const listUnknownNotifications = async (deps: AppDeps, actor: Actor, regi
   return { regionCode, notifications: Items.filter((n) => n.status === 'unknown').map(notificationView) }
 }
 
+const RESEND_DETAIL = 'resend decided'
+/** One delivery per resend decision, named by its time: a repeated request for the same decision runs once. */
+const resendDelivery = (decidedAt: string) => `resend-${decidedAt}`
+
 /**
  * A person's decision on an `unknown` notification, audited: `sent` (the provider's console or a delivery receipt
  * shows it went out; its message id if known), or `resend` (it did not, or it matters more than a duplicate).
+ * A `resend` is repeatable: its message is queued after the transaction, so if that failed, the same request again
+ * (the notification still `queued`, its last log entry that decision) queues it again rather than answering 409.
  */
 export const resolveUnknownNotification = async (
   deps: AppDeps,
@@ -315,11 +314,24 @@ export const resolveUnknownNotification = async (
   const { Item: n } = await store.Notification.build(GetItemCommand).key({ notificationId }).send()
   if (!n) throw new NotFoundError(`notification ${notificationId} does not exist`)
   requireRegion(actor, n.regionCode)
-  if (n.status !== 'unknown')
-    throw new ConflictError(`notification ${notificationId} is ${n.status}, not unknown`)
   if (input.resolution === 'resend' && input.providerMessageId) {
     throw new ValidationError([{ field: 'providerMessageId', reason: 'only for a resolution of sent' }])
   }
+  const last = n.log.at(-1)
+  if (
+    input.resolution === 'resend' &&
+    n.status === 'queued' &&
+    last?.status === 'queued' &&
+    last.detail?.startsWith(RESEND_DETAIL)
+  ) {
+    // A resend already decided, whose message may not have reached the queue (the send after the transaction
+    // failed): queue it again, with the same delivery, so that both messages, if both arrived, dispatch once.
+    await sendMessage(deps, { notificationId, delivery: resendDelivery(last.at) })
+    deps.logger.info('resend queued again', { notificationId, decidedAt: last.at, by: actor.id })
+    return notificationView(n)
+  }
+  if (n.status !== 'unknown')
+    throw new ConflictError(`notification ${notificationId} is ${n.status}, not unknown`)
   const now = clock.now()
   const by = `by ${actor.id}${input.note ? `: ${input.note}` : ''}`
   // Sent when the provider was called: the last `sending` of the log.
@@ -335,7 +347,7 @@ export const resolveUnknownNotification = async (
   const detail =
     input.resolution === 'sent'
       ? `${input.providerMessageId ?? 'no provider message id'} (unknown resolved as sent ${by})`
-      : `resend decided ${by}`
+      : `${RESEND_DETAIL} ${by}`
   try {
     await executeTransactWrite(
       store.Notification.build(UpdateTransaction)
@@ -362,7 +374,9 @@ export const resolveUnknownNotification = async (
       throw new ConflictError(`notification ${notificationId} was resolved meanwhile`)
     throw error
   }
-  if (input.resolution === 'resend') await sendMessage(deps, { notificationId, delivery: randomUUID() })
+  if (input.resolution === 'resend') {
+    await sendMessage(deps, { notificationId, delivery: resendDelivery(now.toISOString()) })
+  }
   return notificationView({
     ...n,
     ...changes,

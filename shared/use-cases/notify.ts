@@ -23,8 +23,9 @@ import { renderFor } from './templates.ts'
 import { enqueueIfSwept, timerItem } from './timers.ts'
 
 /**
- * How long throttled or transient provider failures are retried, from the notification's creation: the
- * notifications queue's message retention (the SQS default, 4 days). Attempts themselves have no cap.
+ * How long throttled or transient provider failures are retried, from the notification's latest `queued` (its
+ * creation, the end of quiet hours, or a resend): the notifications queue's message retention (the SQS default,
+ * 4 days). Attempts themselves have no cap.
  */
 export const RETRY_WINDOW_MS = 4 * 24 * 3600 * 1000
 /** The longest back-off between two attempts (the SQS DelaySeconds maximum). */
@@ -128,8 +129,14 @@ type Expected = { status: Notification['status']; attempts: number }
 const backoffSeconds = (attempt: number) =>
   Math.min(MAX_BACKOFF_SECONDS, 2 ** Math.min(attempt, 10)) + Math.floor(Math.random() * 3)
 
-const withinRetryWindow = (deps: AppDeps, n: Pick<Notification, 'createdAt'>) =>
-  deps.clock.now().getTime() - Date.parse(n.createdAt) < RETRY_WINDOW_MS
+/**
+ * Counted from the latest `queued` of the log (its creation, the end of quiet hours, a person's resend): the message
+ * queued then lives that long, and a resend decided days later gets a window of its own.
+ */
+const withinRetryWindow = (deps: AppDeps, n: Pick<Notification, 'createdAt' | 'log'>) => {
+  const queuedAt = n.log.findLast((e) => e.status === 'queued')?.at ?? n.createdAt
+  return deps.clock.now().getTime() - Date.parse(queuedAt) < RETRY_WINDOW_MS
+}
 
 const entry = ({ clock }: AppDeps, status: string, detail?: string): LogEntry[] => [
   { at: clock.now().toISOString(), status, ...(detail ? { detail } : {}) },

@@ -3,7 +3,12 @@
 // provider fails.
 
 import { SubscribeCommand } from '@aws-sdk/client-sns'
-import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs'
+import {
+  CreateQueueCommand,
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  SendMessageCommand,
+} from '@aws-sdk/client-sqs'
 import { QueryCommand } from 'dynamodb-toolbox'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { FaultPoint } from '../../shared/deps.ts'
@@ -15,6 +20,7 @@ import { admin, INBOUND_SECRET, seedRegion, startTestRuntime, type TestRuntime }
 const supervisor = { sub: 'zhao', role: 'supervisor', region: '330106' } as const
 const otherSupervisor = { sub: 'qian', role: 'supervisor', region: '330108' } as const
 const countyAdmin = { sub: 'sun', role: 'admin', region: '330106' } as const
+const provinceSupervisor = { sub: 'zhou', role: 'supervisor', region: '330000' } as const
 const PETITIONER_LI = '+8613900139000'
 const OFFICER_WANG = '+8613800138000'
 
@@ -224,11 +230,19 @@ describe('who may opt a number out', () => {
   it('refuses a supervisor or county administrator who does not show whose number it is, in their region', async () => {
     rt = await startTestRuntime('2026-03-05T02:00:00Z')
     await seedRegion(rt)
-    const optOut = (as: typeof supervisor | typeof otherSupervisor | typeof countyAdmin, body: object) =>
-      rt.call('POST', '/admin/opt-outs', { as, body: { phone: PETITIONER_LI, optedOut: true, ...body } })
-    // A bare number has no region: below the province level it is refused.
+    const optOut = (
+      as: typeof supervisor | typeof otherSupervisor | typeof countyAdmin | typeof provinceSupervisor,
+      body: object,
+    ) => rt.call('POST', '/admin/opt-outs', { as, body: { phone: PETITIONER_LI, optedOut: true, ...body } })
+    // A bare number has no region: only a province-level administrator may; not a county's, nor a supervisor of
+    // a province.
     expect((await optOut(supervisor, {})).status).toBe(403)
     expect((await optOut(countyAdmin, {})).status).toBe(403)
+    const provincial = await optOut(provinceSupervisor, {})
+    expect(provincial.status).toBe(403)
+    expect(provincial.body.message).toContain('only a province-level administrator')
+    // Naming whose number it is, in their province, a province's supervisor may.
+    expect((await optOut(provinceSupervisor, { petitionerId: 'li', optedOut: false })).status).toBe(200)
     // Li lives in 330106: a supervisor of 330108 may not, even naming her.
     expect((await optOut(otherSupervisor, { petitionerId: 'li' })).status).toBe(403)
     // Naming Li with someone else's number is refused too.
@@ -603,6 +617,95 @@ describe('crashes and failures', () => {
       .query({ partition: 'AUDIT#NOTIFICATION#n-1' })
       .send()
     expect(audit).toMatchObject([{ actor: 'zhao', action: 'sms.unknown-resent', regionCode: '330106' }])
+  }, 30_000)
+
+  it('queues a resend again when the request is repeated after its message was lost, and sends it once', async () => {
+    let counting: CountingSms | undefined
+    rt = await startTestRuntime('2026-03-05T02:00:00Z', {
+      wrapSms: (inner) => {
+        counting = new CountingSms(inner, (m) =>
+          counting?.calls.get(m.idempotencyKey) === 1
+            ? new SmsError('socket hang up (drill)', 'uncertain')
+            : undefined,
+        )
+        return counting
+      },
+    })
+    await queueNotification(rt.deps, request(0))
+    await rt.drain()
+    expect((await notification('n-0')).status).toBe('unknown')
+    // The queue refuses the resend's message once, after the resolution's transaction was written.
+    const sqs = rt.deps.sqs
+    const send = sqs.send.bind(sqs) as (command: unknown) => Promise<unknown>
+    let dropped = 0
+    sqs.send = (async (command: unknown) => {
+      if (
+        dropped === 0 &&
+        command instanceof SendMessageCommand &&
+        command.input.MessageBody?.includes('"notificationId":"n-0"')
+      ) {
+        dropped++
+        throw new Error('SQS unavailable (drill)')
+      }
+      return send(command)
+    }) as typeof sqs.send
+    const resolve = () =>
+      rt.call('POST', '/notifications/n-0/resolution', { as: supervisor, body: { resolution: 'resend' } })
+    const lost = await resolve()
+    expect(lost.status).toBeGreaterThanOrEqual(500)
+    expect(dropped).toBe(1)
+    await rt.drain()
+    // Resolved but never queued: queued, off the unknown list, and nothing sent.
+    const stuck = await notification('n-0')
+    expect(stuck.status).toBe('queued')
+    expect(stuck.log.at(-1)).toMatchObject({ status: 'queued', detail: 'resend decided by zhao' })
+    expect(counting?.calls.get('n-0')).toBe(1)
+    // The same request again queues it, and it is sent once.
+    const again = await resolve()
+    expect(again.status).toBe(200)
+    expect(again.body.status).toBe('queued')
+    await rt.drain()
+    const sent = await notification('n-0')
+    expect(sent.status).toBe('sent')
+    expect(statusesOf(sent).filter((s) => s === 'queued')).toHaveLength(2) // created, and the one resend
+    expect(counting?.calls.get('n-0')).toBe(2)
+    expect(counting?.accepted.get('n-0')).toBe(1)
+    expect((await resolve()).status).toBe(409)
+    const { Items: audit = [] } = await rt.deps.store.table
+      .build(QueryCommand)
+      .entities(rt.deps.store.Audit)
+      .query({ partition: 'AUDIT#NOTIFICATION#n-0' })
+      .send()
+    expect(audit).toMatchObject([{ actor: 'zhao', action: 'sms.unknown-resent' }])
+  }, 30_000)
+
+  it('counts the retry window of a resend from the decision, not from the notification created days before', async () => {
+    let counting: CountingSms | undefined
+    rt = await startTestRuntime('2026-03-05T02:00:00Z', {
+      wrapSms: (inner) => {
+        counting = new CountingSms(inner, (m) => {
+          const call = counting?.calls.get(m.idempotencyKey)
+          if (call === 1) return new SmsError('socket hang up (drill)', 'uncertain')
+          if (call === 2) return new SmsError('Rate exceeded (drill)', 'throttled')
+          return undefined
+        })
+        return counting
+      },
+    })
+    await queueNotification(rt.deps, request(0))
+    await rt.drain()
+    expect((await notification('n-0')).status).toBe('unknown')
+    rt.clock.advance(5 * 24 * 3600 * 1000) // decided five days later: past a window counted from creation
+    const resend = await rt.call('POST', '/notifications/n-0/resolution', {
+      as: supervisor,
+      body: { resolution: 'resend' },
+    })
+    expect(resend.status).toBe(200)
+    await rt.drain()
+    const n = await notification('n-0')
+    expect(n.status).toBe('sent')
+    expect(statusesOf(n).slice(-5)).toEqual(['queued', 'sending', 'retrying', 'sending', 'sent'])
+    expect(counting?.calls.get('n-0')).toBe(3)
   }, 30_000)
 
   it('logs unknown, not resent, when the provider gives no clear answer', async () => {

@@ -1,7 +1,14 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { regionAncestry, regionCovers, significantPrefix } from '../../shared/domain/access/region-scope.ts'
-import { actorFromClaims, requireRegion, requireRole } from '../../shared/domain/access/roles.ts'
+import {
+  type Actor,
+  actorFromClaims,
+  isProvincialAdmin,
+  requireProvincialAdmin,
+  requireRegion,
+  requireRole,
+} from '../../shared/domain/access/roles.ts'
 
 describe('region scope', () => {
   it.each([
@@ -60,6 +67,31 @@ describe('the caller from token claims', () => {
     expect(() => requireRole(officer, ['admin'])).toThrow(/role officer may not/)
     expect(() => requireRegion(officer, '330105')).toThrow(/outside your scope 330106/)
     expect(() => requireRegion(officer, '330106009001')).not.toThrow()
+  })
+})
+
+describe('a province-level administrator', () => {
+  const actor = (role: Actor['role'], regionCode: string): Actor => ({ id: 'x', role, regionCode })
+
+  it.each([
+    ['admin', '330000', true],
+    ['admin', '000000', true],
+    ['admin', '330100', false],
+    ['admin', '330106', false],
+    ['admin', '330106009000', false],
+    ['supervisor', '330000', false],
+    ['committee', '330000', false],
+    ['officer', '000000', false],
+  ] as const)('a %s of %s is one: %s', (role, regionCode, expected) => {
+    expect(isProvincialAdmin(actor(role, regionCode))).toBe(expected)
+  })
+
+  it('is required with the reason, the role and the scope in the refusal', () => {
+    expect(() => requireProvincialAdmin(actor('admin', '330000'), 'national data')).not.toThrow()
+    expect(() => requireProvincialAdmin(actor('supervisor', '330000'), 'national data')).toThrow(
+      /^national data: only a province-level administrator may \(your role supervisor, your scope 330000\)$/,
+    )
+    expect(() => requireProvincialAdmin(actor('admin', '330106'), 'national data')).toThrow(/scope 330106/)
   })
 })
 

@@ -1,13 +1,24 @@
 // SNS has no local engine for SMS (fauxqs refuses Publish to a phone number): the request is checked in detail.
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { GenerateMacCommand, KMSClient } from '@aws-sdk/client-kms'
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns'
 import { mockClient } from 'aws-sdk-client-mock'
 import { beforeEach, describe, expect, it } from 'vitest'
 import { deriveIndexKey, INDEX_KEY_LABEL } from '../../shared/adapters/crypto/kms-index-key.ts'
-import { classifySnsError, SnsSms } from '../../shared/adapters/sms/sns-sms.ts'
+import {
+  classifySnsError,
+  createSmsSnsClient,
+  SMS_CONNECTION_TIMEOUT_MS,
+  SMS_REQUEST_TIMEOUT_MS,
+  SnsSms,
+} from '../../shared/adapters/sms/sns-sms.ts'
+import { loadConfig } from '../../shared/config.ts'
+import { createDeps } from '../../shared/deps.ts'
 import type { SmsPort } from '../../shared/ports/sms.ts'
+import { functions } from '../../shared/resources.ts'
 
-const sns = mockClient(SNSClient)
+let sns = mockClient(SNSClient)
 const kms = mockClient(KMSClient)
 beforeEach(() => {
   sns.reset()
@@ -82,6 +93,96 @@ describe('the sns SMS provider', () => {
       }),
     ).rejects.toMatchObject({ name: 'SmsError', kind, message: expect.stringContaining(name) })
     expect(classifySnsError(awsError(name, status))).toBe(kind)
+  })
+})
+
+describe("the sns SMS provider's own client", () => {
+  const localConfig = {
+    AFTERCARE_MODE: 'local',
+    AWS_REGION: 'us-east-1',
+    TABLE_NAME: 'aftercare',
+    TIMERS_QUEUE_URL: 'http://127.0.0.1:1/timers',
+    NOTIFICATIONS_QUEUE_URL: 'http://127.0.0.1:1/notifications',
+    EVENTS_TOPIC_ARN: 'arn:aws:sns:us-east-1:000000000000:events',
+    OFFICERS_TOPIC_ARN: 'arn:aws:sns:us-east-1:000000000000:officers',
+    SMS_PROVIDER: 'sns',
+    DYNAMODB_ENDPOINT: 'http://127.0.0.1:1',
+    SQS_ENDPOINT: 'http://127.0.0.1:1',
+    SNS_ENDPOINT: 'http://127.0.0.1:1',
+    LOCAL_TOKEN_SECRET: 'a'.repeat(32),
+    LOCAL_CRYPTO_KEY: '0'.repeat(64),
+    INBOUND_SMS_SECRET: 'b'.repeat(32),
+  }
+
+  it('is built by the deps with one attempt, apart from the shared client that retries', async () => {
+    const deps = await createDeps(loadConfig(localConfig))
+    expect(deps.sms).toBeInstanceOf(SnsSms)
+    const { sns: client } = deps.sms as SnsSms
+    expect(client).not.toBe(deps.sns)
+    expect(await client.config.maxAttempts()).toBe(1)
+  })
+
+  it("gives up well inside the dispatcher's Lambda timeout", () => {
+    const dispatcherMs = functions['notification-dispatcher'].timeoutSeconds * 1000
+    expect(SMS_CONNECTION_TIMEOUT_MS + SMS_REQUEST_TIMEOUT_MS).toBeLessThan(dispatcherMs / 2)
+  })
+
+  /** A real HTTP endpoint for SNS (the mock restored): counts the requests that reach it. */
+  const withEndpoint = async (
+    respond: (req: IncomingMessage, res: ServerResponse) => void,
+    body: (endpoint: string, requests: () => number) => Promise<void>,
+  ) => {
+    sns.restore()
+    let requests = 0
+    const server = createServer((req, res) => {
+      requests++
+      req.resume()
+      respond(req, res)
+    })
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    try {
+      await body(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, () => requests)
+    } finally {
+      server.closeAllConnections()
+      await new Promise((resolve) => server.close(resolve))
+      sns = mockClient(SNSClient)
+    }
+  }
+  const credentials = { accessKeyId: 'test', secretAccessKey: 'test' }
+  const message = { to: '+8613800138000', text: 'x', idempotencyKey: 'k' }
+
+  it('takes a Publish without an answer as uncertain after one request, not retried', async () => {
+    await withEndpoint(
+      () => {}, // never answers
+      async (endpoint, requests) => {
+        const client = createSmsSnsClient(
+          { region: 'us-east-1', credentials, endpoint },
+          { requestTimeout: 300 },
+        )
+        await expect(new SnsSms(client).send(message)).rejects.toMatchObject({
+          name: 'SmsError',
+          kind: 'uncertain',
+          message: expect.stringContaining('TimeoutError'),
+        })
+        expect(requests()).toBe(1)
+      },
+    )
+  })
+
+  it('hands a 5xx to the dispatcher as transient after one request: the SDK does not resend it', async () => {
+    await withEndpoint(
+      (_req, res) => {
+        res.writeHead(500, { 'content-type': 'text/xml' })
+        res.end(
+          '<ErrorResponse><Error><Type>Receiver</Type><Code>InternalError</Code><Message>boom</Message></Error></ErrorResponse>',
+        )
+      },
+      async (endpoint, requests) => {
+        const client = createSmsSnsClient({ region: 'us-east-1', credentials, endpoint })
+        await expect(new SnsSms(client).send(message)).rejects.toMatchObject({ kind: 'transient' })
+        expect(requests()).toBe(1)
+      },
+    )
   })
 })
 

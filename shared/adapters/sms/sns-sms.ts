@@ -1,5 +1,5 @@
 // The `sns` SMS provider: SNS Publish to a phone number, transactional. Not available in the China regions.
-import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns'
+import { PublishCommand, SNSClient, type SNSClientConfig } from '@aws-sdk/client-sns'
 import {
   SmsError,
   type SmsErrorKind,
@@ -38,9 +38,37 @@ export const classifySnsError = (error: unknown): SmsErrorKind => {
   return 'permanent'
 }
 
+/**
+ * The SMS client's limits, well inside the dispatcher's 30-second Lambda timeout (shared/resources.ts), so that a
+ * Publish without an answer fails here, `uncertain`, and the dispatcher records it, rather than the Lambda timing out.
+ */
+export const SMS_CONNECTION_TIMEOUT_MS = 3_000
+export const SMS_REQUEST_TIMEOUT_MS = 10_000
+
+/**
+ * The SMS adapter's own SNS client: one attempt only. The SDK's default (3 attempts) would retry a timeout or a
+ * 5xx itself, and a Publish SNS accepted but whose answer was lost would go out twice before the dispatcher saw
+ * it: every failure must reach the dispatcher, which never resends blindly.
+ */
+export const createSmsSnsClient = (
+  config: Pick<SNSClientConfig, 'region' | 'credentials' | 'endpoint'>,
+  timeouts: { connectionTimeout?: number; requestTimeout?: number } = {},
+): SNSClient =>
+  new SNSClient({
+    ...config,
+    maxAttempts: 1,
+    requestHandler: {
+      connectionTimeout: timeouts.connectionTimeout ?? SMS_CONNECTION_TIMEOUT_MS,
+      requestTimeout: timeouts.requestTimeout ?? SMS_REQUEST_TIMEOUT_MS,
+      // Since @smithy/node-http-handler 4.4 a breached requestTimeout only warns unless told to throw.
+      throwOnRequestTimeout: true,
+    },
+  })
+
 export class SnsSms implements SmsPort {
   constructor(
-    private readonly sns: SNSClient,
+    /** Build it with createSmsSnsClient: a client that retries by itself may send an SMS twice. */
+    readonly sns: SNSClient,
     private readonly senderId?: string,
   ) {}
 

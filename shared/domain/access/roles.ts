@@ -1,6 +1,6 @@
 import * as z from 'zod'
 import { ForbiddenError, UnauthorizedError } from '../../errors.ts'
-import { isRegionCode, regionCovers } from './region-scope.ts'
+import { isRegionCode, regionCovers, significantPrefix } from './region-scope.ts'
 
 export const roles = ['officer', 'supervisor', 'committee', 'admin'] as const
 export const roleSchema = z.enum(roles)
@@ -37,5 +37,21 @@ export const requireRole = (actor: Actor, allowed: readonly Role[]): void => {
 export const requireRegion = (actor: Actor, regionCode: string): void => {
   if (!regionCovers(actor.regionCode, regionCode)) {
     throw new ForbiddenError(`region ${regionCode} is outside your scope ${actor.regionCode}`)
+  }
+}
+
+/**
+ * An administrator of a province or above (a scope whose significant prefix has at most 2 digits): the only caller
+ * who may change national data (template texts, holiday arrangements) or data with no region (a bare phone number).
+ */
+export const isProvincialAdmin = (actor: Actor): boolean =>
+  actor.role === 'admin' && significantPrefix(actor.regionCode).length <= 2
+
+/** Refuses anyone but a province-level administrator; `what` says why the data needs one. */
+export const requireProvincialAdmin = (actor: Actor, what: string): void => {
+  if (!isProvincialAdmin(actor)) {
+    throw new ForbiddenError(
+      `${what}: only a province-level administrator may (your role ${actor.role}, your scope ${actor.regionCode})`,
+    )
   }
 }

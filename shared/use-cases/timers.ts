@@ -1,12 +1,18 @@
 // The due-work engine: timers written with the change that needs them, swept into the timers queue with their delay.
 import { SendMessageBatchCommand } from '@aws-sdk/client-sqs'
 import {
+  $add,
+  $get,
   $remove,
+  $subtract,
+  executeTransactWrite,
   GetItemCommand,
   PutItemCommand,
+  PutTransaction,
   QueryCommand,
   ScanCommand,
   UpdateItemCommand,
+  UpdateTransaction,
 } from 'dynamodb-toolbox'
 import pMap from 'p-map'
 import type { AppDeps } from '../deps.ts'
@@ -27,7 +33,8 @@ const WATERMARK = 'timers'
 /** A timer enqueued but not acted on by due + 5 minutes is swept again: a queue can lose a delayed message. */
 const RESWEEP_AFTER_MINUTES = 5
 /**
- * A timer sent this many times (its first send and the re-sweeps after it) without being acted on is given up:
+ * A timer sent this many times for its due time (its first send and the re-sweeps after it) without being acted on
+ * is given up:
  * its consumer keeps failing, and every further send only adds a copy to the dead-letter queue. It is marked
  * `failed`, leaves the due index, and administrators are warned (`GET /admin/warnings`).
  */
@@ -81,7 +88,8 @@ const recheckAt = (dueAt: string, now: Date) =>
 /**
  * Claims each timer with a conditional update (pending → enqueued, or enqueued again when its recheck time has
  * come), moving it to its recheck bucket, then sends the claimed ones with their delay. Two sweepers racing: each
- * timer is claimed, and so sent, by one of them.
+ * timer is claimed, and so sent, by one of them. The send count is added to the stored one (ADD), not written from
+ * the record the caller read: a caller that knows only the timer's id and due time (enqueueIfSwept) keeps it.
  */
 const enqueue = async (deps: AppDeps, timers: TimerRecord[]) => {
   const { store, sqs, clock, config } = deps
@@ -95,7 +103,7 @@ const enqueue = async (deps: AppDeps, timers: TimerRecord[]) => {
             timerId: timer.timerId,
             status: 'enqueued',
             enqueuedAt: now.toISOString(),
-            attempts: (timer.attempts ?? 0) + 1,
+            attempts: $add(1),
             ...dueKeys(timer.timerId, recheckAt(timer.dueAt, now), config.TIMER_SHARDS),
           })
           .options({
@@ -157,7 +165,9 @@ const failedWarningKey = (timerId: string) => `timer-failed-${timerId}`
 
 /**
  * Gives up a timer sent MAX_TIMER_SENDS times without being acted on: `failed`, out of the due index (conditional
- * on the send the sweeper saw, so a consumer acting meanwhile wins), and one warning to administrators per timer.
+ * on the send the sweeper saw, so a consumer acting meanwhile wins), and one warning to administrators per timer,
+ * in one transaction: a timer is never out of the due index without its warning. If the write fails, the timer stays
+ * `enqueued` in its recheck bucket and the next sweep gives it up.
  * A message of it redriven from the dead-letter queue after the fault is fixed still fires it.
  */
 const giveUp = async (deps: AppDeps, timers: TimerRecord[]) => {
@@ -167,29 +177,28 @@ const giveUp = async (deps: AppDeps, timers: TimerRecord[]) => {
     timers,
     async (timer) => {
       try {
-        await store.Timer.build(UpdateItemCommand)
-          .item({ timerId: timer.timerId, status: 'failed', gsi2pk: $remove(), gsi2sk: $remove() })
-          .options({
-            condition: {
-              and: [
-                { attr: 'status', eq: 'enqueued' },
-                { attr: 'enqueuedAt', eq: timer.enqueuedAt ?? '' },
-              ],
-            },
-          })
-          .send()
+        await executeTransactWrite(
+          store.Timer.build(UpdateTransaction)
+            .item({ timerId: timer.timerId, status: 'failed', gsi2pk: $remove(), gsi2sk: $remove() })
+            .options({
+              condition: {
+                and: [
+                  { attr: 'status', eq: 'enqueued' },
+                  { attr: 'enqueuedAt', eq: timer.enqueuedAt ?? '' },
+                ],
+              },
+            }),
+          store.AdminWarning.build(PutTransaction).item({
+            key: failedWarningKey(timer.timerId),
+            kind: 'timer-failed',
+            message: `Timer ${timer.timerId} (${timer.kind ?? 'unknown kind'} of ${timer.subjectId ?? 'unknown subject'}, due ${timer.dueAt}) was sent ${timer.attempts ?? 0} times and never acted on: its consumer keeps failing. It is no longer sent; fix the fault, then redrive its message from the timers dead-letter queue.`,
+            raisedAt: now.toISOString(),
+          }),
+        )
       } catch (error) {
         if (isConditionRefusal(error)) return false
         throw error
       }
-      await store.AdminWarning.build(PutItemCommand)
-        .item({
-          key: failedWarningKey(timer.timerId),
-          kind: 'timer-failed',
-          message: `Timer ${timer.timerId} (${timer.kind ?? 'unknown kind'} of ${timer.subjectId ?? 'unknown subject'}, due ${timer.dueAt}) was sent ${timer.attempts ?? 0} times and never acted on: its consumer keeps failing. It is no longer sent; fix the fault, then redrive its message from the timers dead-letter queue.`,
-          raisedAt: now.toISOString(),
-        })
-        .send()
       deps.logger.error('timer given up after repeated sends', {
         timerId: timer.timerId,
         attempts: timer.attempts,
@@ -206,7 +215,10 @@ const readWatermark = async ({ store }: AppDeps) => {
   return Item?.sweptThrough
 }
 
-/** Timers written inside a window the sweeper has already read are enqueued at once. */
+/**
+ * Timers written inside a window the sweeper has already read are enqueued at once. Their send count is the stored
+ * one: the claim adds to it (a new timer has none; a rescheduled one was reset to 0).
+ */
 export const enqueueIfSwept = async (deps: AppDeps, timers: Pick<NewTimer, 'timerId' | 'dueAt'>[]) => {
   const sweptThrough = await readWatermark(deps)
   if (!sweptThrough) return 0
@@ -311,7 +323,8 @@ export const cancelTimer = async (deps: AppDeps, timerId: string) => closeTimer(
 
 /**
  * Moves a timer that has not fired to a new due time. A message already enqueued for the old time is ignored by
- * the consumer (its `dueAt` no longer matches); the sweeper enqueues the timer again for the new time.
+ * the consumer (its `dueAt` no longer matches); the sweeper enqueues the timer again for the new time. Its send
+ * count starts again from 0: MAX_TIMER_SENDS counts the sends for one due time.
  */
 export const rescheduleTimer = async (deps: AppDeps, timerId: string, dueAt: Date) => {
   const { store, config } = deps
@@ -321,6 +334,7 @@ export const rescheduleTimer = async (deps: AppDeps, timerId: string, dueAt: Dat
         timerId,
         dueAt: dueAt.toISOString(),
         status: 'pending',
+        attempts: 0,
         ...dueKeys(timerId, dueAt, config.TIMER_SHARDS),
       })
       .options({ condition: { attr: 'status', in: ['pending', 'enqueued'] } })
@@ -335,7 +349,8 @@ export const rescheduleTimer = async (deps: AppDeps, timerId: string, dueAt: Dat
 
 /**
  * A timer delivered before it is due (its delay was capped) goes back to pending in its due bucket: the sweep
- * re-reads the last minutes and sends it again with the delay it needs.
+ * re-reads the last minutes and sends it again with the delay it needs. That early send is taken off its send
+ * count: it was not a failure to act, and must not bring the timer nearer to being given up.
  */
 export const returnToPending = async (
   { store, config }: AppDeps,
@@ -346,6 +361,8 @@ export const returnToPending = async (
       .item({
         timerId: timer.timerId,
         status: 'pending',
+        // Never below 0: an enqueued timer was counted when it was claimed (one without a count is taken as 1).
+        attempts: $subtract($get('attempts', 1), 1),
         ...dueKeys(timer.timerId, new Date(timer.dueAt), config.TIMER_SHARDS),
       })
       .options({

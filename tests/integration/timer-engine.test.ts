@@ -6,7 +6,12 @@ import { GetItemCommand, UpdateItemCommand } from 'dynamodb-toolbox'
 import pMap from 'p-map'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { fireTimer } from '../../shared/use-cases/fire-timer.ts'
-import { cancelTimer, MAX_TIMER_SENDS, rescheduleTimer } from '../../shared/use-cases/timers.ts'
+import {
+  cancelTimer,
+  enqueueIfSwept,
+  MAX_TIMER_SENDS,
+  rescheduleTimer,
+} from '../../shared/use-cases/timers.ts'
 import { CountingSms } from '../fixtures/counting-sms.ts'
 import { admin, seedRegion, startTestRuntime, type TestRuntime } from '../fixtures/runtime.ts'
 import { seedPlannedVisits } from '../fixtures/visits.ts'
@@ -24,8 +29,35 @@ const start = async (at: string, options: Parameters<typeof startTestRuntime>[1]
   return rt
 }
 
-const timerStatus = async (rt: TestRuntime, timerId: string) =>
-  (await rt.deps.store.Timer.build(GetItemCommand).key({ timerId }).send()).Item?.status
+const timerOf = async (rt: TestRuntime, timerId: string) =>
+  (await rt.deps.store.Timer.build(GetItemCommand).key({ timerId }).send()).Item
+const timerStatus = async (rt: TestRuntime, timerId: string) => (await timerOf(rt, timerId))?.status
+
+/** Sweeps, drains and moves past the recheck time, `rounds` times; the sends made (first sends and re-sweeps). */
+const sweepRounds = async (rt: TestRuntime, rounds: number) => {
+  const reports = []
+  for (let round = 0; round < rounds; round++) {
+    reports.push(await rt.sweep())
+    await rt.drain(20)
+    rt.clock.advance(5 * 60_000 + 1000)
+  }
+  return {
+    sends: reports.reduce((n, r) => n + r.enqueued + r.reswept, 0),
+    failed: reports.reduce((n, r) => n + r.failed, 0),
+  }
+}
+
+/** Counts the commands the table's document client sends, by name (ScanCommand, QueryCommand, ...). */
+const countCommands = (rt: TestRuntime) => {
+  const counts = new Map<string, number>()
+  const client = rt.deps.store.table.getDocumentClient()
+  const send = client.send.bind(client) as (command: unknown) => Promise<unknown>
+  vi.spyOn(client, 'send').mockImplementation((async (command: { constructor: { name: string } }) => {
+    counts.set(command.constructor.name, (counts.get(command.constructor.name) ?? 0) + 1)
+    return send(command)
+  }) as never)
+  return counts
+}
 
 describe('the due-work engine', () => {
   it('fires 1,000 timers due in one minute once each, with two sweepers racing and every message twice', async () => {
@@ -115,8 +147,13 @@ describe('the due-work engine', () => {
     // One still in the future must stay pending.
     const [later] = await seedPlannedVisits(rt, 1, () => new Date('2026-03-09T01:00:00Z'), 'later')
     rt.clock.set('2026-03-07T02:00:00Z')
+    const commands = countCommands(rt)
     const report = await rt.sweep()
     expect(report.enqueued).toBe(48)
+    // 2 days of minutes × 8 shards read bucket by bucket would be some 23,000 queries.
+    expect(commands.get('ScanCommand')).toBe(1)
+    expect(commands.get('QueryCommand')).toBeUndefined()
+    vi.restoreAllMocks()
     await rt.drain()
     expect(await rt.localSms.list()).toHaveLength(48)
     expect(await timerStatus(rt, later ?? '')).toBe('pending')
@@ -229,6 +266,69 @@ describe('the due-work engine', () => {
       }),
     ])
     expect((await rt.sweep()).reswept).toBe(0)
+  })
+
+  it('never leaves a given-up timer out of the due index without its warning: both are one write', async () => {
+    const rt = await start('2026-03-05T01:00:00Z') // no officer: the reminder's consumer throws every time
+    const [timerId = ''] = await seedPlannedVisits(rt, 1, () => new Date('2026-03-05T01:00:00Z'))
+    expect(await sweepRounds(rt, MAX_TIMER_SENDS)).toEqual({ sends: MAX_TIMER_SENDS, failed: 0 })
+    // The next sweep gives it up; the warning's write fails.
+    const client = rt.deps.store.table.getDocumentClient()
+    const send = client.send.bind(client) as (command: unknown) => Promise<unknown>
+    vi.spyOn(client, 'send').mockImplementation((async (command: { input?: unknown }) => {
+      if (JSON.stringify(command.input ?? {}).includes(`timer-failed-${timerId}`))
+        throw Object.assign(new Error('injected: the warning was not written'), {
+          name: 'InternalServerError',
+        })
+      return send(command)
+    }) as never)
+    await expect(rt.sweep()).rejects.toThrow(/injected/)
+    vi.restoreAllMocks()
+    // Neither written: still enqueued in its recheck bucket, so the next sweep gives it up.
+    const kept = await timerOf(rt, timerId)
+    expect(kept).toMatchObject({ status: 'enqueued', attempts: MAX_TIMER_SENDS })
+    expect(kept?.gsi2pk).toBeDefined()
+    expect((await rt.call('GET', '/admin/warnings', { as: admin })).body).toEqual([])
+
+    expect((await rt.sweep()).failed).toBe(1)
+    expect(await timerStatus(rt, timerId)).toBe('failed')
+    const warnings = await rt.call('GET', '/admin/warnings', { as: admin })
+    expect(warnings.body).toEqual([expect.objectContaining({ key: `timer-failed-${timerId}` })])
+  })
+
+  it('gives a rescheduled timer its full number of sends for its new time', async () => {
+    const rt = await start('2026-03-05T01:00:00Z') // no officer: the reminder's consumer throws every time
+    const [timerId = ''] = await seedPlannedVisits(rt, 1, () => new Date('2026-03-05T01:00:00Z'))
+    expect(await sweepRounds(rt, 3)).toEqual({ sends: 3, failed: 0 })
+    expect(await timerOf(rt, timerId)).toMatchObject({ status: 'enqueued', attempts: 3 })
+    expect(await rescheduleTimer(rt.deps, timerId, new Date('2026-03-05T03:00:00Z'))).toBe(true)
+    expect(await timerOf(rt, timerId)).toMatchObject({ status: 'pending', attempts: 0 })
+    rt.clock.set('2026-03-05T03:00:00Z')
+    expect(await sweepRounds(rt, MAX_TIMER_SENDS + 2)).toEqual({ sends: MAX_TIMER_SENDS, failed: 1 })
+    expect(await timerOf(rt, timerId)).toMatchObject({ status: 'failed', attempts: MAX_TIMER_SENDS })
+  })
+
+  it('does not count a delivery that came early (and went back to pending) as a send', async () => {
+    const rt = await start('2026-03-05T01:00:00Z') // no queue delay: every message arrives at once
+    const [timerId = ''] = await seedPlannedVisits(rt, 1, () => new Date('2026-03-05T01:00:50Z'))
+    for (const at of ['01:00:00', '01:00:10', '01:00:20']) {
+      rt.clock.set(`2026-03-05T${at}Z`)
+      expect((await rt.sweep()).enqueued).toBe(1)
+      await rt.drain(20)
+      expect(await timerOf(rt, timerId), at).toMatchObject({ status: 'pending', attempts: 0 })
+    }
+    // Due now, and its consumer throws every time: it still gets every send before it is given up.
+    rt.clock.set('2026-03-05T01:00:50Z')
+    expect(await sweepRounds(rt, MAX_TIMER_SENDS + 2)).toEqual({ sends: MAX_TIMER_SENDS, failed: 1 })
+  })
+
+  it('keeps the stored send count of a timer enqueued at once for a swept window', async () => {
+    const rt = await start('2026-03-05T01:00:10Z')
+    await rt.sweep() // swept through 01:01
+    const [timerId = ''] = await seedPlannedVisits(rt, 1, () => new Date('2026-03-05T01:00:30Z'))
+    await rt.deps.store.Timer.build(UpdateItemCommand).item({ timerId, attempts: 2 }).send()
+    expect(await enqueueIfSwept(rt.deps, [{ timerId, dueAt: new Date('2026-03-05T01:00:30Z') }])).toBe(1)
+    expect(await timerOf(rt, timerId)).toMatchObject({ status: 'enqueued', attempts: 3 })
   })
 
   it('fires nothing when the visit was completed without its timers being voided (a crash between the writes)', async () => {

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyResultV2, Context } from 'aws-lambda'
-import { FALLBACK_ROUTE_KEY } from '#shared/middleware/http-api.ts'
+import { FALLBACK_ROUTE_KEY, templateMatches } from '#shared/middleware/http-api.ts'
 import { type FunctionName, httpFallback } from '#shared/resources.ts'
 import { type RouteDesign, routes } from '#shared/routes.ts'
 import { lambdaContext } from './lambda-context.ts'
@@ -23,9 +23,6 @@ export interface LocalHttpOptions {
   health: () => Promise<{ ok: boolean; components: Record<string, string> }>
   localSms: () => Promise<unknown[]>
 }
-
-const templateMatches = (template: string, path: string) =>
-  new RegExp(`^${template.replace(/\{[^/]+\}/g, '[^/]+')}/?$`).test(path)
 
 const readBody = async (request: IncomingMessage) => {
   const chunks: Buffer[] = []

@@ -113,8 +113,13 @@ const handlerFor = (design: RouteDesign, implementation: RouteImplementation) =>
   return json(result.statusCode, result.body ?? null, result.headers)
 }
 
-const templateMatches = (template: string, path: string) =>
-  new RegExp(`^${template.replace(/\{[^/]+\}/g, '[^/]+')}/?$`).test(path)
+/**
+ * Whether a path matches a route template (`/cases/{caseId}`) as API Gateway matches it: each `{name}` one segment,
+ * and nothing more (no trailing slash: on AWS `/cases/c-1/` matches no route and goes to `$default`). The local HTTP
+ * server (local/http-server.ts) picks its routes with this too.
+ */
+export const templateMatches = (template: string, path: string) =>
+  new RegExp(`^${template.replace(/\{[^/]+\}/g, '[^/]+')}$`).test(path)
 
 class MethodNotAllowedError extends AppError {}
 

@@ -130,6 +130,17 @@ describe('bad requests', () => {
     expect((await rt.call('GET', '/cases/c-1')).status).toBe(401)
   })
 
+  it('answers a path with a trailing slash 404, as API Gateway does: it matches no route and goes to $default', async () => {
+    for (const as of [admin, undefined]) {
+      const slash = await rt.call('GET', '/cases/c-1/', { as })
+      expect(slash.status, as?.sub ?? 'no token').toBe(404)
+      expect(slash.body).toEqual({ error: 'NotFoundError', message: 'no route GET /cases/c-1/' })
+    }
+    // Not a known path either: no 405 naming the methods of /cases/c-1.
+    expect((await rt.call('DELETE', '/cases/c-1/', { as: admin })).status).toBe(404)
+    expect((await rt.call('GET', '/cases/c-1', { as: admin })).status).toBe(200)
+  })
+
   it('never runs a route for a request that came through $default, even with claims and a matching path', async () => {
     const handler = functionModules[httpFallback.function].createHandler(rt.deps)
     const event = (method: string, rawPath: string) =>

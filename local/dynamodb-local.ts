@@ -62,12 +62,21 @@ export const assertJava = async (): Promise<void> => {
 
 /**
  * Kills the Java process if this one dies without a chance to (SIGKILL, a crash): a shell that checks every half
- * second that both are alive. It ends with either, and kills Java only when this process is the one gone.
+ * second that both are alive. It ends with either, and kills Java only when this process is the one gone. A shell
+ * that cannot start (no `sh` on PATH, no process slot) is logged and DynamoDB Local runs on without its watchdog:
+ * an 'error' event nobody listens to would be an uncaught exception.
  */
 const watchdog = (javaPid: number) => {
   if (process.platform === 'win32') return
   const script = `while kill -0 ${process.pid} 2>/dev/null && kill -0 ${javaPid} 2>/dev/null; do sleep 0.5; done; kill -0 ${process.pid} 2>/dev/null || kill -KILL ${javaPid} 2>/dev/null`
-  spawn('sh', ['-c', script], { stdio: 'ignore', detached: true }).unref()
+  const shell = spawn('sh', ['-c', script], { stdio: 'ignore', detached: true })
+  shell.on('error', (error) => {
+    console.warn(
+      `DynamoDB Local (pid ${javaPid}) runs without its watchdog: ${error.message}. If this process is killed, ` +
+        `kill it by hand.`,
+    )
+  })
+  shell.unref()
 }
 
 export const freePort = (): Promise<number> =>

@@ -95,22 +95,37 @@ export const localStartSchema = z.object({
 })
 export type LocalStartConfig = z.infer<typeof localStartSchema>
 
-/** The CDK app (infra/app.ts). The CDK CLI sets CDK_DEFAULT_* from the credentials it finds, when it finds any. */
-export const cdkAppSchema = z.object({
-  /** Names the stacks, so that several stages fit in one account. */
-  AFTERCARE_STAGE: z
-    .string()
-    .regex(/^[A-Za-z][A-Za-z0-9-]*$/, 'must be letters, digits and dashes, starting with a letter')
-    .default('dev'),
-  CDK_DEFAULT_ACCOUNT: z
-    .string()
-    .regex(/^\d{12}$/, 'must be a 12-digit AWS account id')
-    .optional(),
-  CDK_DEFAULT_REGION: z
-    .string()
-    .regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, 'must be an AWS region such as ap-east-1')
-    .optional(),
-})
+/**
+ * The CDK app (infra/app.ts). The CDK CLI always sets CDK_DEFAULT_REGION (its default region, us-east-1 when none
+ * is configured) and CDK_DEFAULT_ACCOUNT only when it finds credentials. The stacks are pinned with both; the region
+ * alone (a synth without credentials) leaves them environment-agnostic. The account alone is never what the CLI
+ * sets, so it is refused: set by hand, it would otherwise be ignored without a word.
+ */
+export const cdkAppSchema = z
+  .object({
+    /** Names the stacks, so that several stages fit in one account. */
+    AFTERCARE_STAGE: z
+      .string()
+      .regex(/^[A-Za-z][A-Za-z0-9-]*$/, 'must be letters, digits and dashes, starting with a letter')
+      .default('dev'),
+    CDK_DEFAULT_ACCOUNT: z
+      .string()
+      .regex(/^\d{12}$/, 'must be a 12-digit AWS account id')
+      .optional(),
+    CDK_DEFAULT_REGION: z
+      .string()
+      .regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, 'must be an AWS region such as ap-east-1')
+      .optional(),
+  })
+  .superRefine((c, ctx) => {
+    if (c.CDK_DEFAULT_ACCOUNT && !c.CDK_DEFAULT_REGION)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['CDK_DEFAULT_REGION'],
+        message:
+          'is required with CDK_DEFAULT_ACCOUNT: the stacks are pinned to an account and a region, or neither',
+      })
+  })
 export type CdkAppConfig = z.infer<typeof cdkAppSchema>
 
 /** Parses `env` with `schema`, or throws a ConfigError naming each variable at fault and the reason. */

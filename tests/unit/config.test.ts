@@ -125,4 +125,21 @@ describe('CDK app configuration', () => {
       /CDK_DEFAULT_ACCOUNT must be a 12-digit/,
     )
   })
+
+  it('refuses an account without a region, naming the region', () => {
+    expect(() => loadCdkAppConfig({ CDK_DEFAULT_ACCOUNT: '123456789012' })).toThrow(
+      'Invalid configuration: CDK_DEFAULT_REGION is required with CDK_DEFAULT_ACCOUNT',
+    )
+    expect(() => loadCdkAppConfig({ CDK_DEFAULT_ACCOUNT: '123456789012', CDK_DEFAULT_REGION: '' })).toThrow(
+      /CDK_DEFAULT_REGION must not be empty/,
+    )
+  })
+
+  it('accepts a region without an account, as the CDK CLI sets it when it finds no credentials', () => {
+    // infra/app.ts pins the stacks only with both: these stay environment-agnostic.
+    expect(loadCdkAppConfig({ CDK_DEFAULT_REGION: 'us-east-1' })).toEqual({
+      AFTERCARE_STAGE: 'dev',
+      CDK_DEFAULT_REGION: 'us-east-1',
+    })
+  })
 })

@@ -1,10 +1,9 @@
-// The due-work engine under stress: volume, racing sweepers, duplicate deliveries, lost delayed messages,
-// outages, cancel and reschedule.
+// The due-work engine: lost delayed messages, timers created in a swept window, send counts and give-up,
+// cancel and reschedule, stale messages. Volume and outages are in timer-volume.test.ts.
 import { randomBytes } from 'node:crypto'
 import type { SendMessageBatchCommand } from '@aws-sdk/client-sqs'
 import { GetItemCommand, UpdateItemCommand } from 'dynamodb-toolbox'
-import pMap from 'p-map'
-import { afterEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { fireTimer } from '../../shared/use-cases/fire-timer.ts'
 import {
   cancelTimer,
@@ -12,81 +11,20 @@ import {
   MAX_TIMER_SENDS,
   rescheduleTimer,
 } from '../../shared/use-cases/timers.ts'
-import { CountingSms } from '../fixtures/counting-sms.ts'
-import { admin, seedRegion, startTestRuntime, type TestRuntime } from '../fixtures/runtime.ts'
+import { admin, seedRegion } from '../fixtures/runtime.ts'
+import {
+  forgetRuntimes,
+  start,
+  stopRuntimesAfterEach,
+  sweepRounds,
+  timerOf,
+  timerStatus,
+} from '../fixtures/timers.ts'
 import { seedPlannedVisits } from '../fixtures/visits.ts'
 
-let runtimes: TestRuntime[] = []
-afterEach(async () => {
-  vi.restoreAllMocks()
-  await Promise.all(runtimes.map((r) => r.stop()))
-  runtimes = []
-})
-
-const start = async (at: string, options: Parameters<typeof startTestRuntime>[1] = {}) => {
-  const rt = await startTestRuntime(at, options)
-  runtimes.push(rt)
-  return rt
-}
-
-const timerOf = async (rt: TestRuntime, timerId: string) =>
-  (await rt.deps.store.Timer.build(GetItemCommand).key({ timerId }).send()).Item
-const timerStatus = async (rt: TestRuntime, timerId: string) => (await timerOf(rt, timerId))?.status
-
-/** Sweeps, drains and moves past the recheck time, `rounds` times; the sends made (first sends and re-sweeps). */
-const sweepRounds = async (rt: TestRuntime, rounds: number) => {
-  const reports = []
-  for (let round = 0; round < rounds; round++) {
-    reports.push(await rt.sweep())
-    await rt.drain(20)
-    rt.clock.advance(5 * 60_000 + 1000)
-  }
-  return {
-    sends: reports.reduce((n, r) => n + r.enqueued + r.reswept, 0),
-    failed: reports.reduce((n, r) => n + r.failed, 0),
-  }
-}
-
-/** Counts the commands the table's document client sends, by name (ScanCommand, QueryCommand, ...). */
-const countCommands = (rt: TestRuntime) => {
-  const counts = new Map<string, number>()
-  const client = rt.deps.store.table.getDocumentClient()
-  const send = client.send.bind(client) as (command: unknown) => Promise<unknown>
-  vi.spyOn(client, 'send').mockImplementation((async (command: { constructor: { name: string } }) => {
-    counts.set(command.constructor.name, (counts.get(command.constructor.name) ?? 0) + 1)
-    return send(command)
-  }) as never)
-  return counts
-}
+stopRuntimesAfterEach()
 
 describe('the due-work engine', () => {
-  it('fires 1,000 timers due in one minute once each, with two sweepers racing and every message twice', async () => {
-    let sms: CountingSms | undefined
-    const rt = await start('2026-03-05T00:59:50Z', {
-      duplicateDelivery: true,
-      wrapSms: (inner) => {
-        sms = new CountingSms(inner)
-        return sms
-      },
-    })
-    await seedRegion(rt)
-    const due = new Date('2026-03-05T01:00:00Z')
-    const timerIds = await seedPlannedVisits(rt, 1000, (i) => new Date(due.getTime() + (i % 60) * 1000))
-    rt.clock.set('2026-03-05T01:01:00Z')
-    const reports = await Promise.all([rt.sweep(), rt.sweep()])
-    await rt.drain(5000)
-
-    // Each timer was claimed by exactly one of the two sweepers.
-    const claimed = reports.reduce((n, r) => n + r.enqueued, 0)
-    expect(claimed).toBe(1000)
-    expect(rt.pollers.timers.deliveries).toBe(2000)
-    expect(sms?.calls.size).toBe(1000)
-    expect(sms?.duplicates()).toEqual([])
-    expect(await rt.localSms.list()).toHaveLength(1000)
-    const statuses = await pMap(timerIds, (id) => timerStatus(rt, id), { concurrency: 16 })
-    expect(new Set(statuses)).toEqual(new Set(['fired']))
-  }, 180_000) // about 60 s on an idle machine; the 2 cores are shared with other test runs
-
   it('does not lose a reminder when npm start restarts in the middle of its delay', async () => {
     // A restart keeps the table and the keys (in .aftercare/ under npm start); fauxqs starts empty.
     const kept = { prefix: `restart${Date.now()}`, cryptoKey: randomBytes(32).toString('hex') }
@@ -99,7 +37,7 @@ describe('the due-work engine', () => {
     // The timers queue holds the message with a 30 s delay; stopping fauxqs loses it.
     expect(first.fauxqs.inspectQueue(`${prefix}-timers`)?.messages.delayed).toHaveLength(1)
     await first.stop()
-    runtimes = []
+    forgetRuntimes()
 
     const second = await start('2026-03-05T01:04:00Z', kept)
     await second.sweep()
@@ -113,50 +51,6 @@ describe('the due-work engine', () => {
     expect(sms).toHaveLength(1)
     expect(sms[0]?.text).toContain('王芳')
     expect(await timerStatus(second, timerId ?? '')).toBe('fired')
-  })
-
-  it('fires every timer missed during an hour-long outage, once', async () => {
-    let sms: CountingSms | undefined
-    const rt = await start('2026-03-05T00:00:00Z', {
-      wrapSms: (inner) => {
-        sms = new CountingSms(inner)
-        return sms
-      },
-    })
-    await seedRegion(rt)
-    await rt.sweep() // the watermark before the outage
-    await seedPlannedVisits(rt, 60, (i) => new Date(Date.parse('2026-03-05T00:02:00Z') + i * 60_000))
-    rt.clock.set('2026-03-05T01:05:00Z')
-    const report = await rt.sweep()
-    expect(report.enqueued).toBe(60)
-    await rt.drain()
-    await rt.sweep()
-    await rt.drain()
-    expect(await rt.localSms.list()).toHaveLength(60)
-    // The provider was called once per reminder: no duplicate hidden by the local provider's deduplication.
-    expect(sms?.calls.size).toBe(60)
-    expect([...(sms?.calls.values() ?? [])].reduce((a, b) => a + b, 0)).toBe(60)
-    expect(sms?.duplicates()).toEqual([])
-  })
-
-  it('fires every timer missed during a two-day outage, once, reading the due index in one scan', async () => {
-    const rt = await start('2026-03-05T00:00:00Z')
-    await seedRegion(rt)
-    await rt.sweep()
-    await seedPlannedVisits(rt, 48, (i) => new Date(Date.parse('2026-03-05T01:00:00Z') + i * 3600_000))
-    // One still in the future must stay pending.
-    const [later] = await seedPlannedVisits(rt, 1, () => new Date('2026-03-09T01:00:00Z'), 'later')
-    rt.clock.set('2026-03-07T02:00:00Z')
-    const commands = countCommands(rt)
-    const report = await rt.sweep()
-    expect(report.enqueued).toBe(48)
-    // 2 days of minutes × 8 shards read bucket by bucket would be some 23,000 queries.
-    expect(commands.get('ScanCommand')).toBe(1)
-    expect(commands.get('QueryCommand')).toBeUndefined()
-    vi.restoreAllMocks()
-    await rt.drain()
-    expect(await rt.localSms.list()).toHaveLength(48)
-    expect(await timerStatus(rt, later ?? '')).toBe('pending')
   })
 
   it('enqueues at once a timer created inside a window already swept', async () => {

@@ -169,6 +169,40 @@ describe("the sns SMS provider's own client", () => {
     )
   })
 
+  it('takes a refused connection as transient: the request never reached SNS, so it is safe to send again', async () => {
+    const closedPort = await new Promise<number>((done) => {
+      const server = createServer()
+      server.listen(0, '127.0.0.1', () => {
+        const { port } = server.address() as AddressInfo
+        server.close(() => done(port))
+      })
+    })
+    await withEndpoint(
+      () => {},
+      async () => {
+        const client = createSmsSnsClient({
+          region: 'us-east-1',
+          credentials,
+          endpoint: `http://127.0.0.1:${closedPort}`,
+        })
+        await expect(new SnsSms(client).send(message)).rejects.toMatchObject({
+          name: 'SmsError',
+          kind: 'transient',
+          message: expect.stringContaining('ECONNREFUSED'),
+        })
+      },
+    )
+    const connectTimeout = Object.assign(
+      new Error('the request socket did not establish a connection with the server within 3000 ms.'),
+      { name: 'TimeoutError' },
+    )
+    expect(classifySnsError(connectTimeout)).toBe('transient')
+    // Reset after the request went out: SNS may have it.
+    expect(classifySnsError(Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }))).toBe(
+      'uncertain',
+    )
+  })
+
   it('hands a 5xx to the dispatcher as transient after one request: the SDK does not resend it', async () => {
     await withEndpoint(
       (_req, res) => {

@@ -18,8 +18,11 @@ const THROTTLING = new Set([
 
 /** Failures before any request left the process: SNS cannot have the message. */
 const NOT_SENT = new Set(['CredentialsProviderError', 'TokenProviderError'])
+/** Failures before a connection to SNS was made (refused, no such host, no route): the request never reached it. */
+const NOT_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH'])
 
 type AwsError = Error & {
+  code?: string
   $fault?: 'client' | 'server'
   $metadata?: { httpStatusCode?: number }
   $retryable?: { throttling?: boolean }
@@ -31,7 +34,9 @@ export const classifySnsError = (error: unknown): SmsErrorKind => {
   if (THROTTLING.has(e?.name) || e?.$retryable?.throttling || e?.$metadata?.httpStatusCode === 429) {
     return 'throttled'
   }
-  if (NOT_SENT.has(e?.name)) return 'transient'
+  if (NOT_SENT.has(e?.name) || NOT_CONNECTED.has(e?.code ?? '')) return 'transient'
+  // The HTTP handler's connection timeout: the socket never connected.
+  if (e?.name === 'TimeoutError' && /did not establish a connection/.test(e.message)) return 'transient'
   const status = e?.$metadata?.httpStatusCode
   if (status === undefined) return 'uncertain' // no answer from SNS: a timeout or a dropped connection
   if (status >= 500 || e.$fault === 'server') return 'transient'

@@ -31,8 +31,8 @@ import {
 } from '../errors.ts'
 import { maskPhone } from '../masking.ts'
 import { auditTransaction, isConditionRefusal } from './audit.ts'
-import { getNotification, notificationView, sendMessage } from './notify.ts'
-import { PHONE_INDEX } from './personal-data.ts'
+import { getNotification, notificationView, RESEND_DETAIL, sendMessage } from './notify.ts'
+import { PHONE_INDEX, withoutCipher } from './personal-data.ts'
 import { templateText } from './templates.ts'
 
 export const optOutInput = z.object({
@@ -96,8 +96,9 @@ const saveOptOut = async (
       action: change.optedOut ? 'sms.opted-out' : 'sms.opted-in',
       regionCode: regionCode ?? '',
       at: now,
-      before,
-      after,
+      // The blind index keys the trail (its subject), and is kept out of what the trail shows.
+      before: withoutCipher(before),
+      after: withoutCipher(after),
     }),
   )
   return { phone: after.phoneMasked, optedOut: after.optedOut, source: after.source, at: after.at }
@@ -294,7 +295,6 @@ export const listUnknownNotifications = async (deps: AppDeps, actor: Actor, regi
   return { regionCode, notifications: Items.filter((n) => n.status === 'unknown').map(notificationView) }
 }
 
-const RESEND_DETAIL = 'resend decided'
 /** One delivery per resend decision, named by its time: a repeated request for the same decision runs once. */
 const resendDelivery = (decidedAt: string) => `resend-${decidedAt}`
 

@@ -129,13 +129,17 @@ type Expected = { status: Notification['status']; attempts: number }
 const backoffSeconds = (attempt: number) =>
   Math.min(MAX_BACKOFF_SECONDS, 2 ** Math.min(attempt, 10)) + Math.floor(Math.random() * 3)
 
+/** The log's detail of a `queued` entry written by a person's resend decision. */
+export const RESEND_DETAIL = 'resend decided'
+
 /**
- * Counted from the latest `queued` of the log (its creation, the end of quiet hours, a person's resend): the message
- * queued then lives that long, and a resend decided days later gets a window of its own.
+ * Counted from the notification's creation, or from a person's latest resend decision (which gets a window of its
+ * own). Not from the end of quiet hours: a petitioner's SMS deferred every night would otherwise never give up.
  */
 const withinRetryWindow = (deps: AppDeps, n: Pick<Notification, 'createdAt' | 'log'>) => {
-  const queuedAt = n.log.findLast((e) => e.status === 'queued')?.at ?? n.createdAt
-  return deps.clock.now().getTime() - Date.parse(queuedAt) < RETRY_WINDOW_MS
+  const from =
+    n.log.findLast((e) => e.status === 'queued' && e.detail?.startsWith(RESEND_DETAIL))?.at ?? n.createdAt
+  return deps.clock.now().getTime() - Date.parse(from) < RETRY_WINDOW_MS
 }
 
 const entry = ({ clock }: AppDeps, status: string, detail?: string): LogEntry[] => [

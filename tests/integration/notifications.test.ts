@@ -777,6 +777,38 @@ describe('crashes and failures', () => {
     expect(given.log.at(-1).detail).toContain('given up after')
   })
 
+  it('gives up a throttled petitioner SMS four days after it was created, although each night deferred it', async () => {
+    rt = await startTestRuntime('2026-03-05T02:00:00Z', {
+      wrapSms: (inner) => new CountingSms(inner, () => new SmsError('Rate exceeded (drill)', 'throttled')),
+    })
+    await queueNotification(rt.deps, {
+      notificationId: 'p-0',
+      recipientType: 'petitioner',
+      recipientId: 'li',
+      regionCode: '330106',
+      phone: '+8613900139000',
+      locale: 'zh-CN',
+      template: 'petitioner-visit-planned',
+      params: { petitionerName: '李明', caseId: 'c-1', dueDate: '2026-03-16' },
+    })
+    await rt.drain(3)
+    expect((await notification('p-0')).status).toBe('retrying')
+    rt.clock.set('2026-03-08T14:00:00Z') // 22:00 in Shanghai: held for the night
+    await rt.drain(3)
+    expect((await notification('p-0')).status).toBe('deferred')
+    rt.clock.set('2026-03-09T00:00:00Z') // 08:00: released, queued again, throttled again
+    await rt.sweep()
+    await rt.drain(3)
+    const released = await notification('p-0')
+    expect(released.log.map((e: { detail?: string }) => e.detail)).toContain('quiet hours over')
+    expect(released.status).toBe('retrying')
+    rt.clock.set('2026-03-09T03:00:00Z') // four days and an hour after it was created
+    await rt.drain(3)
+    const given = await notification('p-0')
+    expect(given.status).toBe('failed')
+    expect(given.log.at(-1).detail).toContain('given up after')
+  })
+
   it('sends all of 40 SMS exactly once when 30% of provider calls are throttled', async () => {
     const random = seededRandom(20261125)
     let counting: CountingSms | undefined

@@ -1,5 +1,4 @@
 // The timer consumer's use case: re-read the timer, act on what it is about, once.
-import { setTimeout } from 'node:timers/promises'
 import type { AppDeps } from '../deps.ts'
 import type { TimerMessage } from '../domain/scheduling/messages.ts'
 import { EARLY_DELIVERY_MS } from '../domain/scheduling/timers.ts'
@@ -13,22 +12,32 @@ export class UnknownTimerError extends Error {
 
 export const fireTimer = async (deps: AppDeps, message: TimerMessage) => {
   const { clock } = deps
-  const timer = await getTimer(deps, message.timerId)
-  if (!timer) throw new UnknownTimerError(`timer ${message.timerId} does not exist`)
-  if (timer.status === 'fired' || timer.status === 'void')
-    return { acted: false, reason: `already ${timer.status}` }
-  // Sent for a due time the timer no longer has (rescheduled since): the message of its new time acts, not this one.
-  if (Date.parse(message.dueAt) !== Date.parse(timer.dueAt))
-    return { acted: false, reason: `rescheduled from ${message.dueAt} to ${timer.dueAt}` }
+  let timer = await getTimer(deps, message.timerId)
+  const stale = (t: typeof timer) => {
+    if (!t) throw new UnknownTimerError(`timer ${message.timerId} does not exist`)
+    if (t.status === 'fired' || t.status === 'void') return `already ${t.status}`
+    // Sent for a due time the timer no longer has (rescheduled since): the message of its new time acts, not this.
+    if (Date.parse(message.dueAt) !== Date.parse(t.dueAt))
+      return `rescheduled from ${message.dueAt} to ${t.dueAt}`
+    return undefined
+  }
+  const skip = stale(timer)
+  if (skip || !timer) return { acted: false, reason: skip }
 
   // Delivered early (its delay was capped): the sweeper sends it again when it is due. A fraction of a second early
-  // (DelaySeconds is whole seconds, rounded down): wait it out, so that nothing acts before its time.
+  // (DelaySeconds is whole seconds, rounded down): wait it out, so that nothing acts before its time, then read the
+  // timer again (it may have been cancelled or rescheduled meanwhile).
   const early = Date.parse(timer.dueAt) - clock.now().getTime()
   if (early > EARLY_DELIVERY_MS) {
     await returnToPending(deps, timer)
     return { acted: false, reason: 'not yet due' }
   }
-  if (early > 0) await setTimeout(early)
+  if (early > 0) {
+    await clock.sleep(early)
+    timer = await getTimer(deps, message.timerId)
+    const changed = stale(timer)
+    if (changed || !timer) return { acted: false, reason: changed }
+  }
   switch (timer.kind) {
     case 'visit-reminder': {
       const result = await remindOfficerOfVisit(deps, timer)

@@ -176,9 +176,7 @@ export const recordOutcome = async (deps: AppDeps, actor: Actor, visitId: string
     // The same form sent again (a retry after a lost answer): finish what follows it, record nothing twice.
     return finishOutcome(deps, actor, visit, consequencesOf(outcome, visit.unreached.length), calendar)
   }
-  const kept = outcome.submissionId
-    ? visit.unreached.findIndex((a) => a.submissionId === outcome.submissionId)
-    : -1
+  const kept = keptAttempt(visit, outcome)
   if (kept >= 0) {
     // An attempt already kept under this key: answer as the first time did.
     return finishOutcome(deps, actor, visit, consequencesOf(outcome, kept), calendar)
@@ -291,37 +289,63 @@ export const recordOutcome = async (deps: AppDeps, actor: Actor, visitId: string
       }),
     )
   }
-  await commit(
-    () =>
-      executeTransactWrite(
-        visitUpdate(deps, visit, after),
-        ...writes,
-        auditTransaction(store, {
-          subject: `VISIT#${visitId}`,
-          actor: actor.id,
-          action: effects.completes ? 'visit.completed' : 'visit.not-reached',
-          regionCode: visit.regionCode,
-          at: now,
-          before: {
-            status: visit.status,
-            version: visit.version,
-            unreachedAttempts: visit.unreached.length,
-          },
-          after: {
-            status: effects.completes ? 'completed' : 'planned',
-            version: visit.version + 1,
-            unreachedAttempts: visit.unreached.length + (effects.completes ? 0 : 1),
-            // The notes and hardship reason stay encrypted on the visit; the trail says that there were some.
-            outcome: sealed.outcome,
-            privateTextSealed: sealed.outcomeCipher !== undefined,
-            flags: effects.flags,
-            extraVisit: extra?.visit.visitId,
-          },
-        }),
-      ),
-    visitId,
-  )
+  const record = () =>
+    commit(
+      () =>
+        executeTransactWrite(
+          visitUpdate(deps, visit, after),
+          ...writes,
+          auditTransaction(store, {
+            subject: `VISIT#${visitId}`,
+            actor: actor.id,
+            action: effects.completes ? 'visit.completed' : 'visit.not-reached',
+            regionCode: visit.regionCode,
+            at: now,
+            before: {
+              status: visit.status,
+              version: visit.version,
+              unreachedAttempts: visit.unreached.length,
+            },
+            after: {
+              status: effects.completes ? 'completed' : 'planned',
+              version: visit.version + 1,
+              unreachedAttempts: visit.unreached.length + (effects.completes ? 0 : 1),
+              // The notes and hardship reason stay encrypted on the visit; the trail says that there were some.
+              outcome: sealed.outcome,
+              privateTextSealed: sealed.outcomeCipher !== undefined,
+              flags: effects.flags,
+              extraVisit: extra?.visit.visitId,
+            },
+          }),
+        ),
+      visitId,
+    )
+  try {
+    await record()
+  } catch (error) {
+    // The same attempt sent twice at once: the one that lost the race answers as the one that won.
+    if (!(error instanceof ConflictError) || !outcome.submissionId) throw error
+    const current = await loadVisit(deps, actor, visitId)
+    const won = keptAttempt(current, outcome)
+    if (won < 0) throw error
+    return finishOutcome(deps, actor, current, consequencesOf(outcome, won), calendar)
+  }
   return finishOutcome(deps, actor, visit, effects, calendar)
+}
+
+/**
+ * The index of the attempt kept under the form's `submissionId`, or -1. The same key on another form is refused:
+ * a key names one form.
+ */
+const keptAttempt = (visit: Visit, outcome: Outcome) => {
+  if (!outcome.submissionId) return -1
+  const i = visit.unreached.findIndex((a) => a.submissionId === outcome.submissionId)
+  const a = visit.unreached[i]
+  if (!a) return -1
+  if (outcome.reached || a.method !== outcome.method || a.reason !== (outcome.notReachedReason ?? 'other')) {
+    throw new ConflictError(`submissionId ${outcome.submissionId} was sent before with another form`)
+  }
+  return i
 }
 
 /**
@@ -733,12 +757,19 @@ export const setAppointment = async (
   const now = clock.now()
   if (at <= now) throw new ValidationError([{ field: 'at', reason: 'must be in the future' }])
   // The same time again (a retry): the visit is not changed, and the SMS already queued for it is not sent twice.
+  // Another time, even one set before (A, then B, then A again), is a new appointment with an SMS of its own.
   const again = visit.appointmentAt === at.toISOString()
+  const notificationId = again
+    ? (visit.appointmentNotificationId ?? `sms-appointment-${visitId}-${visit.version}`)
+    : `sms-appointment-${visitId}-${visit.version + 1}`
   if (!again)
     await commit(
       () =>
         executeTransactWrite(
-          visitUpdate(deps, visit, { appointmentAt: at.toISOString() }),
+          visitUpdate(deps, visit, {
+            appointmentAt: at.toISOString(),
+            appointmentNotificationId: notificationId,
+          }),
           auditTransaction(store, {
             subject: `VISIT#${visitId}`,
             actor: actor.id,
@@ -757,8 +788,7 @@ export const setAppointment = async (
   ])
   if (petitioner) {
     await queueNotification(deps, {
-      // One SMS per appointment time: a retried call, whatever else changed the visit meanwhile, sends none again.
-      notificationId: `sms-appointment-${visitId}-${at.getTime()}`,
+      notificationId,
       recipientType: 'petitioner',
       recipientId: petitioner.petitionerId,
       regionCode: visit.regionCode,

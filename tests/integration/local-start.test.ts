@@ -2,7 +2,7 @@
 // demo, and every way of stopping it leaves no DynamoDB Local (Java) process behind. It does not use the run's
 // shared DynamoDB Local: it starts its own, which is the point.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
-import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
@@ -189,6 +189,10 @@ describe('npm start', () => {
 
   it('keeps its data, tokens and keys in .aftercare/ across a restart', async () => {
     const home = mkdtempSync(join(tmpdir(), 'aftercare-start-'))
+    const keys = () =>
+      ['token-secret', 'crypto-key', 'inbound-sms-secret'].map((f) =>
+        readFileSync(join(home, '.aftercare', f), 'utf8'),
+      )
     try {
       const first = await start(['--demo'], home)
       await waitFor('the demo', () => /Ctrl-C stops everything/.test(first.output()) || undefined, 45_000)
@@ -201,20 +205,30 @@ describe('npm start', () => {
         async () => ((await read(first)).status === 200 ? true : undefined),
         10_000,
       )
+      const keysBefore = keys()
       first.child.kill('SIGTERM')
       expect(await first.exited).toEqual({ code: 0, signal: null })
-      expect(existsSync(join(home, '.aftercare'))).toBe(true)
 
-      // Started again without the demo: the visit is still there, and the old token is still good.
+      // Started again without the demo: the visit is still there, the old token is still good, the keys the same.
       const again = await start([], home)
       await waitFor('the restart', () => /Ctrl-C stops everything/.test(again.output()) || undefined, 45_000)
       const visit = await read(again)
       expect(visit.status).toBe(200)
       expect(await visit.json()).toMatchObject({ visitId, status: 'planned' })
+      expect(keys()).toEqual(keysBefore)
       again.child.kill('SIGTERM')
       expect(await again.exited).toEqual({ code: 0, signal: null })
     } finally {
+      // Nothing may still write into the folder when it is removed.
+      await Promise.all(
+        children
+          .filter((c) => c.exitCode === null && c.signalCode === null)
+          .map((c) => {
+            c.kill('SIGKILL')
+            return new Promise((done) => c.once('exit', done))
+          }),
+      )
       rmSync(home, { recursive: true, force: true })
     }
-  })
+  }, 180_000)
 })

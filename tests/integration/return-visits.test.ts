@@ -256,6 +256,27 @@ describe('outcomes', () => {
     const { GetItemCommand } = await import('dynamodb-toolbox')
     const { Item: stored } = await rt.deps.store.Visit.build(GetItemCommand).key({ visitId: 'ev-v1' }).send()
     expect(JSON.stringify(stored)).not.toContain('13512345678')
+    // A key names one form: the same key on another form is refused.
+    const reused = await rt.call('POST', '/visits/ev-v1/outcome', {
+      as: officer,
+      body: outcome({ submissionId: 'attempt-0001' }),
+    })
+    expect(reused.status).toBe(409)
+    // The same attempt sent twice at once: both answered, kept once.
+    const form = {
+      reached: false,
+      notReachedReason: 'not-at-home',
+      method: 'home-visit',
+      submissionId: 'attempt-0004',
+    }
+    const both = await Promise.all([
+      rt.call('POST', '/visits/ev-v1/outcome', { as: officer, body: form }),
+      rt.call('POST', '/visits/ev-v1/outcome', { as: officer, body: form }),
+    ])
+    expect(both.map((r) => [r.status, r.body.unreached.length])).toEqual([
+      [200, 4],
+      [200, 4],
+    ])
     await rt.drain()
     expect((await smsTo(SUPERVISOR_ZHAO))[0]?.text).toContain('三次未能联系上信访人')
     const board = await rt.call('GET', '/regions/330106/board?month=2026-03', { as: supervisor })
@@ -573,6 +594,18 @@ describe('assignment and changes', () => {
     expect(sms).toContain(
       '【信访回访】李明您好：王芳将于3月2日 14:30与您联系回访，如时间不便请回复。回复TD退订。',
     )
+    // Moved to 16:00, then back to 14:30: each change is told, the last one too.
+    for (const time of ['2026-03-02T16:00:00+08:00', '2026-03-02T14:30:00+08:00']) {
+      rt.clock.advance(60_000)
+      await rt.call('POST', '/visits/ev-v1/appointment', { as: officer, body: { at: time } })
+      await rt.drain() // sent at this minute, so the list is in the order of the changes
+    }
+    const told = (await smsTo('+8613900139000')).map((s) => s.text).filter((t) => t.includes('与您联系回访'))
+    expect(told).toEqual([
+      expect.stringContaining('14:30'),
+      expect.stringContaining('16:00'),
+      expect.stringContaining('14:30'),
+    ])
   })
 })
 

@@ -240,6 +240,17 @@ describe('the due-work engine', () => {
     expect(await timerStatus(rt, timerId)).toBe('void')
   })
 
+  it('acts on a timer delivered a fraction of a second early at its due time, not before', async () => {
+    const rt = await start('2026-03-05T00:59:59.400Z')
+    await seedRegion(rt)
+    const [timerId = ''] = await seedPlannedVisits(rt, 1, () => new Date('2026-03-05T01:00:00Z'))
+    await rt.sweep() // DelaySeconds 0 (0.6 s, rounded down): visible at once, 600 ms early
+    await rt.drain()
+    const timer = await timerOf(rt, timerId)
+    expect(timer).toMatchObject({ status: 'fired', firedAt: '2026-03-05T01:00:00.000Z' })
+    expect((await rt.localSms.list()).map((sms) => sms.sentAt)).toEqual(['2026-03-05T01:00:00.000Z'])
+  })
+
   it('does nothing for a timer cancelled after it was enqueued', async () => {
     const rt = await start('2026-03-05T01:00:00Z')
     await seedRegion(rt)

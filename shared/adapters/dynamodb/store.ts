@@ -378,6 +378,8 @@ export const createStore = (documentClient: DynamoDBDocumentClient, tableName: s
         }),
       ).default([]),
       appointmentAt: string().optional(),
+      /** The petitioner's SMS of the appointment now set: a retried call queues this one again, not a new one. */
+      appointmentNotificationId: string().optional(),
       cancelReason: string().optional(),
       version: number(),
     }).and((s) => ({

@@ -15,7 +15,14 @@ import type { FaultPoint } from '../../shared/deps.ts'
 import { SmsError } from '../../shared/ports/sms.ts'
 import { queueNotification } from '../../shared/use-cases/notify.ts'
 import { CountingSms } from '../fixtures/counting-sms.ts'
-import { admin, INBOUND_SECRET, seedRegion, startTestRuntime, type TestRuntime } from '../fixtures/runtime.ts'
+import {
+  admin,
+  INBOUND_SECRET,
+  resolveMatterOfLi,
+  seedRegion,
+  startTestRuntime,
+  type TestRuntime,
+} from '../fixtures/runtime.ts'
 
 const supervisor = { sub: 'zhao', role: 'supervisor', region: '330106' } as const
 const otherSupervisor = { sub: 'qian', role: 'supervisor', region: '330108' } as const
@@ -31,16 +38,7 @@ const smsTo = async (phone: string) => (await rt.localSms.list()).filter((sms) =
 
 /** Registers and resolves a matter of petitioner Li at the runtime's current time. */
 const resolveMatter = async (caseId = 'c-1') => {
-  const created = await rt.call('POST', '/cases', {
-    as: supervisor,
-    body: { caseId, petitionerId: 'li', category: '劳动保障', summary: '欠薪' },
-  })
-  expect(created.status).toBe(201)
-  const resolved = await rt.call('POST', `/cases/${caseId}/events`, {
-    as: supervisor,
-    body: { type: 'resolved', eventId: `${caseId}-resolved` },
-  })
-  expect(resolved.status).toBe(201)
+  await resolveMatterOfLi(rt, caseId, `${caseId}-resolved`)
   await rt.drain()
   return `sms-${caseId}-resolved-petitioner`
 }

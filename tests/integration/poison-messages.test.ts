@@ -6,7 +6,7 @@ import { PutItemCommand } from 'dynamodb-toolbox'
 import { afterEach, expect, it } from 'vitest'
 import type { StreamFailureRecord } from '../../local/stream-poller.ts'
 import { queues, streamConsumer } from '../../shared/resources.ts'
-import { seedRegion, startTestRuntime, type TestRuntime } from '../fixtures/runtime.ts'
+import { resolveMatterOfLi, seedRegion, startTestRuntime, type TestRuntime } from '../fixtures/runtime.ts'
 
 let rt: TestRuntime
 afterEach(async () => rt?.stop())
@@ -75,21 +75,9 @@ const readStreamDlq = async (rt: TestRuntime) => {
   return Messages.map((m) => JSON.parse(m.Body ?? '{}') as StreamFailureRecord)
 }
 
-const supervisor = { sub: 'zhao', role: 'supervisor', region: '330106' } as const
+const _supervisor = { sub: 'zhao', role: 'supervisor', region: '330106' } as const
 
-/** A case resolved through the API: its outbox item goes down the stream after whatever was written before. */
-const resolveCase = async (caseId: string, eventId: string) => {
-  const created = await rt.call('POST', '/cases', {
-    as: supervisor,
-    body: { caseId, petitionerId: 'li', category: '劳动保障', summary: '欠薪' },
-  })
-  expect(created.status).toBe(201)
-  const resolved = await rt.call('POST', `/cases/${caseId}/events`, {
-    as: supervisor,
-    body: { type: 'resolved', eventId },
-  })
-  expect(resolved.status).toBe(201)
-}
+const resolveCase = (caseId: string, eventId: string) => resolveMatterOfLi(rt, caseId, eventId)
 
 it('sends a malformed outbox record to the stream DLQ after its retries, as Lambda would, and goes on with the stream', async () => {
   rt = await startTestRuntime('2026-03-02T02:00:00Z', {

@@ -75,7 +75,6 @@ const readStreamDlq = async (rt: TestRuntime) => {
   return Messages.map((m) => JSON.parse(m.Body ?? '{}') as StreamFailureRecord)
 }
 
-const _supervisor = { sub: 'zhao', role: 'supervisor', region: '330106' } as const
 
 const resolveCase = (caseId: string, eventId: string) => resolveMatterOfLi(rt, caseId, eventId)
 

@@ -75,7 +75,6 @@ const readStreamDlq = async (rt: TestRuntime) => {
   return Messages.map((m) => JSON.parse(m.Body ?? '{}') as StreamFailureRecord)
 }
 
-
 const resolveCase = (caseId: string, eventId: string) => resolveMatterOfLi(rt, caseId, eventId)
 
 it('sends a malformed outbox record to the stream DLQ after its retries, as Lambda would, and goes on with the stream', async () => {

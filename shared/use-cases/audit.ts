@@ -40,6 +40,20 @@ export const isConditionRefusal = (error: unknown): boolean => {
   )
 }
 
+/**
+ * A conditional write whose refusal means it was done already (by an earlier delivery, a racing sweeper, another
+ * dispatcher): true when this call wrote it, false when it was refused; any other failure is thrown.
+ */
+export const writeUnlessDone = async (write: Promise<unknown>): Promise<boolean> => {
+  try {
+    await write
+    return true
+  } catch (error) {
+    if (isConditionRefusal(error)) return false
+    throw error
+  }
+}
+
 export const auditSubjectTypes = {
   visit: 'VISIT',
   case: 'CASE',

@@ -18,7 +18,7 @@ import { WorkingCalendar } from '../domain/scheduling/working-calendar.ts'
 import type { Offset, ReminderRule } from '../domain/visits/cadence.ts'
 import { planVisit } from '../domain/visits/plan.ts'
 import { ConflictError } from '../errors.ts'
-import { auditTransaction, isConditionRefusal } from './audit.ts'
+import { auditTransaction, writeUnlessDone } from './audit.ts'
 import { cancelTimer, enqueueIfSwept, rescheduleTimer, timerItem } from './timers.ts'
 import { visitTimers } from './visit-timers.ts'
 
@@ -51,8 +51,8 @@ const warningKey = (year: string) => `calendar-${year}`
 /** One warning per missing year, however many visits it makes provisional. */
 export const warnCalendarMissing = async (deps: AppDeps, years: string[]) => {
   for (const year of new Set(years)) {
-    try {
-      await deps.store.AdminWarning.build(PutItemCommand)
+    const raised = await writeUnlessDone(
+      deps.store.AdminWarning.build(PutItemCommand)
         .item({
           key: warningKey(year),
           kind: 'calendar-year-missing',
@@ -60,11 +60,9 @@ export const warnCalendarMissing = async (deps: AppDeps, years: string[]) => {
           raisedAt: deps.clock.now().toISOString(),
         })
         .options({ condition: { attr: 'key', exists: false } })
-        .send()
-      deps.logger.warn('holiday arrangement missing: dates provisional', { year })
-    } catch (error) {
-      if (!isConditionRefusal(error)) throw error
-    }
+        .send(),
+    )
+    if (raised) deps.logger.warn('holiday arrangement missing: dates provisional', { year })
   }
 }
 

@@ -16,7 +16,7 @@ import { defaultQuietHours, isQuiet, nextAllowedInstant } from '../domain/notifi
 import type { TemplateName } from '../domain/notifications/templates.ts'
 import type { NotificationMessage } from '../domain/scheduling/messages.ts'
 import { smsErrorKind } from '../ports/sms.ts'
-import { isConditionRefusal } from './audit.ts'
+import { isConditionRefusal, writeUnlessDone } from './audit.ts'
 import { openPhone, sealPhone } from './personal-data.ts'
 import { takeSendSlot } from './send-rate.ts'
 import { renderFor } from './templates.ts'
@@ -67,8 +67,8 @@ export const queueNotification = async (deps: AppDeps, request: NotificationRequ
   const { store, clock } = deps
   const now = clock.now().toISOString()
   const { phone, ...rest } = request
-  try {
-    await store.Notification.build(PutItemCommand)
+  await writeUnlessDone(
+    store.Notification.build(PutItemCommand)
       .item({
         ...rest,
         ...(await sealPhone(deps.crypto, 'Notification', request.notificationId, phone)),
@@ -80,10 +80,8 @@ export const queueNotification = async (deps: AppDeps, request: NotificationRequ
         log: [{ at: now, status: 'queued' }],
       })
       .options({ condition: { attr: 'notificationId', exists: false } })
-      .send()
-  } catch (error) {
-    if (!isConditionRefusal(error)) throw error
-  }
+      .send(),
+  )
   await sendMessage(deps, { notificationId: request.notificationId, delivery: 'first' })
 }
 
@@ -182,9 +180,10 @@ export const dispatchNotification = async (
  */
 const publishToTopic = async (deps: AppDeps, n: Notification): Promise<'published' | 'failed'> => {
   const { store, sns, config, logger } = deps
-  const record = async (changes: Record<string, unknown>, log: LogEntry[]) => {
-    try {
-      await store.Notification.build(UpdateItemCommand)
+  // Refused: another dispatcher recorded it published.
+  const record = (changes: Record<string, unknown>, log: LogEntry[]) =>
+    writeUnlessDone(
+      store.Notification.build(UpdateItemCommand)
         .item({ notificationId: n.notificationId, ...changes, log: $append(log) })
         .options({
           condition: {
@@ -194,11 +193,8 @@ const publishToTopic = async (deps: AppDeps, n: Notification): Promise<'publishe
             ],
           },
         })
-        .send()
-    } catch (error) {
-      if (!isConditionRefusal(error)) throw error // refused: another dispatcher recorded it published
-    }
-  }
+        .send(),
+    )
   let messageId: string | undefined
   try {
     ;({ MessageId: messageId } = await sns.send(
@@ -295,13 +291,12 @@ const dispatchSms = async (deps: AppDeps, n: Notification): Promise<DispatchOutc
       const until = nextAllowedInstant(now, quiet)
       // One timer per release minute: released into hours still quiet (the end moved later), it is deferred anew.
       const timer = { timerId: `defer-${notificationId}-${until.toISOString().slice(0, 16)}`, dueAt: until }
-      await store.Timer.build(PutItemCommand)
-        .item(timerItem({ ...timer, kind: 'deferred-sms', subjectId: notificationId }, config.TIMER_SHARDS))
-        .options({ condition: { attr: 'timerId', exists: false } })
-        .send()
-        .catch((error: unknown) => {
-          if (!isConditionRefusal(error)) throw error
-        })
+      await writeUnlessDone(
+        store.Timer.build(PutItemCommand)
+          .item(timerItem({ ...timer, kind: 'deferred-sms', subjectId: notificationId }, config.TIMER_SHARDS))
+          .options({ condition: { attr: 'timerId', exists: false } })
+          .send(),
+      )
       await transition(
         { status: 'deferred' },
         entry(deps, 'deferred', `quiet hours ${quiet.start}–${quiet.end}: until ${until.toISOString()}`),

@@ -27,7 +27,7 @@ import {
   shardOf,
   type TimerKind,
 } from '../domain/scheduling/timers.ts'
-import { isConditionRefusal } from './audit.ts'
+import { isConditionRefusal, writeUnlessDone } from './audit.ts'
 
 const WATERMARK = 'timers'
 /** A timer enqueued but not acted on by due + 5 minutes is swept again: a queue can lose a delayed message. */
@@ -297,8 +297,9 @@ export const sweepDueTimers = async (deps: AppDeps): Promise<SweepReport> => {
   const failed = exhausted.length > 0 ? await giveUp(deps, exhausted) : 0
   if (reswept > 0) deps.logger.warn('timers not acted on by due + 5 minutes were enqueued again', { reswept })
 
-  try {
-    await store.SweepWatermark.build(PutItemCommand)
+  // Refused: a concurrent sweeper moved it as far already.
+  await writeUnlessDone(
+    store.SweepWatermark.build(PutItemCommand)
       .item({ name: WATERMARK, sweptThrough: through, updatedAt: now.toISOString() })
       .options({
         condition: {
@@ -308,10 +309,8 @@ export const sweepDueTimers = async (deps: AppDeps): Promise<SweepReport> => {
           ],
         },
       })
-      .send()
-  } catch (error) {
-    if (!isConditionRefusal(error)) throw error // a concurrent sweeper moved it as far already
-  }
+      .send(),
+  )
   return { from, through, enqueued, reswept, failed }
 }
 
@@ -328,8 +327,8 @@ export const cancelTimer = async (deps: AppDeps, timerId: string) => closeTimer(
  */
 export const rescheduleTimer = async (deps: AppDeps, timerId: string, dueAt: Date) => {
   const { store, config } = deps
-  try {
-    await store.Timer.build(UpdateItemCommand)
+  const moved = await writeUnlessDone(
+    store.Timer.build(UpdateItemCommand)
       .item({
         timerId,
         dueAt: dueAt.toISOString(),
@@ -338,11 +337,9 @@ export const rescheduleTimer = async (deps: AppDeps, timerId: string, dueAt: Dat
         ...dueKeys(timerId, dueAt, config.TIMER_SHARDS),
       })
       .options({ condition: { attr: 'status', in: ['pending', 'enqueued'] } })
-      .send()
-  } catch (error) {
-    if (isConditionRefusal(error)) return false
-    throw error
-  }
+      .send(),
+  )
+  if (!moved) return false // fired or void already
   await enqueueIfSwept(deps, [{ timerId, dueAt }])
   return true
 }
@@ -356,8 +353,8 @@ export const returnToPending = async (
   { store, config }: AppDeps,
   timer: { timerId: string; dueAt: string },
 ) => {
-  try {
-    await store.Timer.build(UpdateItemCommand)
+  await writeUnlessDone(
+    store.Timer.build(UpdateItemCommand)
       .item({
         timerId: timer.timerId,
         status: 'pending',
@@ -373,10 +370,8 @@ export const returnToPending = async (
           ],
         },
       })
-      .send()
-  } catch (error) {
-    if (!isConditionRefusal(error)) throw error
-  }
+      .send(),
+  )
 }
 
 /**

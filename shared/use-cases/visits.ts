@@ -29,7 +29,7 @@ import {
 } from '../domain/visits/outcome.ts'
 import { remindersFor } from '../domain/visits/plan.ts'
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../errors.ts'
-import { auditTransaction, isConditionRefusal } from './audit.ts'
+import { auditTransaction, isConditionRefusal, writeUnlessDone } from './audit.ts'
 import { workingCalendar } from './calendar.ts'
 import { queueNotification } from './notify.ts'
 import { openAttempt, openOutcome, openPhone, sealOutcome } from './personal-data.ts'
@@ -457,8 +457,9 @@ export const climbLadder = async (
   const now = clock.now()
   if (step === 'supervisor') {
     const flag = flagItem(visit, 'overdue', now, `due ${visit.dueDate}`)
-    try {
-      await executeTransactWrite(
+    // Refused: flagged by an earlier firing (telling is idempotent).
+    await writeUnlessDone(
+      executeTransactWrite(
         store.Flag.build(PutTransaction)
           .item(flag)
           .options({ condition: { attr: 'flagId', exists: false } }),
@@ -471,14 +472,13 @@ export const climbLadder = async (
           before: { flagged: false },
           after: { flagged: true, flagId: flag.flagId, dueDate: visit.dueDate, officerId: visit.officerId },
         }),
-      )
-    } catch (error) {
-      if (!isConditionRefusal(error)) throw error // flagged by an earlier firing; telling is idempotent
-    }
+      ),
+    )
     await tellSupervisors(deps, visit, 'overdue')
   } else {
-    try {
-      await executeTransactWrite(
+    // Refused: recorded by an earlier firing.
+    await writeUnlessDone(
+      executeTransactWrite(
         store.LedgerEntry.build(PutTransaction)
           .item({
             entryId: `overdue-${visit.visitId}`,
@@ -508,10 +508,8 @@ export const climbLadder = async (
             dueDate: visit.dueDate,
           },
         }),
-      )
-    } catch (error) {
-      if (!isConditionRefusal(error)) throw error // recorded by an earlier firing
-    }
+      ),
+    )
   }
   await closeTimer(deps, timer.timerId, 'fired')
   return { acted: true }

@@ -1,4 +1,12 @@
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { defineConfig } from 'vitest/config'
+
+// Where the unit and integration runs record every AWS call each function makes (tests/fixtures/aws-calls.ts), for
+// the permission check that runs after them. Set before the workers start, so that they all inherit the one folder;
+// set it yourself to check the calls of another run (npm start records into .aftercare/aws-calls).
+process.env.AFTERCARE_AWS_CALLS ??= mkdtempSync(join(tmpdir(), 'aftercare-aws-calls-'))
 
 export default defineConfig({
   test: {
@@ -26,6 +34,16 @@ export default defineConfig({
         test: {
           name: 'infra',
           include: ['tests/infra/**/*.test.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+        },
+      },
+      {
+        test: {
+          name: 'permissions',
+          include: ['tests/permissions/**/*.test.ts'],
+          // After every other project: it reads the AWS calls they recorded.
+          sequence: { groupOrder: 1 },
           testTimeout: 120_000,
           hookTimeout: 120_000,
         },

@@ -122,23 +122,21 @@ const seedTimers = async (deps: AppDeps, dueAt: Date[]) => {
  * Records, per timer, when its message was sent and with what delay (the sweeper's SendMessageBatch) and when the
  * timer consumer first read it (its first GetItem of the timer): the stage boundaries between due and fired.
  */
-const instrument = (deps: AppDeps) => {
+const instrument = (sweeper: AppDeps, consumer: AppDeps) => {
   const sentAt = new Map<string, { at: number; delay: number }>()
   const receivedAt = new Map<string, number>()
-  const sqs = deps.sqs as unknown as { send: (command: unknown) => Promise<unknown> }
-  const sqsSend = sqs.send.bind(sqs)
-  sqs.send = (command) => {
-    const input = (command as { input?: { Entries?: { MessageBody?: string; DelaySeconds?: number }[] } })
-      .input
+  const { queues } = sweeper
+  const sendBatch = queues.sendBatch.bind(queues)
+  queues.sendBatch = (queue, entries) => {
     const at = Date.now()
-    for (const entry of input?.Entries ?? []) {
-      const body = JSON.parse(entry.MessageBody ?? '{}') as Partial<TimerMessage>
+    for (const entry of entries) {
+      const body = JSON.parse(entry.body) as Partial<TimerMessage>
       if (body.timerId && body.dueAt && !sentAt.has(body.timerId))
-        sentAt.set(body.timerId, { at, delay: entry.DelaySeconds ?? 0 })
+        sentAt.set(body.timerId, { at, delay: entry.delaySeconds ?? 0 })
     }
-    return sqsSend(command)
+    return sendBatch(queue, entries)
   }
-  const client = deps.store.table.getDocumentClient() as unknown as {
+  const client = consumer.store.table.getDocumentClient() as unknown as {
     send: (command: unknown) => Promise<unknown>
   }
   const clientSend = client.send.bind(client)
@@ -213,7 +211,7 @@ const run = async (scenario: 'spread' | 'burst', count: number, spreadMinutes: n
   })
   try {
     await seedRegion(rt.deps)
-    const stages = instrument(rt.deps)
+    const stages = instrument(rt.functionDeps['timer-sweeper'], rt.functionDeps['timer-consumer'])
     // The first due time leaves the sweeper a full minute's lead, as it has for timers planned days ahead.
     const start = Math.ceil((Date.now() + 90_000) / 60_000) * 60_000
     // The burst is due at one instant: spread over its minute, it could not fire faster than it falls due.

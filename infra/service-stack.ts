@@ -25,10 +25,11 @@ import { Topic } from 'aws-cdk-lib/aws-sns'
 import type { IQueue } from 'aws-cdk-lib/aws-sqs'
 import type { Construct } from 'constructs'
 import type * as z from 'zod'
-import { outboxStreamFilter, tableDesign } from '#shared/adapters/dynamodb/table-design.ts'
+import { outboxStreamFilter } from '#shared/adapters/dynamodb/table-design.ts'
 import { configSchema, requiredInMode } from '#shared/config.ts'
 import {
   type FunctionName,
+  type FunctionUses,
   functions,
   httpFallback,
   type QueueDesign,
@@ -36,44 +37,12 @@ import {
   queues,
   schedules,
   streamConsumer,
-  type TopicName,
 } from '#shared/resources.ts'
 import { type RouteDesign, routes } from '#shared/routes.ts'
 import { InvokeLatestVersion, onFailureQueue } from './constructs/narrow-grants.ts'
 import { type LogLevel, ServiceFunction } from './constructs/service-function.ts'
 import { mapDeclared } from './declared.ts'
 import type { AftercareData } from './stateful-stack.ts'
-
-/** What a function touches; every function in shared/resources.ts must have an entry (the type checks it). */
-interface FunctionAccess {
-  /** `readWrite`: items and the declared indexes; `stream`: only the table's stream, through its event source. */
-  readonly table: 'readWrite' | 'stream'
-  /** Queues it sends messages to (consuming is granted by its event source). */
-  readonly sendsTo: readonly QueueName[]
-  readonly publishesTo: readonly TopicName[]
-  /** Publishes SMS to phone numbers through SNS (no topic). */
-  readonly sendsSms?: boolean
-  /** Reads the inbound SMS route's shared secret from Secrets Manager. */
-  readonly readsInboundSmsSecret?: boolean
-}
-
-const functionAccess = {
-  'cases-api': { table: 'readWrite', sendsTo: [], publishesTo: [] },
-  'directory-api': { table: 'readWrite', sendsTo: [], publishesTo: [] },
-  'visits-api': { table: 'readWrite', sendsTo: [], publishesTo: [] },
-  // Requeues notifications, and reads the shared secret of the SMS provider's callback route.
-  'notifications-api': {
-    table: 'readWrite',
-    sendsTo: ['notifications'],
-    publishesTo: [],
-    readsInboundSmsSecret: true,
-  },
-  'outbox-publisher': { table: 'stream', sendsTo: [], publishesTo: ['events'] },
-  'visit-planner': { table: 'readWrite', sendsTo: ['timers'], publishesTo: [] },
-  'timer-sweeper': { table: 'readWrite', sendsTo: ['timers'], publishesTo: [] },
-  'timer-consumer': { table: 'readWrite', sendsTo: ['timers', 'notifications'], publishesTo: [] },
-  'notification-dispatcher': { table: 'readWrite', sendsTo: [], publishesTo: ['officers'], sendsSms: true },
-} as const satisfies Record<FunctionName, FunctionAccess>
 
 /** Item reads and writes, transactions included (they are authorised per action); no table management. */
 const tableDataActions = [
@@ -174,7 +143,7 @@ export class ServiceStack extends Stack {
         // next one.
         retryAttempts: name === schedules.sweeper.target ? 0 : undefined,
       })
-      this.grantAccess(fn, functionAccess[name], data)
+      this.grantAccess(fn, design.uses, data)
       return fn
     })
 
@@ -194,33 +163,39 @@ export class ServiceStack extends Stack {
     new CfnOutput(this, 'TableName', { value: data.table.tableName })
   }
 
-  private grantAccess(fn: ServiceFunction, access: FunctionAccess, data: AftercareData): void {
-    // Every function: the key encrypts what each of them reads or writes, and every cold start derives the
-    // blind-index key (shared/deps.ts), so a function without GenerateMac would not start.
-    data.key.grant(fn, ...dataKeyActions)
-    data.indexKey.grant(fn, ...indexKeyActions)
-    if (access.table === 'readWrite') {
-      // The indexes by name, from the table design, rather than CDK's `index/*`.
-      const indexArns = Object.keys(tableDesign.indexes).map(
-        (index) => `${data.table.tableArn}/index/${index}`,
-      )
+  /** Grants exactly what shared/resources.ts declares the function uses: the same declaration builds its deps. */
+  private grantAccess(fn: ServiceFunction, uses: FunctionUses, data: AftercareData): void {
+    if (uses.table) {
+      // The table's items and the declared indexes by name, rather than CDK's `index/*`.
+      const indexArns = uses.table.indexes.map((index) => `${data.table.tableArn}/index/${index}`)
       Grant.addToPrincipal({
         grantee: fn,
         actions: tableDataActions,
         resourceArns: [data.table.tableArn, ...indexArns],
       })
     }
-    for (const queue of access.sendsTo) {
-      data.queues[queue].queue.grant(fn, 'sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl')
+    // The table, the queues and the topics are encrypted with the data key: a function that touches any of them
+    // needs it, as does one that seals personal data with it.
+    if (uses.table || uses.sendsTo.length > 0 || uses.publishesTo.length > 0 || uses.personalData) {
+      data.key.grant(fn, ...dataKeyActions)
     }
-    for (const topic of access.publishesTo) {
+    // The blind-index key is derived at the cold start of a function that handles personal data (shared/deps.ts).
+    if (uses.personalData) data.indexKey.grant(fn, ...indexKeyActions)
+    for (const queue of uses.sendsTo) {
+      Grant.addToPrincipal({
+        grantee: fn,
+        actions: ['sqs:SendMessage'],
+        resourceArns: [data.queues[queue].queue.queueArn],
+      })
+    }
+    for (const topic of uses.publishesTo) {
       Grant.addToPrincipal({
         grantee: fn,
         actions: ['sns:Publish'],
         resourceArns: [data.topics[topic].topicArn],
       })
     }
-    if (access.readsInboundSmsSecret) {
+    if (uses.readsInboundSmsSecret) {
       // GetSecretValue alone (grantRead adds DescribeSecret); decrypting it is covered by the data key actions.
       Grant.addToPrincipal({
         grantee: fn,
@@ -228,7 +203,7 @@ export class ServiceStack extends Stack {
         resourceArns: [data.inboundSmsSecret.secretArn],
       })
     }
-    if (access.sendsSms) {
+    if (uses.sendsSms) {
       Grant.addToPrincipal({ grantee: fn, actions: ['sns:Publish'], resourceArns: ['*'] })
       Validations.of(fn).acknowledge({
         id: 'AwsSolutions-IAM5[Resource::*]',

@@ -12,7 +12,7 @@ import { LocalSms, type LocalSmsRecord } from '#shared/adapters/sms/local-sms.ts
 import { type Config, loadConfig } from '#shared/config.ts'
 import { type AppDeps, createDeps, type DepsOptions } from '#shared/deps.ts'
 import type { Clock } from '#shared/ports/clock.ts'
-import { type QueueName, queues, schedules, streamConsumer } from '#shared/resources.ts'
+import { type FunctionName, type QueueName, queues, schedules, streamConsumer } from '#shared/resources.ts'
 import type { SweepReport } from '#shared/use-cases/timers.ts'
 import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.ts'
 import { functionModules } from './functions.ts'
@@ -59,6 +59,8 @@ export interface RuntimeOptions {
   /** Pollers per queue in the background, like concurrent Lambda invocations. @default 2 */
   pollersPerQueue?: number
   printSms?: (sms: LocalSmsRecord) => void
+  /** Records every AWS call each function makes (the permission check reads them). */
+  recordCalls?: DepsOptions['recordCalls']
   wrapSms?: DepsOptions['wrapSms']
   fault?: DepsOptions['fault']
   logLevel?: Config['LOG_LEVEL']
@@ -66,7 +68,13 @@ export interface RuntimeOptions {
 
 export interface Runtime {
   config: Config
+  /** An operator's deps (every use, no function's): for seeding and inspecting in tests and tools. */
   deps: AppDeps
+  /** Each function's own deps, built from what it declares in shared/resources.ts. */
+  functionDeps: Record<FunctionName, AppDeps>
+  /** The emulators' clients, for tests and tools that look at queues and topics directly. */
+  sqs: SQSClient
+  sns: SNSClient
   provisioned: Provisioned
   url: string
   fauxqs: FauxqsServer
@@ -151,14 +159,28 @@ export const startRuntime = async (options: RuntimeOptions): Promise<Runtime> =>
       INBOUND_SMS_SECRET: options.inboundSmsSecret,
       TIMER_SHARDS: options.timerShards === undefined ? undefined : String(options.timerShards),
     })
-    const deps = await createDeps(config, {
-      clock: options.clock,
-      printSms: options.printSms,
-      wrapSms: options.wrapSms,
-      fault: options.fault,
-    })
+    const depsOptions = { clock: options.clock, fault: options.fault }
+    const deps = await createDeps(config, depsOptions)
+    // Each function gets only what it declares, as on AWS, so that an undeclared use fails here too.
+    const functionDeps = Object.fromEntries(
+      await Promise.all(
+        (Object.keys(functionModules) as FunctionName[]).map(async (name) => [
+          name,
+          await createDeps(config, {
+            ...depsOptions,
+            function: name,
+            printSms: options.printSms,
+            wrapSms: options.wrapSms,
+            recordCalls: options.recordCalls,
+          }),
+        ]),
+      ),
+    ) as Record<FunctionName, AppDeps>
     const built = Object.fromEntries(
-      Object.entries(functionModules).map(([name, module]) => [name, module.createHandler(deps)]),
+      Object.entries(functionModules).map(([name, module]) => [
+        name,
+        module.createHandler(functionDeps[name as FunctionName]),
+      ]),
     ) as { [K in keyof typeof functionModules]: ReturnType<(typeof functionModules)[K]['createHandler']> }
 
     const onError = (where: string) => (error: unknown) =>
@@ -296,6 +318,9 @@ export const startRuntime = async (options: RuntimeOptions): Promise<Runtime> =>
     return {
       config,
       deps,
+      functionDeps,
+      sqs,
+      sns,
       provisioned,
       url,
       fauxqs,

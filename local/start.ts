@@ -8,6 +8,7 @@
 import { randomBytes } from 'node:crypto'
 import { constants } from 'node:os'
 import { parseArgs } from 'node:util'
+import { fileSink } from '#shared/adapters/aws-calls/recorder.ts'
 import { localKeyFromFile } from '#shared/adapters/crypto/local-crypto.ts'
 import { loadLocalStartConfig } from '#shared/config.ts'
 import { maskPhone } from '#shared/masking.ts'
@@ -90,6 +91,8 @@ const main = async () => {
       : localTokenSecret(`${DATA_DIRECTORY}/inbound-sms-secret`),
     background: true,
     logLevel: env.LOG_LEVEL,
+    // Every AWS call each function makes, for the permission check (`npm run permissions`).
+    recordCalls: fileSink(env.AFTERCARE_AWS_CALLS ?? `${DATA_DIRECTORY}/aws-calls`),
     printSms: (sms) => console.log(`📱 SMS to ${maskPhone(sms.phone)} at ${sms.sentAt}: ${sms.text}`),
   })
   runtime = await starting

@@ -92,6 +92,8 @@ export const localStartSchema = z.object({
   FAUXQS_PORT: port.default(4566),
   /** Log level of the functions run by `npm start` (quieter than on AWS). */
   LOG_LEVEL: logLevel.default('WARN'),
+  /** Folder where each function's AWS calls are recorded for the permission check. @default .aftercare/aws-calls */
+  AFTERCARE_AWS_CALLS: z.string().min(1).optional(),
 })
 export type LocalStartConfig = z.infer<typeof localStartSchema>
 

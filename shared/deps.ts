@@ -1,4 +1,5 @@
-// What a function needs from the outside world, built once per process from the checked configuration.
+// What a function needs from the outside world, built once per process from the checked configuration and from what
+// shared/resources.ts declares it uses: a client for each declared use and nothing more.
 import { Logger } from '@aws-lambda-powertools/logger'
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb'
 import { KMSClient } from '@aws-sdk/client-kms'
@@ -6,6 +7,7 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager'
 import { SNSClient } from '@aws-sdk/client-sns'
 import { SQSClient } from '@aws-sdk/client-sqs'
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
+import { type CallSink, recordCalls } from './adapters/aws-calls/recorder.ts'
 import { KmsCrypto } from './adapters/crypto/kms-crypto.ts'
 import { deriveIndexKey } from './adapters/crypto/kms-index-key.ts'
 import { LocalCrypto } from './adapters/crypto/local-crypto.ts'
@@ -13,20 +15,36 @@ import { createStore, type Store } from './adapters/dynamodb/store.ts'
 import { secretValue } from './adapters/secrets/secret-value.ts'
 import { LocalSms, type LocalSmsRecord } from './adapters/sms/local-sms.ts'
 import { createSmsSnsClient, SnsSms } from './adapters/sms/sns-sms.ts'
+import { SnsTopics } from './adapters/sns/sns-topics.ts'
+import { SqsQueues } from './adapters/sqs/sqs-queues.ts'
 import type { Config } from './config.ts'
 import { type Clock, systemClock } from './ports/clock.ts'
 import type { Crypto } from './ports/crypto.ts'
+import { type QueuePort, type TopicPort, UndeclaredUseError } from './ports/messaging.ts'
 import type { SmsPort } from './ports/sms.ts'
+import {
+  type FunctionName,
+  type FunctionUses,
+  functions,
+  queueUrlVariables,
+  type SendableQueue,
+  type TopicName,
+  topics,
+} from './resources.ts'
 
 /** A named step of a use case where a drill may stop the process, as a crash would. */
 export type FaultPoint = 'dispatch:before-provider' | 'dispatch:after-provider' | 'dispatch:before-record'
 
 export interface AppDeps {
   config: Config
+  /** The function these were built for; undefined for an operator's (tests, command-line tools): every use. */
+  function: FunctionName | undefined
+  /** The table's client and its store; only for a function that declares the table. */
   dynamodb: DynamoDBClient
   store: Store
-  sqs: SQSClient
-  sns: SNSClient
+  /** The declared queues and topics; any other is refused before a call is made. */
+  queues: QueuePort
+  topics: TopicPort
   sms: SmsPort
   crypto: Crypto
   /** The inbound SMS route's shared secret, read when first needed. */
@@ -38,6 +56,10 @@ export interface AppDeps {
 }
 
 export interface DepsOptions {
+  /** Builds only what this function declares in shared/resources.ts. @default every use (an operator's deps) */
+  function?: FunctionName
+  /** Hands every AWS call of every client to this sink (local mode and the tests; see the permission check). */
+  recordCalls?: CallSink
   clock?: Clock
   logger?: Logger
   /** Where the local SMS provider prints what it "sends". */
@@ -50,46 +72,115 @@ export interface DepsOptions {
 /** Local mode talks to emulators only: fixed dummy credentials, never the machine's own. */
 const localCredentials = { accessKeyId: 'local', secretAccessKey: 'local' }
 
+/** Everything there is to use: what an operator's deps (no function) get. */
+const everyUse: FunctionUses = {
+  table: { indexes: [] },
+  sendsTo: Object.keys(queueUrlVariables) as SendableQueue[],
+  publishesTo: Object.keys(topics) as TopicName[],
+  personalData: true,
+  sendsSms: true,
+  readsInboundSmsSecret: true,
+}
+
+/** Stands in for something a function does not declare: any use of it throws, naming the function and the thing. */
+const undeclared = <T extends object>(fn: string, what: string): T =>
+  new Proxy((() => {}) as unknown as T, {
+    get: (_target, property) => {
+      // Awaiting or printing the deps must not count as a use.
+      if (property === 'then' || typeof property === 'symbol') return undefined
+      throw new UndeclaredUseError(fn, what)
+    },
+    apply: () => {
+      throw new UndeclaredUseError(fn, what)
+    },
+  })
+
 export const createDeps = async (config: Config, options: DepsOptions = {}): Promise<AppDeps> => {
+  const fn = options.function
+  const name = fn ?? 'operator'
+  const uses: FunctionUses = fn ? functions[fn].uses : everyUse
   const region = config.AWS_REGION
   const credentials = config.AFTERCARE_MODE === 'local' ? localCredentials : undefined
-  const dynamodb = new DynamoDBClient({ region, credentials, endpoint: config.DYNAMODB_ENDPOINT })
-  const documentClient = DynamoDBDocumentClient.from(dynamodb, {
-    marshallOptions: { removeUndefinedValues: true },
-  })
-  const store = createStore(documentClient, config.TABLE_NAME)
-  const sqs = new SQSClient({ region, credentials, endpoint: config.SQS_ENDPOINT })
-  const sns = new SNSClient({ region, credentials, endpoint: config.SNS_ENDPOINT })
+  const recorded = <C extends object>(client: C): C => {
+    if (options.recordCalls && fn) recordCalls(client, fn, config, options.recordCalls)
+    return client
+  }
   const clock = options.clock ?? systemClock
-  // Not the shared client: the SMS adapter's makes one attempt, so that the dispatcher sees every failure.
-  const provider =
-    config.SMS_PROVIDER === 'local'
-      ? new LocalSms(store, clock, options.printSms)
-      : new SnsSms(createSmsSnsClient({ region, credentials, endpoint: config.SNS_ENDPOINT }))
-  const sms = options.wrapSms ? options.wrapSms(provider) : provider
   const logger = options.logger ?? new Logger({ serviceName: 'aftercare', logLevel: config.LOG_LEVEL })
   const fault = options.fault ?? (() => {})
-  let crypto: Crypto
-  let inboundSmsSecret: () => Promise<string>
-  if (config.AFTERCARE_MODE === 'local') {
-    crypto = new LocalCrypto(config.LOCAL_CRYPTO_KEY ?? '')
-    inboundSmsSecret = async () => config.INBOUND_SMS_SECRET ?? ''
-  } else {
-    const kms = new KMSClient({ region })
-    const keyId = config.KMS_KEY_ARN ?? ''
-    crypto = new KmsCrypto({
-      kms,
-      keyId,
-      indexKey: await deriveIndexKey(kms, config.BLIND_INDEX_KEY_ARN ?? ''),
+
+  let dynamodb = undeclared<DynamoDBClient>(name, 'the table')
+  let store = undeclared<Store>(name, 'the table')
+  if (uses.table) {
+    dynamodb = recorded(new DynamoDBClient({ region, credentials, endpoint: config.DYNAMODB_ENDPOINT }))
+    const documentClient = DynamoDBDocumentClient.from(dynamodb, {
+      marshallOptions: { removeUndefinedValues: true },
     })
-    inboundSmsSecret = secretValue(new SecretsManagerClient({ region }), config.INBOUND_SMS_SECRET_ARN ?? '')
+    store = createStore(documentClient, config.TABLE_NAME)
+  }
+  const queues: QueuePort =
+    uses.sendsTo.length > 0
+      ? new SqsQueues(
+          recorded(new SQSClient({ region, credentials, endpoint: config.SQS_ENDPOINT })),
+          config,
+          {
+            function: name,
+            queues: uses.sendsTo,
+          },
+        )
+      : undeclared<QueuePort>(name, 'sending to any queue')
+  const topicPort: TopicPort =
+    uses.publishesTo.length > 0
+      ? new SnsTopics(
+          recorded(new SNSClient({ region, credentials, endpoint: config.SNS_ENDPOINT })),
+          config,
+          {
+            function: name,
+            topics: uses.publishesTo,
+          },
+        )
+      : undeclared<TopicPort>(name, 'publishing to any topic')
+
+  let sms = undeclared<SmsPort>(name, 'sending SMS')
+  if (uses.sendsSms) {
+    // Not a shared client: the SMS adapter's makes one attempt, so that the dispatcher sees every failure.
+    const provider =
+      config.SMS_PROVIDER === 'local'
+        ? new LocalSms(store, clock, options.printSms)
+        : new SnsSms(recorded(createSmsSnsClient({ region, credentials, endpoint: config.SNS_ENDPOINT })))
+    sms = options.wrapSms ? options.wrapSms(provider) : provider
+  }
+
+  let crypto = undeclared<Crypto>(name, 'personal data (field encryption and blind indexes)')
+  if (uses.personalData) {
+    if (config.AFTERCARE_MODE === 'local') {
+      crypto = new LocalCrypto(config.LOCAL_CRYPTO_KEY ?? '')
+    } else {
+      // Only a function that declares personal data calls KMS at its cold start.
+      const kms = recorded(new KMSClient({ region }))
+      crypto = new KmsCrypto({
+        kms,
+        keyId: config.KMS_KEY_ARN ?? '',
+        indexKey: await deriveIndexKey(kms, config.BLIND_INDEX_KEY_ARN ?? ''),
+      })
+    }
+  }
+
+  let inboundSmsSecret: () => Promise<string> = () =>
+    Promise.reject(new UndeclaredUseError(name, 'the inbound SMS secret'))
+  if (uses.readsInboundSmsSecret) {
+    inboundSmsSecret =
+      config.AFTERCARE_MODE === 'local'
+        ? async () => config.INBOUND_SMS_SECRET ?? ''
+        : secretValue(recorded(new SecretsManagerClient({ region })), config.INBOUND_SMS_SECRET_ARN ?? '')
   }
   return {
     config,
+    function: fn,
     dynamodb,
     store,
-    sqs,
-    sns,
+    queues,
+    topics: topicPort,
     sms,
     crypto,
     inboundSmsSecret,

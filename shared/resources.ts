@@ -1,4 +1,6 @@
-// Queues, topics, subscriptions, functions and schedules, declared once for the CDK stacks and for local mode.
+// Queues, topics, subscriptions, functions and what each uses, and schedules, declared once for the CDK stacks and
+// for local mode.
+import type { IndexName } from './adapters/dynamodb/table-design.ts'
 
 export interface QueueDesign {
   /** What the queue carries, in the office's words. */
@@ -67,26 +69,138 @@ export const subscriptions = [
   filterPolicy?: Record<string, string[]>
 }>
 
+/** Where a function finds a queue or a topic: the configuration variable holding its URL or ARN. */
+export const queueUrlVariables = {
+  timers: 'TIMERS_QUEUE_URL',
+  notifications: 'NOTIFICATIONS_QUEUE_URL',
+} as const satisfies Record<string, string>
+
+/** The queues a function may send to: those whose URL its configuration carries. */
+export type SendableQueue = keyof typeof queueUrlVariables
+// Each of them is a declared queue (checked here, not with `satisfies`, which would make the types circular).
+const _sendableQueuesAreQueues: readonly QueueName[] = Object.keys(queueUrlVariables) as SendableQueue[]
+
+export const topicArnVariables = {
+  events: 'EVENTS_TOPIC_ARN',
+  officers: 'OFFICERS_TOPIC_ARN',
+} as const satisfies Record<TopicName, string>
+
+/**
+ * What a function uses of the world, declared once: the CDK stack grants exactly this to its role, and the
+ * function's dependencies (shared/deps.ts) build a client or port for exactly this, so that a use not declared here
+ * fails in local mode and in the tests as it would fail on AWS (AccessDenied), only sooner.
+ */
+export interface FunctionUses {
+  /**
+   * Reads and writes items of the table, and queries these of its indexes. Absent: the function touches no item
+   * (the outbox publisher hears the table's stream through its event source, which is granted with it).
+   */
+  readonly table?: { readonly indexes: readonly IndexName[] }
+  /** Queues it sends messages to (receiving is its event source's, granted with it). */
+  readonly sendsTo: readonly SendableQueue[]
+  readonly publishesTo: readonly TopicName[]
+  /** Seals and opens personal data field by field and computes blind indexes (the data key and the index key). */
+  readonly personalData?: boolean
+  /** Publishes SMS straight to phone numbers through SNS (no topic, hence no ARN to scope the grant to). */
+  readonly sendsSms?: boolean
+  /** Reads the inbound SMS route's shared secret from Secrets Manager. */
+  readonly readsInboundSmsSecret?: boolean
+}
+
 export interface FunctionDesign {
   /** Entry file, relative to the project root; it exports `handler`. */
   entry: string
   timeoutSeconds: number
   memoryMb: number
+  uses: FunctionUses
 }
 
 export const functions = {
-  'cases-api': { entry: 'functions/cases/http.ts', timeoutSeconds: 10, memoryMb: 512 },
-  'directory-api': { entry: 'functions/directory/http.ts', timeoutSeconds: 10, memoryMb: 512 },
-  'visits-api': { entry: 'functions/visits/http.ts', timeoutSeconds: 10, memoryMb: 512 },
-  'notifications-api': { entry: 'functions/notifications/http.ts', timeoutSeconds: 10, memoryMb: 512 },
-  'outbox-publisher': { entry: 'functions/outbox/publish.ts', timeoutSeconds: 30, memoryMb: 512 },
-  'visit-planner': { entry: 'functions/visits/plan.ts', timeoutSeconds: 30, memoryMb: 512 },
-  'timer-sweeper': { entry: 'functions/scheduling/sweep.ts', timeoutSeconds: 50, memoryMb: 1024 },
-  'timer-consumer': { entry: 'functions/scheduling/fire.ts', timeoutSeconds: 30, memoryMb: 512 },
+  'cases-api': {
+    entry: 'functions/cases/http.ts',
+    timeoutSeconds: 10,
+    memoryMb: 512,
+    uses: { table: { indexes: [] }, sendsTo: [], publishesTo: [] },
+  },
+  'directory-api': {
+    entry: 'functions/directory/http.ts',
+    timeoutSeconds: 10,
+    memoryMb: 512,
+    // Loading a calendar year moves due timers, and enqueues those already in a swept window.
+    uses: { table: { indexes: ['gsi1'] }, sendsTo: ['timers'], publishesTo: [], personalData: true },
+  },
+  'visits-api': {
+    entry: 'functions/visits/http.ts',
+    timeoutSeconds: 10,
+    memoryMb: 512,
+    // Appointments and flags tell people by SMS; extra visits and reschedules start timers.
+    uses: {
+      table: { indexes: ['gsi1', 'gsi3'] },
+      sendsTo: ['timers', 'notifications'],
+      publishesTo: [],
+      personalData: true,
+    },
+  },
+  'notifications-api': {
+    entry: 'functions/notifications/http.ts',
+    timeoutSeconds: 10,
+    memoryMb: 512,
+    // Resends notifications, and reads the shared secret of the SMS provider's callback route.
+    uses: {
+      table: { indexes: ['gsi3'] },
+      sendsTo: ['notifications'],
+      publishesTo: [],
+      personalData: true,
+      readsInboundSmsSecret: true,
+    },
+  },
+  'outbox-publisher': {
+    entry: 'functions/outbox/publish.ts',
+    timeoutSeconds: 30,
+    memoryMb: 512,
+    uses: { sendsTo: [], publishesTo: ['events'] },
+  },
+  'visit-planner': {
+    entry: 'functions/visits/plan.ts',
+    timeoutSeconds: 30,
+    memoryMb: 512,
+    // Plans visits and their timers, and tells the petitioner by SMS.
+    uses: {
+      table: { indexes: ['gsi1'] },
+      sendsTo: ['timers', 'notifications'],
+      publishesTo: [],
+      personalData: true,
+    },
+  },
+  'timer-sweeper': {
+    entry: 'functions/scheduling/sweep.ts',
+    timeoutSeconds: 50,
+    memoryMb: 1024,
+    uses: { table: { indexes: ['gsi2'] }, sendsTo: ['timers'], publishesTo: [] },
+  },
+  'timer-consumer': {
+    entry: 'functions/scheduling/fire.ts',
+    timeoutSeconds: 30,
+    memoryMb: 512,
+    uses: {
+      table: { indexes: ['gsi1'] },
+      sendsTo: ['timers', 'notifications'],
+      publishesTo: [],
+      personalData: true,
+    },
+  },
   'notification-dispatcher': {
     entry: 'functions/notifications/dispatch.ts',
     timeoutSeconds: 30,
     memoryMb: 512,
+    // Requeues what it backs off or holds for quiet hours, and starts the timer of a deferred SMS.
+    uses: {
+      table: { indexes: [] },
+      sendsTo: ['timers', 'notifications'],
+      publishesTo: ['officers'],
+      personalData: true,
+      sendsSms: true,
+    },
   },
 } as const satisfies Record<string, FunctionDesign>
 

@@ -34,4 +34,4 @@ export const createHandler = (deps: AppDeps) =>
     deps.logger,
   )
 
-export const handler = lambdaHandler(createHandler)
+export const handler = lambdaHandler('cases-api', createHandler)

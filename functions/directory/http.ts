@@ -60,4 +60,4 @@ export const createHandler = (deps: AppDeps) =>
     deps.logger,
   )
 
-export const handler = lambdaHandler(createHandler)
+export const handler = lambdaHandler('directory-api', createHandler)

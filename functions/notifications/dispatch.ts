@@ -42,4 +42,4 @@ export const createHandler = (deps: AppDeps) => {
   )
 }
 
-export const handler = lambdaHandler(createHandler)
+export const handler = lambdaHandler('notification-dispatcher', createHandler)

@@ -75,4 +75,4 @@ export const createHandler = (deps: AppDeps) =>
     deps.logger,
   )
 
-export const handler = lambdaHandler(createHandler)
+export const handler = lambdaHandler('notifications-api', createHandler)

@@ -10,4 +10,4 @@ const outboxItem = z.object({ payload: caseEventMessageSchema })
 export const createHandler = (deps: AppDeps) =>
   streamConsumer(outboxItem, (item) => publishEvent(deps, item.payload), deps.logger)
 
-export const handler = lambdaHandler(createHandler)
+export const handler = lambdaHandler('outbox-publisher', createHandler)

@@ -7,4 +7,4 @@ import { fireTimer } from '#shared/use-cases/fire-timer.ts'
 export const createHandler = (deps: AppDeps) =>
   sqsConsumer(timerMessageSchema, (message) => fireTimer(deps, message), deps.logger)
 
-export const handler = lambdaHandler(createHandler)
+export const handler = lambdaHandler('timer-consumer', createHandler)

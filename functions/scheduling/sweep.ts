@@ -10,4 +10,4 @@ export const createHandler = (deps: AppDeps) =>
     return report
   })
 
-export const handler = lambdaHandler(createHandler)
+export const handler = lambdaHandler('timer-sweeper', createHandler)

@@ -106,4 +106,4 @@ export const createHandler = (deps: AppDeps) =>
     deps.logger,
   )
 
-export const handler = lambdaHandler(createHandler)
+export const handler = lambdaHandler('visits-api', createHandler)

@@ -7,4 +7,4 @@ import { planVisitsForEvent } from '#shared/use-cases/plan-visits.ts'
 export const createHandler = (deps: AppDeps) =>
   sqsConsumer(caseEventMessageSchema, (event) => planVisitsForEvent(deps, event), deps.logger)
 
-export const handler = lambdaHandler(createHandler)
+export const handler = lambdaHandler('visit-planner', createHandler)

@@ -1,8 +1,6 @@
 // Notifications: written once per cause (the id says which), queued, then dispatched: held for quiet hours,
 // suppressed for an opted-out number, sent once through the SMS port, and every step in the delivery log.
 import { randomUUID } from 'node:crypto'
-import { PublishCommand } from '@aws-sdk/client-sns'
-import { SendMessageCommand } from '@aws-sdk/client-sqs'
 import {
   $append,
   type FormattedItem,
@@ -49,16 +47,14 @@ type LogEntry = { at: string; status: string; detail?: string }
 
 /** Queues a notification for the dispatcher (a fresh `delivery` for a deliberate requeue). */
 export const sendMessage = async (
-  { sqs, config }: AppDeps,
+  { queues, config }: AppDeps,
   message: NotificationMessage,
   delaySeconds = 0,
 ) => {
-  await sqs.send(
-    new SendMessageCommand({
-      QueueUrl: config.NOTIFICATIONS_QUEUE_URL,
-      MessageBody: JSON.stringify(message),
-      DelaySeconds: Math.min(delaySeconds, config.QUEUE_DELAY_CAP_SECONDS),
-    }),
+  await queues.send(
+    'notifications',
+    JSON.stringify(message),
+    Math.min(delaySeconds, config.QUEUE_DELAY_CAP_SECONDS),
   )
 }
 
@@ -179,7 +175,7 @@ export const dispatchNotification = async (
  * next delivery; subscribers can tell repeats by the `notificationId` attribute.
  */
 const publishToTopic = async (deps: AppDeps, n: Notification): Promise<'published' | 'failed'> => {
-  const { store, sns, config, logger } = deps
+  const { store, topics, logger } = deps
   // Refused: another dispatcher recorded it published.
   const record = (changes: Record<string, unknown>, log: LogEntry[]) =>
     writeUnlessDone(
@@ -197,17 +193,11 @@ const publishToTopic = async (deps: AppDeps, n: Notification): Promise<'publishe
     )
   let messageId: string | undefined
   try {
-    ;({ MessageId: messageId } = await sns.send(
-      new PublishCommand({
-        TopicArn: config.OFFICERS_TOPIC_ARN,
-        Message: n.text,
-        MessageAttributes: {
-          regionCode: { DataType: 'String', StringValue: n.regionCode },
-          recipientId: { DataType: 'String', StringValue: n.recipientId },
-          notificationId: { DataType: 'String', StringValue: n.notificationId },
-        },
-      }),
-    ))
+    ;({ messageId } = await topics.publish('officers', n.text, {
+      regionCode: n.regionCode,
+      recipientId: n.recipientId,
+      notificationId: n.notificationId,
+    }))
   } catch (error) {
     const reason = `${(error as Error).name}: ${(error as Error).message}`
     await record({ topic: 'failed' }, entry(deps, 'topic-failed', reason))

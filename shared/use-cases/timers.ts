@@ -1,5 +1,4 @@
 // The due-work engine: timers written with the change that needs them, swept into the timers queue with their delay.
-import { SendMessageBatchCommand } from '@aws-sdk/client-sqs'
 import {
   $add,
   $get,
@@ -92,7 +91,7 @@ const recheckAt = (dueAt: string, now: Date) =>
  * the record the caller read: a caller that knows only the timer's id and due time (enqueueIfSwept) keeps it.
  */
 const enqueue = async (deps: AppDeps, timers: TimerRecord[]) => {
-  const { store, sqs, clock, config } = deps
+  const { store, queues, clock, config } = deps
   const now = clock.now()
   const claimedOrNot = await pMap(
     timers,
@@ -141,19 +140,17 @@ const enqueue = async (deps: AppDeps, timers: TimerRecord[]) => {
       // The delay is counted from the moment of sending, not from the start of the sweep: claiming a thousand
       // timers takes about a second, and every message would arrive that much late.
       const sentAt = clock.now()
-      const result = await sqs.send(
-        new SendMessageBatchCommand({
-          QueueUrl: config.TIMERS_QUEUE_URL,
-          Entries: batch.map((t, n) => ({
-            Id: String(n),
-            MessageBody: JSON.stringify({ timerId: t.timerId, dueAt: t.dueAt } satisfies TimerMessage),
-            DelaySeconds: delaySecondsUntil(new Date(t.dueAt), sentAt, config.QUEUE_DELAY_CAP_SECONDS),
-          })),
-        }),
+      const result = await queues.sendBatch(
+        'timers',
+        batch.map((t, n) => ({
+          id: String(n),
+          body: JSON.stringify({ timerId: t.timerId, dueAt: t.dueAt } satisfies TimerMessage),
+          delaySeconds: delaySecondsUntil(new Date(t.dueAt), sentAt, config.QUEUE_DELAY_CAP_SECONDS),
+        })),
       )
       // A failed entry stays `enqueued` in its recheck bucket and is sent again from there.
-      for (const failed of result.Failed ?? []) {
-        deps.logger.warn('timer not enqueued; it will be swept again', { code: failed.Code, id: failed.Id })
+      for (const failed of result.failed) {
+        deps.logger.warn('timer not enqueued; it will be swept again', { code: failed.code, id: failed.id })
       }
     },
     { concurrency: 4 },

@@ -16,6 +16,7 @@ import { configSchema } from '#shared/config.ts'
 import {
   eventSourceDeadLetterQueues,
   type FunctionName,
+  type FunctionUses,
   functions,
   httpFallback,
   type QueueDesign,
@@ -345,7 +346,7 @@ describe('functions', () => {
     }
   })
 
-  it('grants every function the data key actions and kms:GenerateMac on the index key, nothing more on it', () => {
+  it('grants the data key actions to every function, and kms:GenerateMac on the index key only to those that declare personal data', () => {
     const dataKey = imported(getAtt(built.stateful.key, 'Arn'))
     const indexKey = imported(getAtt(built.stateful.indexKey, 'Arn'))
     for (const name of functionNames) {
@@ -356,8 +357,11 @@ describe('functions', () => {
       expect(on(dataKey), name).toEqual(
         expect.arrayContaining(['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:DescribeKey']),
       )
-      expect(on(indexKey), name).toEqual(['kms:GenerateMac'])
+      const personalData = (functions[name].uses as FunctionUses).personalData === true
+      expect(on(indexKey), name).toEqual(personalData ? ['kms:GenerateMac'] : [])
     }
+    // The sweeper handles no personal data: its cold start calls no KMS.
+    expect(JSON.stringify(statementsOf('timer-sweeper'))).not.toContain(JSON.stringify(indexKey))
     // No statement anywhere in the service stack names the index key with other actions, or any key with MAC ones.
     for (const policy of Object.values(resources(service, 'AWS::IAM::Policy'))) {
       const { Statement } = policy.Properties.PolicyDocument as { Statement: Statement[] }
@@ -391,14 +395,22 @@ describe('functions', () => {
     }
   })
 
-  it('lets only the timer consumer and the notifications API send to the notifications queue', () => {
-    const queueArn = JSON.stringify(imported(getAtt(built.stateful.queues.notifications.queue, 'Arn')))
-    const senders = functionNames.filter((name) =>
-      statementsOf(name).some(
-        (st) => actions(st).includes('sqs:SendMessage') && JSON.stringify(st.Resource) === queueArn,
-      ),
-    )
-    expect(senders.sort()).toEqual(['notifications-api', 'timer-consumer'])
+  it('lets exactly the functions that declare a queue send to it', () => {
+    for (const queue of ['timers', 'notifications'] as const) {
+      const queueArn = JSON.stringify(imported(getAtt(built.stateful.queues[queue].queue, 'Arn')))
+      const senders = functionNames.filter((name) =>
+        statementsOf(name).some(
+          (st) => actions(st).includes('sqs:SendMessage') && JSON.stringify(st.Resource) === queueArn,
+        ),
+      )
+      const declared = functionNames.filter((name) =>
+        (functions[name].uses.sendsTo as readonly string[]).includes(queue),
+      )
+      expect(senders.sort(), queue).toEqual(declared.sort())
+    }
+    // The senders the permission check found on AWS's side: what the emulators never refused.
+    expect(functions['visits-api'].uses.sendsTo).toEqual(['timers', 'notifications'])
+    expect(functions['notification-dispatcher'].uses.sendsTo).toEqual(['timers', 'notifications'])
   })
 
   it('grants SMS publishing to the dispatcher only, and no item access to the stream consumer', () => {

@@ -28,7 +28,7 @@ const originals = Array.from({ length: 12 }, (_, i) =>
 )
 
 const depth = async (queueUrl: string) => {
-  const { Attributes } = await rt.deps.sqs.send(
+  const { Attributes } = await rt.sqs.send(
     new GetQueueAttributesCommand({
       QueueUrl: queueUrl,
       AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
@@ -44,7 +44,7 @@ const depth = async (queueUrl: string) => {
 const takeAll = async (queueUrl: string) => {
   const taken: { body: string; origin: string | undefined }[] = []
   for (;;) {
-    const { Messages = [] } = await rt.deps.sqs.send(
+    const { Messages = [] } = await rt.sqs.send(
       new ReceiveMessageCommand({
         QueueUrl: queueUrl,
         MaxNumberOfMessages: 10,
@@ -54,7 +54,7 @@ const takeAll = async (queueUrl: string) => {
     if (Messages.length === 0) return taken
     for (const m of Messages)
       taken.push({ body: m.Body ?? '', origin: m.MessageAttributes?.origin?.StringValue })
-    await rt.deps.sqs.send(
+    await rt.sqs.send(
       new DeleteMessageBatchCommand({
         QueueUrl: queueUrl,
         Entries: Messages.map((m, i) => ({ Id: `d${i}`, ReceiptHandle: m.ReceiptHandle ?? '' })),
@@ -65,7 +65,7 @@ const takeAll = async (queueUrl: string) => {
 
 describe('dlq redrive', () => {
   it('peeks, redrives a part, dry-runs and redrives the rest without losing or duplicating a message', async () => {
-    const sqs = rt.deps.sqs
+    const sqs = rt.sqs
     for (const [b, batch] of [originals.slice(0, 10), originals.slice(10)].entries()) {
       const { Failed } = await sqs.send(
         new SendMessageBatchCommand({
@@ -117,7 +117,7 @@ describe('dlq redrive', () => {
   it('deletes from the DLQ only what the source accepted, and leaves the rest visible there', async () => {
     const dlq = rt.provisioned.dlqUrls.notifications
     const source = rt.provisioned.queueUrls.notifications
-    await rt.deps.sqs.send(
+    await rt.sqs.send(
       new SendMessageBatchCommand({
         QueueUrl: dlq,
         Entries: ['a', 'b', 'c'].map((id) => ({ Id: id, MessageBody: JSON.stringify({ id }) })),
@@ -126,10 +126,10 @@ describe('dlq redrive', () => {
     // The source refuses message b, as SQS does entry by entry in a batch.
     const refusing = {
       send: async (command: { input: unknown }) => {
-        if (!(command instanceof SendMessageBatchCommand)) return rt.deps.sqs.send(command as never)
+        if (!(command instanceof SendMessageBatchCommand)) return rt.sqs.send(command as never)
         const entries = command.input.Entries ?? []
         const refused = entries.filter((e) => e.MessageBody === '{"id":"b"}')
-        const answer = await rt.deps.sqs.send(
+        const answer = await rt.sqs.send(
           new SendMessageBatchCommand({
             ...command.input,
             Entries: entries.filter((e) => !refused.includes(e)),
@@ -140,7 +140,7 @@ describe('dlq redrive', () => {
           Failed: refused.map((e) => ({ Id: e.Id, SenderFault: true, Code: 'Refused', Message: 'test' })),
         }
       },
-    } as unknown as typeof rt.deps.sqs
+    } as unknown as typeof rt.sqs
     const report = await redriveDlq(refusing, { dlqUrl: dlq, sourceUrl: source, waitSeconds: 0 })
     expect(report).toMatchObject({ received: 3, moved: 2, failures: [{ stage: 'send', code: 'Refused' }] })
     expect(await depth(dlq)).toEqual({ visible: 1, hidden: 0 })
@@ -148,7 +148,7 @@ describe('dlq redrive', () => {
 
     // A call that fails as a whole stops the run and moves nothing.
     const missing = `${source}-missing`
-    const stopped = await redriveDlq(rt.deps.sqs, { dlqUrl: dlq, sourceUrl: missing, waitSeconds: 0 })
+    const stopped = await redriveDlq(rt.sqs, { dlqUrl: dlq, sourceUrl: missing, waitSeconds: 0 })
     expect(stopped).toMatchObject({
       received: 1,
       moved: 0,
@@ -182,7 +182,7 @@ describe('dlq redrive', () => {
       ],
     }
     const streamDlq = rt.provisioned.eventSourceDlqUrls.stream
-    await rt.deps.sqs.send(
+    await rt.sqs.send(
       new SendMessageBatchCommand({
         QueueUrl: streamDlq,
         Entries: [{ Id: 'f', MessageBody: JSON.stringify(failure) }],

@@ -3,12 +3,7 @@
 // provider fails.
 
 import { SubscribeCommand } from '@aws-sdk/client-sns'
-import {
-  CreateQueueCommand,
-  GetQueueAttributesCommand,
-  ReceiveMessageCommand,
-  SendMessageCommand,
-} from '@aws-sdk/client-sqs'
+import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs'
 import { QueryCommand } from 'dynamodb-toolbox'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { FaultPoint } from '../../shared/deps.ts'
@@ -358,13 +353,11 @@ describe('templates and locales', () => {
 
 describe('the officers topic', () => {
   const subscribe = async (name: string, prefix: string) => {
-    const { QueueUrl } = await rt.deps.sqs.send(
-      new CreateQueueCommand({ QueueName: `${name}-${Date.now()}` }),
-    )
-    const { Attributes } = await rt.deps.sqs.send(
+    const { QueueUrl } = await rt.sqs.send(new CreateQueueCommand({ QueueName: `${name}-${Date.now()}` }))
+    const { Attributes } = await rt.sqs.send(
       new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }),
     )
-    await rt.deps.sns.send(
+    await rt.sns.send(
       new SubscribeCommand({
         TopicArn: rt.provisioned.topicArns.officers,
         Protocol: 'sqs',
@@ -378,7 +371,7 @@ describe('the officers topic', () => {
     return QueueUrl as string
   }
   const received = async (url: string) =>
-    (await rt.deps.sqs.send(new ReceiveMessageCommand({ QueueUrl: url, WaitTimeSeconds: 1 }))).Messages ?? []
+    (await rt.sqs.send(new ReceiveMessageCommand({ QueueUrl: url, WaitTimeSeconds: 1 }))).Messages ?? []
 
   it("carries regionCode, so that a unit's subscription with a prefix filter gets only its region", async () => {
     rt = await startTestRuntime('2026-03-05T02:00:00Z')
@@ -633,20 +626,16 @@ describe('crashes and failures', () => {
     await rt.drain()
     expect((await notification('n-0')).status).toBe('unknown')
     // The queue refuses the resend's message once, after the resolution's transaction was written.
-    const sqs = rt.deps.sqs
-    const send = sqs.send.bind(sqs) as (command: unknown) => Promise<unknown>
+    const { queues } = rt.functionDeps['notifications-api']
+    const send = queues.send.bind(queues)
     let dropped = 0
-    sqs.send = (async (command: unknown) => {
-      if (
-        dropped === 0 &&
-        command instanceof SendMessageCommand &&
-        command.input.MessageBody?.includes('"notificationId":"n-0"')
-      ) {
+    queues.send = async (queue, body, delay) => {
+      if (dropped === 0 && queue === 'notifications' && body.includes('"notificationId":"n-0"')) {
         dropped++
         throw new Error('SQS unavailable (drill)')
       }
-      return send(command)
-    }) as typeof sqs.send
+      return send(queue, body, delay)
+    }
     const resolve = () =>
       rt.call('POST', '/notifications/n-0/resolution', { as: supervisor, body: { resolution: 'resend' } })
     const lost = await resolve()

@@ -37,7 +37,7 @@ it('moves a malformed planner message to its DLQ after maxReceiveCount while its
     unitId: 'community',
     occurredAt: '2026-03-02T01:00:00Z',
   }
-  await rt.deps.sqs.send(
+  await rt.sqs.send(
     new SendMessageBatchCommand({
       QueueUrl: rt.provisioned.queueUrls.planner,
       Entries: [
@@ -48,7 +48,7 @@ it('moves a malformed planner message to its DLQ after maxReceiveCount while its
   )
   const dead = await waitFor(async () => {
     await rt.drain()
-    const { Messages } = await rt.deps.sqs.send(
+    const { Messages } = await rt.sqs.send(
       new ReceiveMessageCommand({
         QueueUrl: rt.provisioned.dlqUrls.planner,
         MessageSystemAttributeNames: ['All'],
@@ -66,7 +66,7 @@ it('moves a malformed planner message to its DLQ after maxReceiveCount while its
 })
 
 const readStreamDlq = async (rt: TestRuntime) => {
-  const { Messages = [] } = await rt.deps.sqs.send(
+  const { Messages = [] } = await rt.sqs.send(
     new ReceiveMessageCommand({
       QueueUrl: rt.provisioned.eventSourceDlqUrls[streamConsumer.deadLetterQueue],
       MaxNumberOfMessages: 10,
@@ -138,21 +138,22 @@ it('waits between retries of a failing shard, so that a short SNS outage uses up
     streamRetryBackoff: { initialMs: 100, maxMs: 400 },
   })
   await seedRegion(rt)
-  const sns = rt.deps.sns
-  const send = sns.send.bind(sns)
+  // The publisher's own topic port: on AWS each function has its own clients.
+  const { topics } = rt.functionDeps['outbox-publisher']
+  const publish = topics.publish.bind(topics)
   // An outage that refuses the first three publishes, whenever they come (a count, not a clock: a slow machine
   // must not turn it into one attempt).
   const refusedAt: number[] = []
-  sns.send = (async (command: unknown) => {
+  topics.publish = async (...args) => {
     if (refusedAt.length < 3) {
       refusedAt.push(Date.now())
       throw Object.assign(new Error('connect ECONNREFUSED'), { name: 'TimeoutError' })
     }
-    return send(command as never)
-  }) as typeof sns.send
+    return publish(...args)
+  }
   await resolveCase('c-11', 'ev-11')
   await rt.drain()
-  sns.send = send as typeof sns.send
+  topics.publish = publish
 
   // Fewer failures than the retries allowed, each retry after a longer wait (100 ms, then 200 ms), none back to back.
   expect(refusedAt).toHaveLength(3)

@@ -1,7 +1,6 @@
 // The due-work engine: lost delayed messages, timers created in a swept window, send counts and give-up,
 // cancel and reschedule, stale messages. Volume and outages are in timer-volume.test.ts.
 import { randomBytes } from 'node:crypto'
-import type { SendMessageBatchCommand } from '@aws-sdk/client-sqs'
 import { GetItemCommand, UpdateItemCommand } from 'dynamodb-toolbox'
 import { describe, expect, it, vi } from 'vitest'
 import { fireTimer } from '../../shared/use-cases/fire-timer.ts'
@@ -111,19 +110,19 @@ describe('the due-work engine', () => {
     await seedRegion(rt)
     await seedPlannedVisits(rt, 30, () => new Date('2026-03-05T01:01:00Z'))
     // Each conditional claim takes a second of the clock (a thousand claims take about that at DynamoDB's pace).
-    const client = rt.deps.store.table.getDocumentClient()
+    const sweeper = rt.functionDeps['timer-sweeper']
+    const client = sweeper.store.table.getDocumentClient()
     const send = client.send.bind(client) as (command: unknown) => Promise<unknown>
     vi.spyOn(client, 'send').mockImplementation((async (command: { constructor: { name: string } }) => {
       if (command.constructor.name === 'UpdateCommand') rt.clock.advance(1000)
       return send(command)
     }) as never)
     const sent: { at: number; delays: number[] }[] = []
-    const sqsSend = rt.deps.sqs.send.bind(rt.deps.sqs) as (command: unknown) => Promise<unknown>
-    vi.spyOn(rt.deps.sqs, 'send').mockImplementation((async (command: SendMessageBatchCommand) => {
-      const entries = command.input?.Entries ?? []
-      sent.push({ at: rt.clock.now().getTime(), delays: entries.map((e) => e.DelaySeconds ?? -1) })
-      return sqsSend(command)
-    }) as never)
+    const sendBatch = sweeper.queues.sendBatch.bind(sweeper.queues)
+    vi.spyOn(sweeper.queues, 'sendBatch').mockImplementation(async (queue, entries) => {
+      sent.push({ at: rt.clock.now().getTime(), delays: entries.map((e) => e.delaySeconds ?? -1) })
+      return sendBatch(queue, entries)
+    })
     const report = await rt.sweep()
     expect(report.enqueued).toBe(30)
     expect(rt.clock.now().toISOString()).toBe('2026-03-05T01:00:30.000Z')
@@ -167,7 +166,7 @@ describe('the due-work engine', () => {
     const [timerId = ''] = await seedPlannedVisits(rt, 1, () => new Date('2026-03-05T01:00:00Z'))
     expect(await sweepRounds(rt, MAX_TIMER_SENDS)).toEqual({ sends: MAX_TIMER_SENDS, failed: 0 })
     // The next sweep gives it up; the warning's write fails.
-    const client = rt.deps.store.table.getDocumentClient()
+    const client = rt.functionDeps['timer-sweeper'].store.table.getDocumentClient()
     const send = client.send.bind(client) as (command: unknown) => Promise<unknown>
     vi.spyOn(client, 'send').mockImplementation((async (command: { input?: unknown }) => {
       if (JSON.stringify(command.input ?? {}).includes(`timer-failed-${timerId}`))

@@ -114,12 +114,15 @@ describe("the sns SMS provider's own client", () => {
     INBOUND_SMS_SECRET: 'b'.repeat(32),
   }
 
-  it('is built by the deps with one attempt, apart from the shared client that retries', async () => {
-    const deps = await createDeps(loadConfig(localConfig))
+  it("is built by the dispatcher's deps with one attempt, apart from the topic client that retries", async () => {
+    const deps = await createDeps(loadConfig(localConfig), { function: 'notification-dispatcher' })
     expect(deps.sms).toBeInstanceOf(SnsSms)
     const { sns: client } = deps.sms as SnsSms
-    expect(client).not.toBe(deps.sns)
+    const topicClient = (deps.topics as unknown as { sns: { config: { maxAttempts(): Promise<number> } } })
+      .sns
+    expect(client).not.toBe(topicClient)
     expect(await client.config.maxAttempts()).toBe(1)
+    expect(await topicClient.config.maxAttempts()).toBe(3)
   })
 
   it("gives up well inside the dispatcher's Lambda timeout", () => {

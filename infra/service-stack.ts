@@ -16,7 +16,6 @@ import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers'
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations'
 import { Alarm, ComparisonOperator, Stats, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch'
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions'
-import { Grant } from 'aws-cdk-lib/aws-iam'
 import { FilterCriteria, StartingPosition } from 'aws-cdk-lib/aws-lambda'
 import { DynamoEventSource, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources'
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs'
@@ -29,7 +28,6 @@ import { outboxStreamFilter } from '#shared/adapters/dynamodb/table-design.ts'
 import { configSchema, requiredInMode } from '#shared/config.ts'
 import {
   type FunctionName,
-  type FunctionUses,
   functions,
   httpFallback,
   type QueueDesign,
@@ -39,33 +37,11 @@ import {
   streamConsumer,
 } from '#shared/resources.ts'
 import { type RouteDesign, routes } from '#shared/routes.ts'
+import { grantDeclaredUses } from './constructs/function-grants.ts'
 import { InvokeLatestVersion, onFailureQueue } from './constructs/narrow-grants.ts'
 import { type LogLevel, ServiceFunction } from './constructs/service-function.ts'
 import { mapDeclared } from './declared.ts'
 import type { AftercareData } from './stateful-stack.ts'
-
-/** Item reads and writes, transactions included (they are authorised per action); no table management. */
-const tableDataActions = [
-  'dynamodb:GetItem',
-  'dynamodb:BatchGetItem',
-  'dynamodb:Query',
-  'dynamodb:Scan',
-  'dynamodb:ConditionCheckItem',
-  'dynamodb:PutItem',
-  'dynamodb:UpdateItem',
-  'dynamodb:DeleteItem',
-  'dynamodb:BatchWriteItem',
-  'dynamodb:DescribeTable',
-]
-
-/**
- * One key encrypts the table, its stream, the queues and the topics, and the crypto port's field envelopes:
- * reading any of them needs Decrypt, writing GenerateDataKey (DynamoDB also Encrypt and DescribeKey).
- */
-const dataKeyActions = ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:DescribeKey']
-
-/** The blind-index root key is an HMAC under the index key; nothing else is done with that key. */
-const indexKeyActions = ['kms:GenerateMac']
 
 /** Variables only local mode sets; AWS_REGION is set by Lambda itself. */
 export const notSetOnLambda = [
@@ -129,6 +105,8 @@ export class ServiceStack extends Stack {
       KMS_KEY_ARN: data.key.keyArn,
       BLIND_INDEX_KEY_ARN: data.indexKey.keyArn,
       INBOUND_SMS_SECRET_ARN: data.inboundSmsSecret.secretArn,
+      TOKEN_ISSUER: `https://cognito-idp.${this.region}.${this.urlSuffix}/${data.userPool.userPoolId}`,
+      USER_POOL_ID: data.userPool.userPoolId,
     }
 
     this.functions = mapDeclared(functions, (name, design) => {
@@ -143,7 +121,7 @@ export class ServiceStack extends Stack {
         // next one.
         retryAttempts: name === schedules.sweeper.target ? 0 : undefined,
       })
-      this.grantAccess(fn, design.uses, data)
+      grantDeclaredUses(fn, design.uses, data)
       return fn
     })
 
@@ -161,57 +139,6 @@ export class ServiceStack extends Stack {
       description: 'Audience of the ID token the API accepts',
     })
     new CfnOutput(this, 'TableName', { value: data.table.tableName })
-  }
-
-  /** Grants exactly what shared/resources.ts declares the function uses: the same declaration builds its deps. */
-  private grantAccess(fn: ServiceFunction, uses: FunctionUses, data: AftercareData): void {
-    if (uses.table) {
-      // The table's items and the declared indexes by name, rather than CDK's `index/*`.
-      const indexArns = uses.table.indexes.map((index) => `${data.table.tableArn}/index/${index}`)
-      Grant.addToPrincipal({
-        grantee: fn,
-        actions: tableDataActions,
-        resourceArns: [data.table.tableArn, ...indexArns],
-      })
-    }
-    // The table, the queues and the topics are encrypted with the data key: a function that touches any of them
-    // needs it, as does one that seals personal data with it.
-    if (uses.table || uses.sendsTo.length > 0 || uses.publishesTo.length > 0 || uses.personalData) {
-      data.key.grant(fn, ...dataKeyActions)
-    }
-    // The blind-index key is derived at the cold start of a function that handles personal data (shared/deps.ts).
-    if (uses.personalData) data.indexKey.grant(fn, ...indexKeyActions)
-    for (const queue of uses.sendsTo) {
-      Grant.addToPrincipal({
-        grantee: fn,
-        actions: ['sqs:SendMessage'],
-        resourceArns: [data.queues[queue].queue.queueArn],
-      })
-    }
-    for (const topic of uses.publishesTo) {
-      Grant.addToPrincipal({
-        grantee: fn,
-        actions: ['sns:Publish'],
-        resourceArns: [data.topics[topic].topicArn],
-      })
-    }
-    if (uses.readsInboundSmsSecret) {
-      // GetSecretValue alone (grantRead adds DescribeSecret); decrypting it is covered by the data key actions.
-      Grant.addToPrincipal({
-        grantee: fn,
-        actions: ['secretsmanager:GetSecretValue'],
-        resourceArns: [data.inboundSmsSecret.secretArn],
-      })
-    }
-    if (uses.sendsSms) {
-      Grant.addToPrincipal({ grantee: fn, actions: ['sns:Publish'], resourceArns: ['*'] })
-      Validations.of(fn).acknowledge({
-        id: 'AwsSolutions-IAM5[Resource::*]',
-        reason:
-          'SMS is sent with sns:Publish to a phone number, which has no ARN, so IAM cannot scope it to a resource. ' +
-          'Publishing to topics is granted separately, per topic ARN.',
-      })
-    }
   }
 
   private addEventSources(data: AftercareData): void {

@@ -21,7 +21,7 @@ import { type Provisioned, provision } from './provision.ts'
 import { QueuePoller, type SqsHandler } from './queue-poller.ts'
 import { LocalSchedule } from './scheduler.ts'
 import { type RetryBackoff, type StreamHandler, StreamPoller } from './stream-poller.ts'
-import { type LocalIdentity, signLocalToken } from './tokens.ts'
+import { LOCAL_ISSUER, type LocalIdentity, signLocalToken } from './tokens.ts'
 
 export interface RuntimeOptions {
   /** Keep DynamoDB data (and the stream checkpoints) here; without it everything lives in memory. */
@@ -155,6 +155,7 @@ export const startRuntime = async (options: RuntimeOptions): Promise<Runtime> =>
       SQS_ENDPOINT: sqsEndpoint,
       SNS_ENDPOINT: sqsEndpoint,
       LOCAL_TOKEN_SECRET: options.tokenSecret,
+      TOKEN_ISSUER: LOCAL_ISSUER,
       LOCAL_CRYPTO_KEY: options.cryptoKey,
       INBOUND_SMS_SECRET: options.inboundSmsSecret,
       TIMER_SHARDS: options.timerShards === undefined ? undefined : String(options.timerShards),

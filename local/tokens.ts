@@ -5,7 +5,9 @@ import { dirname } from 'node:path'
 import { jwtVerify, SignJWT } from 'jose'
 import type { Role } from '#shared/domain/access/roles.ts'
 
-const ISSUER = 'aftercare-local'
+/** The `iss` of local tokens (TOKEN_ISSUER in local mode). */
+export const LOCAL_ISSUER = 'aftercare-local'
+const ISSUER = LOCAL_ISSUER
 const AUDIENCE = 'aftercare-local'
 
 export interface LocalIdentity {

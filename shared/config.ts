@@ -72,6 +72,16 @@ export const configSchema = z
     BLIND_INDEX_KEY_ARN: z.string().startsWith('arn:').optional(),
     /** The Secrets Manager secret holding the inbound SMS route's shared secret. */
     INBOUND_SMS_SECRET_ARN: z.string().startsWith('arn:').optional(),
+    /** The `iss` of the ID tokens the API accepts: the user pool's, or another OIDC provider's. */
+    TOKEN_ISSUER: z.string().min(1),
+    /**
+     * The Cognito user pool where administrators create sign-ins (AdminCreateUser). Unset when the identity provider
+     * is not Cognito: people are then created there and linked by their subject.
+     */
+    USER_POOL_ID: z
+      .string()
+      .regex(/^[a-z]{2}(-[a-z]+)+-\d+_[0-9A-Za-z]+$/, 'must be a user pool id such as eu-west-1_AbC123')
+      .optional(),
   })
   .superRefine((c, ctx) => {
     // No code path may fall back to a real AWS endpoint in local mode, nor run on AWS without its keys.

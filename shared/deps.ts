@@ -1,6 +1,7 @@
 // What a function needs from the outside world, built once per process from the checked configuration and from what
 // shared/resources.ts declares it uses: a client for each declared use and nothing more.
 import { Logger } from '@aws-lambda-powertools/logger'
+import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider'
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb'
 import { KMSClient } from '@aws-sdk/client-kms'
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager'
@@ -13,6 +14,8 @@ import { deriveIndexKey } from './adapters/crypto/kms-index-key.ts'
 import { LocalCrypto } from './adapters/crypto/local-crypto.ts'
 import { createStore, type Store } from './adapters/dynamodb/store.ts'
 import { secretValue } from './adapters/secrets/secret-value.ts'
+import { CognitoSignIn } from './adapters/sign-in/cognito-sign-in.ts'
+import { LocalSignIn } from './adapters/sign-in/local-sign-in.ts'
 import { LocalSms, type LocalSmsRecord } from './adapters/sms/local-sms.ts'
 import { createSmsSnsClient, SnsSms } from './adapters/sms/sns-sms.ts'
 import { SnsTopics } from './adapters/sns/sns-topics.ts'
@@ -21,6 +24,7 @@ import type { Config } from './config.ts'
 import { type Clock, systemClock } from './ports/clock.ts'
 import type { Crypto } from './ports/crypto.ts'
 import { type QueuePort, type TopicPort, UndeclaredUseError } from './ports/messaging.ts'
+import type { SignInPort } from './ports/sign-in.ts'
 import type { SmsPort } from './ports/sms.ts'
 import {
   type FunctionName,
@@ -47,6 +51,8 @@ export interface AppDeps {
   topics: TopicPort
   sms: SmsPort
   crypto: Crypto
+  /** Creates people's accounts in the sign-in service (Cognito, or the local one). */
+  signIns: SignInPort
   /** The inbound SMS route's shared secret, read when first needed. */
   inboundSmsSecret: () => Promise<string>
   clock: Clock
@@ -80,6 +86,7 @@ const everyUse: FunctionUses = {
   personalData: true,
   sendsSms: true,
   readsInboundSmsSecret: true,
+  createsSignIns: true,
 }
 
 /** Stands in for something a function does not declare: any use of it throws, naming the function and the thing. */
@@ -174,9 +181,28 @@ export const createDeps = async (config: Config, options: DepsOptions = {}): Pro
         ? async () => config.INBOUND_SMS_SECRET ?? ''
         : secretValue(recorded(new SecretsManagerClient({ region })), config.INBOUND_SMS_SECRET_ARN ?? '')
   }
+  let signIns = undeclared<SignInPort>(name, 'creating sign-ins')
+  if (uses.createsSignIns) {
+    const poolId = config.USER_POOL_ID
+    if (config.AFTERCARE_MODE === 'local') signIns = new LocalSignIn(config.TOKEN_ISSUER)
+    else if (poolId) {
+      const cognito = recorded(new CognitoIdentityProviderClient({ region }))
+      signIns = new CognitoSignIn(cognito, poolId, config.TOKEN_ISSUER)
+    } else {
+      signIns = {
+        createSignIn: () =>
+          Promise.reject(
+            new Error(
+              'USER_POOL_ID is not set: the identity provider is not Cognito; create the account there and link its subject',
+            ),
+          ),
+      }
+    }
+  }
   return {
     config,
     function: fn,
+    signIns,
     dynamodb,
     store,
     queues,

@@ -105,6 +105,8 @@ export interface FunctionUses {
   readonly sendsSms?: boolean
   /** Reads the inbound SMS route's shared secret from Secrets Manager. */
   readonly readsInboundSmsSecret?: boolean
+  /** Creates people's accounts in the sign-in service (Cognito AdminCreateUser and AdminGetUser). */
+  readonly createsSignIns?: boolean
 }
 
 export interface FunctionDesign {
@@ -126,8 +128,15 @@ export const functions = {
     entry: 'functions/directory/http.ts',
     timeoutSeconds: 10,
     memoryMb: 512,
-    // Loading a calendar year moves due timers, and enqueues those already in a swept window.
-    uses: { table: { indexes: ['gsi1'] }, sendsTo: ['timers'], publishesTo: [], personalData: true },
+    // Loading a calendar year moves due timers, and enqueues those already in a swept window; administrators create
+    // people's sign-ins.
+    uses: {
+      table: { indexes: ['gsi1'] },
+      sendsTo: ['timers'],
+      publishesTo: [],
+      personalData: true,
+      createsSignIns: true,
+    },
   },
   'visits-api': {
     entry: 'functions/visits/http.ts',

@@ -329,8 +329,15 @@ describe('functions', () => {
         // Literal values must pass the schema; the others are references to the stateful stack.
         if (typeof value === 'string')
           expect(shape[key]?.safeParse(value).success, `${name} ${key}`).toBe(true)
+        else if (key === 'TOKEN_ISSUER') expect(value).toHaveProperty(['Fn::Join'])
         else expect(value).toHaveProperty(['Fn::ImportValue'])
       }
+      // The user pool's issuer, as Cognito writes it into the ID token's iss.
+      expect(JSON.stringify(variables.TOKEN_ISSUER)).toContain('https://cognito-idp.')
+      expect(JSON.stringify(variables.TOKEN_ISSUER)).toContain(
+        JSON.stringify(imported(ref(built.stateful.userPool))),
+      )
+      expect(variables.USER_POOL_ID).toEqual(imported(ref(built.stateful.userPool)))
       expect(variables.AFTERCARE_MODE).toBe('aws')
       expect(variables.SMS_PROVIDER).toBe('sns')
       expect(variables.TABLE_NAME).toEqual(imported(ref(built.stateful.table)))

@@ -11,6 +11,8 @@ const valid = {
   KMS_KEY_ARN: 'arn:aws:kms:ap-east-1:123456789012:key/data',
   BLIND_INDEX_KEY_ARN: 'arn:aws:kms:ap-east-1:123456789012:key/index',
   INBOUND_SMS_SECRET_ARN: 'arn:aws:secretsmanager:ap-east-1:123456789012:secret:inbound',
+  TOKEN_ISSUER: 'https://cognito-idp.ap-east-1.amazonaws.com/ap-east-1_AbC123',
+  USER_POOL_ID: 'ap-east-1_AbC123',
 }
 
 describe('configuration', () => {

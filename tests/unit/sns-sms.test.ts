@@ -112,6 +112,7 @@ describe("the sns SMS provider's own client", () => {
     LOCAL_TOKEN_SECRET: 'a'.repeat(32),
     LOCAL_CRYPTO_KEY: '0'.repeat(64),
     INBOUND_SMS_SECRET: 'b'.repeat(32),
+    TOKEN_ISSUER: 'aftercare-local',
   }
 
   it("is built by the dispatcher's deps with one attempt, apart from the topic client that retries", async () => {

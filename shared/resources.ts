@@ -95,7 +95,12 @@ export interface FunctionUses {
    * Reads and writes items of the table, and queries these of its indexes. Absent: the function touches no item
    * (the outbox publisher hears the table's stream through its event source, which is granted with it).
    */
-  readonly table?: { readonly indexes: readonly IndexName[] }
+  readonly table?: {
+    /** Indexes it queries. */
+    readonly indexes: readonly IndexName[]
+    /** Indexes it also scans whole (the sweeper's catch-up after an outage). @default none */
+    readonly scans?: readonly IndexName[]
+  }
   /** Queues it sends messages to (receiving is its event source's, granted with it). */
   readonly sendsTo: readonly SendableQueue[]
   readonly publishesTo: readonly TopicName[]
@@ -185,7 +190,7 @@ export const functions = {
     entry: 'functions/scheduling/sweep.ts',
     timeoutSeconds: 50,
     memoryMb: 1024,
-    uses: { table: { indexes: ['gsi2'] }, sendsTo: ['timers'], publishesTo: [] },
+    uses: { table: { indexes: ['gsi2'], scans: ['gsi2'] }, sendsTo: ['timers'], publishesTo: [] },
   },
   'timer-consumer': {
     entry: 'functions/scheduling/fire.ts',

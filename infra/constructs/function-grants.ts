@@ -6,25 +6,28 @@ import type { IConstruct } from 'constructs'
 import type { FunctionUses } from '#shared/resources.ts'
 import type { AftercareData } from '../stateful-stack.ts'
 
-/** Item reads and writes, transactions included (they are authorised per action); no table management. */
-const tableDataActions = [
+/**
+ * What the code does with the table's items (transactions are authorised per item action). No Scan of the table,
+ * no DescribeTable, no table management: none is called.
+ */
+const itemActions = [
   'dynamodb:GetItem',
   'dynamodb:BatchGetItem',
   'dynamodb:Query',
-  'dynamodb:Scan',
   'dynamodb:ConditionCheckItem',
   'dynamodb:PutItem',
   'dynamodb:UpdateItem',
   'dynamodb:DeleteItem',
   'dynamodb:BatchWriteItem',
-  'dynamodb:DescribeTable',
 ]
 
 /**
- * One key encrypts the table, its stream, the queues and the topics, and the crypto port's field envelopes:
- * reading any of them needs Decrypt, writing GenerateDataKey (DynamoDB also Encrypt and DescribeKey).
+ * The data key encrypts the table (and its stream), the queues, the topics and the crypto port's field envelopes.
+ * DynamoDB uses it on the caller's behalf with Decrypt and DescribeKey; sending to an encrypted queue or topic, and
+ * sealing a field, take GenerateDataKey, and opening one Decrypt. Nobody calls Encrypt.
  */
-const dataKeyActions = ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:DescribeKey']
+const tableKeyActions = ['kms:Decrypt', 'kms:DescribeKey']
+const envelopeKeyActions = ['kms:GenerateDataKey', 'kms:Decrypt']
 
 /** The blind-index root key is an HMAC under the index key; nothing else is done with that key. */
 const indexKeyActions = ['kms:GenerateMac']
@@ -34,20 +37,31 @@ export const grantDeclaredUses = (
   uses: FunctionUses,
   data: AftercareData,
 ): void => {
+  const indexArn = (index: string) => `${data.table.tableArn}/index/${index}`
   if (uses.table) {
-    // The table's items and the declared indexes by name, rather than CDK's `index/*`.
-    const indexArns = uses.table.indexes.map((index) => `${data.table.tableArn}/index/${index}`)
-    Grant.addToPrincipal({
-      grantee: fn,
-      actions: tableDataActions,
-      resourceArns: [data.table.tableArn, ...indexArns],
-    })
+    Grant.addToPrincipal({ grantee: fn, actions: itemActions, resourceArns: [data.table.tableArn] })
+    // The declared indexes by name, rather than CDK's `index/*`: queried, and scanned only where declared.
+    if (uses.table.indexes.length > 0) {
+      Grant.addToPrincipal({
+        grantee: fn,
+        actions: ['dynamodb:Query'],
+        resourceArns: uses.table.indexes.map(indexArn),
+      })
+    }
+    if (uses.table.scans?.length) {
+      Grant.addToPrincipal({
+        grantee: fn,
+        actions: ['dynamodb:Scan'],
+        resourceArns: uses.table.scans.map(indexArn),
+      })
+    }
   }
-  // The table, the queues and the topics are encrypted with the data key: a function that touches any of them
-  // needs it, as does one that seals personal data with it.
-  if (uses.table || uses.sendsTo.length > 0 || uses.publishesTo.length > 0 || uses.personalData) {
-    data.key.grant(fn, ...dataKeyActions)
+  const keyActions = new Set<string>()
+  if (uses.table) for (const action of tableKeyActions) keyActions.add(action)
+  if (uses.sendsTo.length > 0 || uses.publishesTo.length > 0 || uses.personalData) {
+    for (const action of envelopeKeyActions) keyActions.add(action)
   }
+  if (keyActions.size > 0) data.key.grant(fn, ...keyActions)
   // The blind-index key is derived at the cold start of a function that handles personal data (shared/deps.ts).
   if (uses.personalData) data.indexKey.grant(fn, ...indexKeyActions)
   for (const queue of uses.sendsTo) {

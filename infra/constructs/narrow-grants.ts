@@ -23,13 +23,14 @@ export class InvokeLatestVersion extends LambdaInvoke {
 }
 
 /**
- * An event source's on-failure destination that grants the function sqs:SendMessage on the queue only. SqsDlq
+ * An event source's on-failure destination that grants the function sqs:SendMessage on the queue only (what Lambda
+ * sends the failure record with; GetQueueAttributes and GetQueueUrl are never called). SqsDlq
  * grants the KMS action families (`kms:GenerateDataKey*`, `kms:ReEncrypt*`); the function's key statement already
  * holds the two actions sending needs.
  */
 export const onFailureQueue = (queue: IQueue): IEventSourceDlq => ({
   bind: (_mapping, handler) => {
-    queue.grant(handler, 'sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl')
+    queue.grant(handler, 'sqs:SendMessage')
     return { destination: queue.queueArn }
   },
 })

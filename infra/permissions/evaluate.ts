@@ -1,22 +1,12 @@
 // Would each function's role allow the AWS calls it was seen making? Answered offline from the synthesized
 // templates, together with the grants that no call needed.
+
+import type { RecordedCall } from '#shared/adapters/aws-calls/recorder.ts'
 import { collectNeeds, denyAll } from './needs.ts'
 import { policiesOfRole, type Statement, statementApplies } from './role-policies.ts'
 import { type CfnTemplate, SimulatedDeployment } from './simulate.ts'
 
-/** One AWS call as IAM authorises it, recorded by the SDK middleware in shared/adapters/aws-calls. */
-export interface RecordedCall {
-  /** The function that made it, by its name in shared/resources.ts (e.g. 'visits-api'). */
-  function: string
-  /** The IAM action, e.g. 'sqs:SendMessage'. */
-  action: string
-  resource: /** The value of the function's variable `env`; `index` a DynamoDB GSI name. */
-    | { env: string; index?: string }
-    /** SNS Publish to a phone number: no ARN, IAM resource '*'. */
-    | { phoneNumber: true }
-    /** A resource no configuration variable names: always denied. */
-    | { unknown: string }
-}
+export type { RecordedCall }
 
 /** One action on one resource that the function's role must allow. */
 export interface Need {

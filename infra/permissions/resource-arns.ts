@@ -150,6 +150,8 @@ export const kmsActionsFor = (resource: ResourceRef, action: string): string[] =
   }
   if (resource.type === 'AWS::SNS::Topic' && lower === 'sns:publish')
     return ['kms:GenerateDataKey', 'kms:Decrypt']
-  if (isTable(resource) && itemActions.has(lower)) return ['kms:Decrypt']
+  // DynamoDB uses a table's customer managed key on the caller's behalf: Decrypt (the table key) and DescribeKey, as
+  // its developer guide lists for principals reading or writing such a table.
+  if (isTable(resource) && itemActions.has(lower)) return ['kms:Decrypt', 'kms:DescribeKey']
   return []
 }

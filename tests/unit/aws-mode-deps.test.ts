@@ -1,0 +1,119 @@
+// Each function's deps as Lambda builds them (AWS mode), against mocked KMS, Secrets Manager and SNS: what a cold
+// start calls, what each declared use calls, and that an undeclared use fails before any call. The calls are
+// recorded for the permission check (tests/permissions), since these services have no local engine.
+import { randomBytes } from 'node:crypto'
+import { DecryptCommand, GenerateDataKeyCommand, GenerateMacCommand, KMSClient } from '@aws-sdk/client-kms'
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager'
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns'
+import { mockClient } from 'aws-sdk-client-mock'
+import { afterAll, beforeEach, describe, expect, it } from 'vitest'
+import { recordMockedCalls } from '../../shared/adapters/aws-calls/recorder.ts'
+import { loadConfig } from '../../shared/config.ts'
+import { createDeps } from '../../shared/deps.ts'
+import { UndeclaredUseError } from '../../shared/ports/messaging.ts'
+import { type FunctionName, type FunctionUses, functions } from '../../shared/resources.ts'
+import { recordedCalls } from '../fixtures/aws-calls.ts'
+
+const config = loadConfig({
+  AFTERCARE_MODE: 'aws',
+  AWS_REGION: 'ap-east-1',
+  TABLE_NAME: 'Aftercare-Table',
+  TIMERS_QUEUE_URL: 'https://sqs.ap-east-1.amazonaws.com/123456789012/timers',
+  NOTIFICATIONS_QUEUE_URL: 'https://sqs.ap-east-1.amazonaws.com/123456789012/notifications',
+  EVENTS_TOPIC_ARN: 'arn:aws:sns:ap-east-1:123456789012:events',
+  OFFICERS_TOPIC_ARN: 'arn:aws:sns:ap-east-1:123456789012:officers',
+  KMS_KEY_ARN: 'arn:aws:kms:ap-east-1:123456789012:key/data',
+  BLIND_INDEX_KEY_ARN: 'arn:aws:kms:ap-east-1:123456789012:key/index',
+  INBOUND_SMS_SECRET_ARN: 'arn:aws:secretsmanager:ap-east-1:123456789012:secret:inbound-AbCdEf',
+  TOKEN_ISSUER: 'https://cognito-idp.ap-east-1.amazonaws.com/ap-east-1_AbC123',
+  USER_POOL_ID: 'ap-east-1_AbC123',
+})
+
+const kms = mockClient(KMSClient)
+const secrets = mockClient(SecretsManagerClient)
+const sns = mockClient(SNSClient)
+
+afterAll(() => {
+  kms.restore()
+  secrets.restore()
+  sns.restore()
+})
+
+beforeEach(() => {
+  for (const mock of [kms, secrets, sns]) mock.reset()
+  kms.on(GenerateMacCommand).resolves({ Mac: new Uint8Array(32).fill(7) })
+  // One data key, wrapped as a fixed blob: enough for a seal and an open.
+  const plaintext = randomBytes(32)
+  kms.on(GenerateDataKeyCommand).callsFake(async () => ({
+    Plaintext: Uint8Array.from(plaintext),
+    CiphertextBlob: Buffer.from('wrapped-data-key'),
+  }))
+  kms.on(DecryptCommand).callsFake(async () => ({ Plaintext: Uint8Array.from(plaintext) }))
+  secrets.on(GetSecretValueCommand).resolves({ SecretString: 's'.repeat(40) })
+  sns.on(PublishCommand).resolves({ MessageId: 'm-1' })
+})
+
+const record = (fn: FunctionName) => {
+  recordMockedCalls(kms.calls(), 'kms', fn, config, recordedCalls)
+  recordMockedCalls(secrets.calls(), 'secretsmanager', fn, config, recordedCalls)
+  recordMockedCalls(sns.calls(), 'sns', fn, config, recordedCalls)
+}
+
+const names = Object.keys(functions) as FunctionName[]
+const uses = (fn: FunctionName): FunctionUses => functions[fn].uses
+
+describe("each function's deps in AWS mode", () => {
+  for (const fn of names) {
+    it(`${fn}: its cold start and each declared use call what its declaration grants, nothing else`, async () => {
+      const deps = await createDeps(config, { function: fn })
+      const declared = uses(fn)
+      // The blind-index key is derived at cold start only where personal data is declared.
+      expect(kms.commandCalls(GenerateMacCommand).length, 'GenerateMac at cold start').toBe(
+        declared.personalData ? 1 : 0,
+      )
+      if (declared.personalData) {
+        expect(kms.commandCalls(GenerateMacCommand)[0]?.args[0].input.KeyId).toBe(config.BLIND_INDEX_KEY_ARN)
+        const context = { entity: 'Officer', field: 'phone', id: 'wang' }
+        const sealed = await deps.crypto.encrypt('+8613800138000', context)
+        expect(await deps.crypto.decrypt(sealed, context)).toBe('+8613800138000')
+        expect(kms.commandCalls(GenerateDataKeyCommand)[0]?.args[0].input.KeyId).toBe(config.KMS_KEY_ARN)
+      } else {
+        expect(() => deps.crypto.blindIndex('+8613800138000', 'phone')).toThrow(UndeclaredUseError)
+      }
+      if (declared.sendsSms) {
+        await deps.sms.send({ to: '+8613800138000', text: '回访提醒', idempotencyKey: 'n-1' })
+        expect(sns.commandCalls(PublishCommand)[0]?.args[0].input).toMatchObject({
+          PhoneNumber: '+8613800138000',
+          Message: '回访提醒',
+        })
+      } else {
+        // Refused on touching the port, before any call could be made.
+        expect(() => deps.sms.send({ to: '+8613800138000', text: 'x', idempotencyKey: 'n' })).toThrow(
+          `${fn} does not declare sending SMS`,
+        )
+      }
+      if (declared.readsInboundSmsSecret) {
+        expect(await deps.inboundSmsSecret()).toBe('s'.repeat(40))
+        expect(secrets.commandCalls(GetSecretValueCommand)[0]?.args[0].input.SecretId).toBe(
+          config.INBOUND_SMS_SECRET_ARN,
+        )
+      } else {
+        await expect(deps.inboundSmsSecret()).rejects.toThrow(UndeclaredUseError)
+      }
+      for (const queue of ['timers', 'notifications'] as const) {
+        if (!(declared.sendsTo as readonly string[]).includes(queue)) {
+          await expect(async () => deps.queues.send(queue, '{}')).rejects.toThrow(
+            new RegExp(`^${fn} does not declare sending to (the ${queue} queue|any queue)`),
+          )
+        }
+      }
+      if (!declared.table) expect(() => deps.store.Visit).toThrow(`${fn} does not declare the table`)
+      record(fn)
+    })
+  }
+
+  it('builds no KMS client at all for the sweeper: its cold start pays for no crypto', async () => {
+    await createDeps(config, { function: 'timer-sweeper' })
+    expect(kms.calls()).toHaveLength(0)
+  })
+})

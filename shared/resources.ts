@@ -136,7 +136,7 @@ export const functions = {
     // Loading a calendar year moves due timers, and enqueues those already in a swept window; administrators create
     // people's sign-ins.
     uses: {
-      table: { indexes: ['gsi1'] },
+      table: { indexes: [] },
       sendsTo: ['timers'],
       publishesTo: [],
       personalData: true,
@@ -196,9 +196,11 @@ export const functions = {
     entry: 'functions/scheduling/fire.ts',
     timeoutSeconds: 30,
     memoryMb: 512,
+    // Reminders, the overdue ladder and released SMS go to the notifications queue; a timer delivered early is
+    // left to the sweeper's recheck, not sent again from here.
     uses: {
       table: { indexes: ['gsi1'] },
-      sendsTo: ['timers', 'notifications'],
+      sendsTo: ['notifications'],
       publishesTo: [],
       personalData: true,
     },

@@ -29,6 +29,58 @@ const statusDescriptions: Record<number, string> = {
 
 const inboundUnauthorized = `The header ${INBOUND_SECRET_HEADER} is missing or wrong`
 
+/** The object a path parameter names, for the 404 of a route that addresses one by id. */
+const objectNames: Record<string, string> = {
+  visitId: 'visit',
+  caseId: 'matter',
+  officerId: 'officer',
+  notificationId: 'notification',
+  subjectId: 'audit trail',
+}
+
+/** What an id route refuses (403) on an object the caller may read, besides a role it does not admit. */
+const assignedOnly = 'the caller is an officer and the visit is assigned to another'
+const refusedInScope: Record<string, string> = {
+  '/visits/{visitId}/outcome': assignedOnly,
+  '/visits/{visitId}/reschedule': assignedOnly,
+  '/visits/{visitId}/appointment': assignedOnly,
+  '/officers/{officerId}/worklist': "the caller is an officer asking for another officer's worklist",
+}
+
+/**
+ * What a route addresses, which decides how it answers a caller outside its region scope (shared/domain/access/
+ * object-scope.ts): a region (`{regionCode}`) gets 403, an object by id 404 exactly as a missing object.
+ */
+const addressing = (path: string): { by: 'region' } | { by: 'object'; name: string } | { by: 'none' } => {
+  const params = [...path.matchAll(/\{([^/}]+)\}/g)].map(([, name]) => name ?? '')
+  if (params.includes('regionCode')) return { by: 'region' }
+  if (params.length === 0) return { by: 'none' }
+  const named = params.filter((p) => objectNames[p]).at(-1)
+  return { by: 'object', name: (named && objectNames[named]) || 'resource' }
+}
+
+/** The 403 and 404 descriptions of a route, by what it addresses. */
+const scopeDescriptions = (path: string): Partial<Record<number, string>> => {
+  const target = addressing(path)
+  if (target.by === 'region') {
+    return {
+      403: "The caller's role may not use this route, or the region `{regionCode}` is outside the caller's region scope",
+    }
+  }
+  if (target.by === 'object') {
+    const refused = refusedInScope[path]
+    return {
+      403:
+        `The caller's role may not use this route${refused ? `, or ${refused}` : ''}. ` +
+        `Outside the caller's region scope, the ${target.name} is answered 404, not 403`,
+      404:
+        `No such ${target.name}, or one outside the caller's region scope: both are answered alike (NotFoundError, ` +
+        'the same message but for the id), so that an answer never tells that it exists elsewhere, nor where',
+    }
+  }
+  return {}
+}
+
 /** `POST /cases/{caseId}/events` → `postCasesByCaseIdEvents`. */
 export const operationIdOf = (route: { method: string; path: string }) => {
   const words = route.path
@@ -90,9 +142,12 @@ const operation = (route: RouteDesign): Json => {
       content: { [contentType]: { schema: contentType === 'application/json' ? {} : { type: 'string' } } },
     }
   }
+  const scoped = scopeDescriptions(route.path)
   for (const status of errors) {
     const description =
-      status === 401 && auth === 'inbound-secret' ? inboundUnauthorized : statusDescriptions[status]
+      status === 401 && auth === 'inbound-secret'
+        ? inboundUnauthorized
+        : (scoped[status] ?? statusDescriptions[status])
     responses[status] = errorResponse(description ?? String(status))
   }
   return {
@@ -135,7 +190,11 @@ export const buildOpenApi = () => {
       version: packageJson.version,
       description:
         'Return-visit scheduling for petition offices: matters, the return visits they are owed, SMS reminders and ' +
-        'notifications. Generated from shared/routes.ts and shared/api-contract.ts by `npm run openapi`.',
+        'notifications. Generated from shared/routes.ts and shared/api-contract.ts by `npm run openapi`. ' +
+        'Region scope: an object addressed by id (a visit, a matter, a notification, an officer, an audit trail) ' +
+        "outside the caller's region scope is answered 404 exactly as one that does not exist; a route addressed " +
+        'by a region (`/regions/{regionCode}/…`, a region in the body) answers 403 for a region outside it; a role ' +
+        'the route does not admit, 403.',
     },
     servers: [{ url: 'http://127.0.0.1:3000', description: 'local (`npm start`)' }],
     tags: [...new Set(routes.map((r) => r.function))].map((name) => ({ name })),

@@ -3,9 +3,10 @@ import { randomUUID } from 'node:crypto'
 import { PutTransaction, QueryCommand } from 'dynamodb-toolbox'
 import type { Store } from '../adapters/dynamodb/store.ts'
 import type { AppDeps } from '../deps.ts'
+import { notFound } from '../domain/access/object-scope.ts'
 import { regionCovers } from '../domain/access/region-scope.ts'
 import type { Actor } from '../domain/access/roles.ts'
-import { ForbiddenError, NotFoundError, ValidationError } from '../errors.ts'
+import { ValidationError } from '../errors.ts'
 
 export interface AuditInput {
   subject: string
@@ -62,7 +63,10 @@ export const auditSubjectTypes = {
   unit: 'UNIT',
 } as const
 
-/** The audit trail of one subject, oldest first; only entries of regions in the caller's scope. */
+/**
+ * The audit trail of one subject, oldest first; only entries of regions in the caller's scope, and 404 when there is
+ * none, whether the subject has no trail or only one elsewhere.
+ */
 export const auditTrail = async (deps: AppDeps, actor: Actor, subjectType: string, subjectId: string) => {
   const prefix = auditSubjectTypes[subjectType as keyof typeof auditSubjectTypes]
   if (!prefix) {
@@ -77,9 +81,9 @@ export const auditTrail = async (deps: AppDeps, actor: Actor, subjectType: strin
     .query({ partition: `AUDIT#${subject}` })
     .options({ maxPages: Number.POSITIVE_INFINITY })
     .send()
-  if (Items.length === 0) throw new NotFoundError(`no audit trail for ${subjectType} ${subjectId}`)
+  // No entry in the caller's scope is answered as no entry at all: a 403 would say the subject exists elsewhere.
   const visible = Items.filter((e) => regionCovers(actor.regionCode, e.regionCode))
-  if (visible.length === 0) throw new ForbiddenError(`${subjectType} ${subjectId} is outside your scope`)
+  if (visible.length === 0) throw notFound(`audit trail of ${subjectType} ${subjectId}`)
   return {
     subjectType,
     subjectId,

@@ -10,7 +10,8 @@ import {
 } from 'dynamodb-toolbox'
 import * as z from 'zod'
 import type { AppDeps } from '../deps.ts'
-import { type Actor, requireRegion } from '../domain/access/roles.ts'
+import { inScope, requireInScopeOrNotFound } from '../domain/access/object-scope.ts'
+import type { Actor } from '../domain/access/roles.ts'
 import {
   type CaseEventMessage,
   type CaseStatus,
@@ -18,7 +19,7 @@ import {
   statusAfter,
 } from '../domain/cases/events.ts'
 import { idSchema } from '../domain/directory/id.ts'
-import { ConflictError, NotFoundError, ValidationError } from '../errors.ts'
+import { ConflictError, ValidationError } from '../errors.ts'
 import { auditTransaction, isConditionRefusal } from './audit.ts'
 
 /** Outbox items are kept a week: long enough for the stream to be replayed, short enough not to pile up. */
@@ -45,12 +46,12 @@ export const registerCase = async (deps: AppDeps, actor: Actor, input: z.infer<t
   const { Item: petitioner } = await store.Petitioner.build(GetItemCommand)
     .key({ petitionerId: input.petitionerId })
     .send()
-  if (!petitioner) {
+  // A petitioner outside the caller's scope is refused as a missing one: the answer does not say where they live.
+  if (!inScope(actor, petitioner)) {
     throw new ValidationError([
-      { field: 'petitionerId', reason: `petitioner ${input.petitionerId} does not exist` },
+      { field: 'petitionerId', reason: `petitioner ${input.petitionerId} not found` },
     ])
   }
-  requireRegion(actor, petitioner.regionCode)
   const now = clock.now().toISOString()
   const matter = {
     ...input,
@@ -82,12 +83,13 @@ export const registerCase = async (deps: AppDeps, actor: Actor, input: z.infer<t
   return matter
 }
 
-const loadCase = async ({ store }: AppDeps, actor: Actor, caseId: string) => {
-  const { Item } = await store.Case.build(GetItemCommand).key({ caseId }).send()
-  if (!Item) throw new NotFoundError(`case ${caseId} does not exist`)
-  requireRegion(actor, Item.regionCode)
-  return Item
-}
+/** A matter outside the caller's scope is answered as a missing one: 404, not a 403 that would say where it is. */
+const loadCase = async ({ store }: AppDeps, actor: Actor, caseId: string) =>
+  requireInScopeOrNotFound(
+    actor,
+    (await store.Case.build(GetItemCommand).key({ caseId }).send()).Item,
+    `case ${caseId}`,
+  )
 
 export const getCase = async (deps: AppDeps, actor: Actor, caseId: string) => {
   const matter = await loadCase(deps, actor, caseId)

@@ -11,6 +11,7 @@ import {
 } from 'dynamodb-toolbox'
 import * as z from 'zod'
 import type { AppDeps } from '../deps.ts'
+import { requireInScopeOrNotFound } from '../domain/access/object-scope.ts'
 import { isRegionCode, regionIndexKeys, significantPrefix } from '../domain/access/region-scope.ts'
 import {
   type Actor,
@@ -22,13 +23,7 @@ import { phoneSchema, regionCodeSchema } from '../domain/directory/schemas.ts'
 import { quietHoursSchema } from '../domain/notifications/quiet-hours.ts'
 import { checkTemplateText, templateLength } from '../domain/notifications/template-check.ts'
 import { locales, type TemplateName, templates } from '../domain/notifications/templates.ts'
-import {
-  ConflictError,
-  ForbiddenError,
-  NotFoundError,
-  UnauthorizedError,
-  ValidationError,
-} from '../errors.ts'
+import { ConflictError, ForbiddenError, UnauthorizedError, ValidationError } from '../errors.ts'
 import { maskPhone } from '../masking.ts'
 import { auditTransaction, isConditionRefusal } from './audit.ts'
 import { getNotification, notificationView, RESEND_DETAIL, sendMessage } from './notify.ts'
@@ -135,9 +130,9 @@ export const setOptOut = async (deps: AppDeps, actor: Actor, input: z.infer<type
     )
   }
   if (person) {
-    if (!person.record) throw new NotFoundError(`${person.kind} ${person.id} does not exist`)
-    requireRegion(actor, person.record.regionCode)
-    if (person.record.phoneIndex !== deps.crypto.blindIndex(input.phone, PHONE_INDEX)) {
+    // Someone outside the caller's scope is answered as no one: the answer does not say where they are.
+    const record = requireInScopeOrNotFound(actor, person.record, `${person.kind} ${person.id}`)
+    if (record.phoneIndex !== deps.crypto.blindIndex(input.phone, PHONE_INDEX)) {
       throw new ForbiddenError(`the number is not that of ${person.kind} ${person.id}`)
     }
   }
@@ -269,10 +264,12 @@ export const listTemplates = async (deps: AppDeps) =>
   )
 
 export const readNotification = async (deps: AppDeps, actor: Actor, notificationId: string) => {
-  const notification = await getNotification(deps, notificationId)
-  if (!notification) throw new NotFoundError(`notification ${notificationId} does not exist`)
-  requireRegion(actor, notification.regionCode)
-  return notification
+  // One outside the caller's scope is answered as a missing one: 404, not a 403 that would say where it went.
+  return requireInScopeOrNotFound(
+    actor,
+    await getNotification(deps, notificationId),
+    `notification ${notificationId}`,
+  )
 }
 
 /** A region's notifications logged `unknown`: the provider was called, and what it did is not known. */
@@ -311,9 +308,11 @@ export const resolveUnknownNotification = async (
   input: z.infer<typeof resolutionInput>,
 ) => {
   const { store, clock } = deps
-  const { Item: n } = await store.Notification.build(GetItemCommand).key({ notificationId }).send()
-  if (!n) throw new NotFoundError(`notification ${notificationId} does not exist`)
-  requireRegion(actor, n.regionCode)
+  const n = requireInScopeOrNotFound(
+    actor,
+    (await store.Notification.build(GetItemCommand).key({ notificationId }).send()).Item,
+    `notification ${notificationId}`,
+  )
   if (input.resolution === 'resend' && input.providerMessageId) {
     throw new ValidationError([{ field: 'providerMessageId', reason: 'only for a resolution of sent' }])
   }

@@ -9,12 +9,13 @@ import {
 } from 'dynamodb-toolbox'
 import * as z from 'zod'
 import type { AppDeps } from '../deps.ts'
+import { requireInScopeOrNotFound } from '../domain/access/object-scope.ts'
 import { regionIndexKeys, significantPrefix } from '../domain/access/region-scope.ts'
 import { type Actor, requireRegion } from '../domain/access/roles.ts'
 import { toCsv } from '../domain/reports/csv.ts'
 import { addDays, businessDateOf } from '../domain/scheduling/business-time.ts'
 import type { Outcome } from '../domain/visits/outcome.ts'
-import { ForbiddenError, NotFoundError, ValidationError } from '../errors.ts'
+import { ForbiddenError, ValidationError } from '../errors.ts'
 
 export const worklistQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
@@ -53,11 +54,14 @@ export const worklist = async (
   query: z.infer<typeof worklistQuery>,
 ) => {
   const { store, clock } = deps
+  // Refused before the officer is looked up: the 403 says nothing of whether that officer exists, or where.
   if (actor.role === 'officer' && actor.id !== officerId)
     throw new ForbiddenError('an officer sees only their own worklist')
-  const { Item: officer } = await store.Officer.build(GetItemCommand).key({ officerId }).send()
-  if (!officer) throw new NotFoundError(`officer ${officerId} does not exist`)
-  requireRegion(actor, officer.regionCode)
+  requireInScopeOrNotFound(
+    actor,
+    (await store.Officer.build(GetItemCommand).key({ officerId }).send()).Item,
+    `officer ${officerId}`,
+  )
   const { Items = [], LastEvaluatedKey } = await store.table
     .build(QueryCommand)
     .entities(store.Visit)

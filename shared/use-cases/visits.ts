@@ -17,7 +17,8 @@ import {
 import * as z from 'zod'
 import { closedVisitIndexKeys, visitIndexKeys } from '../adapters/dynamodb/store.ts'
 import type { AppDeps } from '../deps.ts'
-import { type Actor, requireRegion } from '../domain/access/roles.ts'
+import { inScope, requireInScopeOrNotFound } from '../domain/access/object-scope.ts'
+import type { Actor } from '../domain/access/roles.ts'
 import { idSchema } from '../domain/directory/id.ts'
 import { businessDateOf, shanghaiInstant } from '../domain/scheduling/business-time.ts'
 import { defaultCadence, type ReminderRule } from '../domain/visits/cadence.ts'
@@ -28,7 +29,7 @@ import {
   type Outcome,
 } from '../domain/visits/outcome.ts'
 import { remindersFor } from '../domain/visits/plan.ts'
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../errors.ts'
+import { ConflictError, ForbiddenError, ValidationError } from '../errors.ts'
 import { auditTransaction, isConditionRefusal, writeUnlessDone } from './audit.ts'
 import { workingCalendar } from './calendar.ts'
 import { queueNotification } from './notify.ts'
@@ -58,18 +59,18 @@ type Visit = NonNullable<Awaited<ReturnType<typeof findVisit>>>
 const findVisit = async ({ store }: AppDeps, visitId: string) =>
   (await store.Visit.build(GetItemCommand).key({ visitId }).send()).Item
 
-const loadVisit = async (deps: AppDeps, actor: Actor, visitId: string) => {
-  const visit = await findVisit(deps, visitId)
-  if (!visit) throw new NotFoundError(`visit ${visitId} does not exist`)
-  requireRegion(actor, visit.regionCode)
-  return visit
-}
+/** A visit outside the caller's scope is answered as a missing one: 404, not a 403 that would say where it is. */
+const loadVisit = async (deps: AppDeps, actor: Actor, visitId: string) =>
+  requireInScopeOrNotFound(actor, await findVisit(deps, visitId), `visit ${visitId}`)
 
 const requirePlanned = (visit: Visit) => {
   if (visit.status !== 'planned') throw new ConflictError(`visit ${visit.visitId} is ${visit.status}`)
 }
 
-/** An officer works on the visits assigned to them; supervisors and administrators on any in their region. */
+/**
+ * An officer works on the visits assigned to them; supervisors and administrators on any in their region. Checked
+ * after `loadVisit`: the 403 goes only to an officer who may read the visit anyway.
+ */
 const requireAssigned = (actor: Actor, visit: Visit) => {
   if (actor.role === 'officer' && actor.id !== visit.officerId) {
     throw new ForbiddenError(`visit ${visit.visitId} is assigned to another officer`)
@@ -529,10 +530,12 @@ export const reassignVisit = async (
   const { Item: officer } = await store.Officer.build(GetItemCommand)
     .key({ officerId: input.officerId })
     .send()
-  if (!officer?.active || officer.duty !== 'officer') {
-    throw new ValidationError([{ field: 'officerId', reason: `${input.officerId} is not an active officer` }])
+  // An officer outside the caller's scope is refused as a missing one: the answer does not say where they work.
+  if (!officer?.active || officer.duty !== 'officer' || (!options.handOver && !inScope(actor, officer))) {
+    throw new ValidationError([
+      { field: 'officerId', reason: `${input.officerId} is not an active officer in your scope` },
+    ])
   }
-  if (!options.handOver) requireRegion(actor, officer.regionCode)
   if (officer.officerId === visit.officerId)
     throw new ConflictError(`visit ${visitId} is already assigned to ${officer.officerId}`)
   const now = clock.now()
@@ -585,9 +588,11 @@ export const officerLeaves = async (
   input: z.infer<typeof leaveInput>,
 ) => {
   const { store } = deps
-  const { Item: leaver } = await store.Officer.build(GetItemCommand).key({ officerId }).send()
-  if (!leaver) throw new NotFoundError(`officer ${officerId} does not exist`)
-  requireRegion(actor, leaver.regionCode)
+  const leaver = requireInScopeOrNotFound(
+    actor,
+    (await store.Officer.build(GetItemCommand).key({ officerId }).send()).Item,
+    `officer ${officerId}`,
+  )
   const open = await openVisitsOf(deps, officerId)
   const successors = await nearestStaff(deps, leaver.unitId, 'officer', officerId)
   if (open.length > 0 && successors.length === 0) {
@@ -822,10 +827,11 @@ export const closeRemainingVisits = async (
       extra = await findVisit(deps, extraVisitIdOf(extra.visitId))
     }
   }
-  if (visits.length === 0 || visits[0]?.caseId !== caseId) {
-    throw new NotFoundError(`no visits of event ${input.triggerEventId} on case ${caseId}`)
-  }
-  requireRegion(actor, visits[0].regionCode)
+  requireInScopeOrNotFound(
+    actor,
+    visits[0]?.caseId === caseId ? visits[0] : undefined,
+    `visits of event ${input.triggerEventId} on case ${caseId}`,
+  )
   const completed = visits
     .filter((v) => v.status === 'completed')
     .sort((a, b) => (a.completedAt ?? '').localeCompare(b.completedAt ?? ''))

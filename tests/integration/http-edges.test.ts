@@ -43,11 +43,11 @@ describe('authentication and scope', () => {
     expect(r.body.message).toMatch(/role officer may not/)
   })
 
-  it('answers 403 to a supervisor of another county, on reads and on writes', async () => {
-    expect((await rt.call('GET', '/cases/c-1', { as: otherCounty })).status).toBe(403)
+  it('answers a supervisor of another county as for a matter that does not exist, on reads and on writes', async () => {
+    expect((await rt.call('GET', '/cases/c-1', { as: otherCounty })).status).toBe(404)
     const write = await rt.call('POST', '/cases/c-1/events', { as: otherCounty, body: { type: 'resolved' } })
-    expect(write.status).toBe(403)
-    expect(write.body.message).toMatch(/outside your scope 330105/)
+    expect(write.status).toBe(404)
+    expect(write.body).toEqual({ error: 'NotFoundError', message: 'case c-1 not found' })
   })
 
   it('lets the province administrator read a matter of one of its counties', async () => {

@@ -236,8 +236,8 @@ describe('who may opt a number out', () => {
     expect(provincial.body.message).toContain('only a province-level administrator')
     // Naming whose number it is, in their province, a province's supervisor may.
     expect((await optOut(provinceSupervisor, { petitionerId: 'li', optedOut: false })).status).toBe(200)
-    // Li lives in 330106: a supervisor of 330108 may not, even naming her.
-    expect((await optOut(otherSupervisor, { petitionerId: 'li' })).status).toBe(403)
+    // Li lives in 330106: a supervisor of 330108 may not, even naming her; she is answered as no one.
+    expect((await optOut(otherSupervisor, { petitionerId: 'li' })).status).toBe(404)
     // Naming Li with someone else's number is refused too.
     const wrong = await rt.call('POST', '/admin/opt-outs', {
       as: supervisor,
@@ -581,7 +581,8 @@ describe('crashes and failures', () => {
     ).toEqual([])
     const resolve = (id: string, body: object, as: typeof supervisor | typeof otherSupervisor = supervisor) =>
       rt.call('POST', `/notifications/${id}/resolution`, { as, body })
-    expect((await resolve('n-0', { resolution: 'sent' }, otherSupervisor)).status).toBe(403)
+    // Outside the supervisor's scope the notification is answered as one that does not exist.
+    expect((await resolve('n-0', { resolution: 'sent' }, otherSupervisor)).status).toBe(404)
 
     // The provider's console shows n-0 went out; n-1 did not: resend it, knowingly.
     const sent = await resolve('n-0', { resolution: 'sent', providerMessageId: 'sns-abc', note: 'console' })

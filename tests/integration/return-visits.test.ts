@@ -658,15 +658,24 @@ describe('views', () => {
     )
   })
 
-  it('answers 403 to staff of another county on every route of the visits function', async () => {
+  it('answers staff of another county 404 on every route that addresses an object by id, as for a missing one, and 403 on region routes', async () => {
     await resolvedBeforeSpringFestival()
+    // Objects of 330106, and ids that exist nowhere, each as long as the one it stands for.
     const params: Record<string, string> = {
       visitId: 'ev-v1',
       officerId: 'wang',
       caseId: 'c-1',
+      notificationId: 'sms-ev-petitioner',
       regionCode: '330106',
       subjectType: 'case',
       subjectId: 'c-1',
+    }
+    const missing: Record<string, string> = {
+      visitId: 'ev-v9',
+      officerId: 'none',
+      caseId: 'c-9',
+      notificationId: 'sms-ex-petitioner',
+      subjectId: 'c-9',
     }
     const bodies: Record<string, unknown> = {
       'POST /visits/{visitId}/outcome': outcome(),
@@ -676,20 +685,64 @@ describe('views', () => {
       'POST /visits/{visitId}/appointment': { at: '2026-03-02T06:30:00Z' },
       'POST /officers/{officerId}/leave': { reason: '调任' },
       'POST /cases/{caseId}/visits/close-remaining': { triggerEventId: 'ev', reason: '满意' },
+      'POST /cases/{caseId}/events': { type: 'terminated' },
+      'POST /notifications/{notificationId}/resolution': { resolution: 'sent' },
+      // Routes without a path parameter, addressing something of 330106 in the body:
+      'POST /cases': { caseId: 'c-qian', petitionerId: 'li', category: '劳动保障', summary: '欠薪' },
+      'POST /admin/opt-outs': { phone: '+8613900139000', optedOut: true, petitionerId: 'li' },
+      'POST /admin/quiet-hours': { regionCode: '330106', start: '22:00', end: '07:00' },
     }
-    const visitRoutes = routes.filter((r) => r.function === 'visits-api')
-    expect(visitRoutes.length).toBeGreaterThanOrEqual(13)
-    for (const route of visitRoutes) {
+    /** What a route answers for a region outside the caller's scope, when its path does not say it. */
+    const byBody: Record<string, number> = {
+      'POST /cases': 400, // petitioner li is answered as a missing petitioner: a field problem
+      'POST /admin/opt-outs': 404, // petitioner li is answered as a missing petitioner
+      'POST /admin/quiet-hours': 403, // the body names the region
+    }
+    // National data (template texts) and the SMS provider's callback have no region to be outside of.
+    const unscoped = new Set(['POST /admin/templates', 'GET /admin/templates', 'POST /sms/inbound'])
+    const walked = routes.filter(
+      (r) =>
+        ['visits-api', 'cases-api', 'notifications-api'].includes(r.function) &&
+        !unscoped.has(`${r.method} ${r.path}`),
+    )
+    expect(walked.length).toBeGreaterThanOrEqual(21)
+    const fill = (path: string, values: Record<string, string>) =>
+      path.replace(/\{(\w+)\}/g, (_, name: string) => values[name] ?? params[name] ?? name)
+    const answers: string[][] = []
+    for (const route of walked) {
       const key = `${route.method} ${route.path}`
       if (route.method === 'POST') expect(bodies[key], `a body for ${key}`).toBeDefined()
-      const path = route.path.replace(/\{(\w+)\}/g, (_, name: string) => params[name] ?? name)
+      const addressed = /\{regionCode\}/.test(route.path)
+        ? 'region'
+        : /\{\w+\}/.test(route.path)
+          ? 'object'
+          : 'body'
       for (const role of route.roles) {
-        const r = await rt.call(route.method, path, {
-          as: { sub: 'qian', role, region: '330105' },
+        const r = await rt.call(route.method, fill(route.path, {}), {
+          as: { sub: `qian-${role}`, role, region: '330105' },
           body: bodies[key],
         })
-        expect([key, role, r.status]).toEqual([key, role, 403])
+        // An officer asking for another officer's worklist is refused before any lookup: nothing is told.
+        const ownOnly = key === 'GET /officers/{officerId}/worklist' && role === 'officer'
+        const expected =
+          addressed === 'region' || ownOnly ? 403 : addressed === 'object' ? 404 : (byBody[key] ?? 0)
+        answers.push([key, role, String(r.status), String(expected)])
+        // A region route's 403 names the region the caller named; any other answer names none.
+        if (expected !== 403) expect(JSON.stringify(r.body), `${key} as ${role}`).not.toMatch(/330106/)
+        if (expected !== 404 || addressed !== 'object') continue
+        // Exactly what a caller of the same role, in scope, gets for an id that exists nowhere: only the id differs.
+        const absent = await rt.call(route.method, fill(route.path, missing), {
+          as: { sub: `sun-${role}`, role, region: '330106' },
+          body: bodies[key],
+        })
+        let body = JSON.stringify(r.body)
+        for (const [name, value] of Object.entries(missing)) {
+          if (route.path.includes(`{${name}}`)) body = body.replaceAll(params[name] ?? '', value)
+        }
+        expect([key, role, absent.status, JSON.parse(body)]).toEqual([key, role, 404, absent.body])
+        expect(r.body.error).toBe('NotFoundError')
       }
     }
-  })
+    expect(answers.filter(([, , got, expected]) => got !== expected)).toEqual([])
+  }, 60_000)
 })

@@ -51,8 +51,26 @@ export const notSetOnLambda = [
 
 type NotSetOnLambda = (typeof notSetOnLambda)[number]
 
+/** Set only when the identity provider is the stateful stack's Cognito user pool. */
+type CognitoOnly = 'USER_POOL_ID'
+
 /** Every variable configSchema reads in AWS mode: a new one there fails the type check here until it is set. */
-export type FunctionEnvironment = Record<Exclude<keyof z.input<typeof configSchema>, NotSetOnLambda>, string>
+export type FunctionEnvironment = Record<
+  Exclude<keyof z.input<typeof configSchema>, NotSetOnLambda | CognitoOnly>,
+  string
+> &
+  Partial<Record<CognitoOnly, string>>
+
+/**
+ * An OpenID Connect provider other than the stack's user pool, e.g. for an office deploying in mainland China, where
+ * Cognito may not be offered and the Personal Information Protection Law keeps a state organ's data in the country.
+ */
+export interface IdentityProviderSettings {
+  /** The `iss` of its ID tokens, exactly: an https URL that serves `/.well-known/openid-configuration`. */
+  readonly issuer: string
+  /** The client ids its ID tokens name in `aud` for this API. */
+  readonly audience: readonly string[]
+}
 
 export interface ServiceSettings {
   /** @default configSchema's TIMER_SHARDS default */
@@ -67,6 +85,30 @@ export interface ServiceSettings {
   readonly apiRateLimit?: number
   /** @default 200 */
   readonly apiBurstLimit?: number
+  /**
+   * Whose ID tokens the API accepts: the JWT authorizer's issuer and audience, and the functions' TOKEN_ISSUER. With
+   * another provider the functions get no USER_POOL_ID: people's accounts are made at the provider and linked by
+   * their subject (docs/decisions/0014-people-and-sign-in.md).
+   * @default the stateful stack's Cognito user pool and its web client
+   */
+  readonly identityProvider?: IdentityProviderSettings
+  /** @default configSchema's TOKEN_MAX_LIFETIME_SECONDS default (the web client's 1 h ID token validity) */
+  readonly tokenMaxLifetimeSeconds?: number
+}
+
+/** The provider's settings, checked as API Gateway checks a JWT authorizer's: a bad one fails the synth. */
+const checkedIdentityProvider = (provider: IdentityProviderSettings): IdentityProviderSettings => {
+  const url = URL.canParse(provider.issuer) ? new URL(provider.issuer) : undefined
+  if (url?.protocol !== 'https:' || url.search || url.hash) {
+    throw new Error(
+      `identityProvider.issuer "${provider.issuer}": an absolute https URL without query or fragment, exactly the ` +
+        "tokens' iss",
+    )
+  }
+  if (provider.audience.length === 0 || provider.audience.some((a) => a.trim() === '')) {
+    throw new Error('identityProvider.audience: at least one client id, none empty')
+  }
+  return provider
 }
 
 export interface ServiceStackProps extends StackProps {
@@ -90,6 +132,10 @@ export class ServiceStack extends Stack {
     const shape = configSchema.shape
     // Parsed with the schema the functions use, so a bad setting fails here and not at their cold start.
     const logLevel = shape.LOG_LEVEL.parse(settings.logLevel)
+    const cognitoIssuer = `https://cognito-idp.${this.region}.${this.urlSuffix}/${data.userPool.userPoolId}`
+    const provider = settings.identityProvider
+      ? checkedIdentityProvider(settings.identityProvider)
+      : { issuer: cognitoIssuer, audience: [data.userPoolClient.userPoolClientId] }
     const environment: FunctionEnvironment = {
       AFTERCARE_MODE: 'aws',
       TABLE_NAME: data.table.tableName,
@@ -105,8 +151,12 @@ export class ServiceStack extends Stack {
       KMS_KEY_ARN: data.key.keyArn,
       BLIND_INDEX_KEY_ARN: data.indexKey.keyArn,
       INBOUND_SMS_SECRET_ARN: data.inboundSmsSecret.secretArn,
-      TOKEN_ISSUER: `https://cognito-idp.${this.region}.${this.urlSuffix}/${data.userPool.userPoolId}`,
-      USER_POOL_ID: data.userPool.userPoolId,
+      TOKEN_ISSUER: provider.issuer,
+      TOKEN_MAX_LIFETIME_SECONDS: String(
+        shape.TOKEN_MAX_LIFETIME_SECONDS.parse(settings.tokenMaxLifetimeSeconds),
+      ),
+      // Where directory-api creates sign-ins; not set when another provider issues the tokens.
+      ...(settings.identityProvider ? {} : { USER_POOL_ID: data.userPool.userPoolId }),
     }
 
     this.functions = mapDeclared(functions, (name, design) => {
@@ -126,18 +176,28 @@ export class ServiceStack extends Stack {
     })
 
     this.addEventSources(data)
-    const { api, stage } = this.createApi(data, settings)
+    const { api, stage } = this.createApi(provider, settings)
     this.api = api
     this.apiUrl = stage.url
     this.addSchedules()
     this.alarmTopic = this.addDeadLetterAlarms(data)
 
     new CfnOutput(this, 'ApiUrl', { value: this.apiUrl, description: 'HTTP API base URL' })
-    new CfnOutput(this, 'UserPoolId', { value: data.userPool.userPoolId })
-    new CfnOutput(this, 'UserPoolClientId', {
-      value: data.userPoolClient.userPoolClientId,
-      description: 'Audience of the ID token the API accepts',
+    new CfnOutput(this, 'TokenIssuer', {
+      value: provider.issuer,
+      description: 'The iss of the ID tokens the API accepts',
     })
+    if (!settings.identityProvider) {
+      new CfnOutput(this, 'UserPoolId', {
+        value: data.userPool.userPoolId,
+        description:
+          'Where administrators create sign-ins (npm run person, POST /admin/officers/{officerId}/sign-in)',
+      })
+      new CfnOutput(this, 'UserPoolClientId', {
+        value: data.userPoolClient.userPoolClientId,
+        description: 'Audience of the ID token the API accepts',
+      })
+    }
     new CfnOutput(this, 'TableName', { value: data.table.tableName })
   }
 
@@ -171,12 +231,16 @@ export class ServiceStack extends Stack {
     })
   }
 
-  private createApi(data: AftercareData, settings: ServiceSettings): { api: HttpApi; stage: HttpStage } {
-    const authorizer = new HttpJwtAuthorizer(
-      'CognitoIdToken',
-      `https://cognito-idp.${this.region}.${this.urlSuffix}/${data.userPool.userPoolId}`,
-      { jwtAudience: [data.userPoolClient.userPoolClientId] },
-    )
+  private createApi(
+    provider: IdentityProviderSettings,
+    settings: ServiceSettings,
+  ): { api: HttpApi; stage: HttpStage } {
+    // API Gateway checks the signature, issuer, audience and expiry, and answers 401 {"message":"Unauthorized"}
+    // itself; the functions then check what it cannot (ID tokens only, the longest lifetime) and who the person is
+    // (docs/decisions/0014-people-and-sign-in.md).
+    const authorizer = new HttpJwtAuthorizer('IdToken', provider.issuer, {
+      jwtAudience: [...provider.audience],
+    })
     const api = new HttpApi(this, 'Api', {
       description: 'Aftercare HTTP API',
       // Every route needs a valid ID token unless it says otherwise; the handlers check role and region on top.

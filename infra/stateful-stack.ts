@@ -8,7 +8,6 @@ import {
   FeaturePlan,
   Mfa,
   StandardThreatProtectionMode,
-  StringAttribute,
   UserPool,
   type UserPoolClient,
 } from 'aws-cdk-lib/aws-cognito'
@@ -181,8 +180,8 @@ export class StatefulStack extends Stack implements AftercareData {
       idTokenValidity: Duration.hours(1),
       accessTokenValidity: Duration.hours(1),
       refreshTokenValidity: Duration.hours(12),
-      // custom:role and custom:region decide what a caller may do: only an administrator (AdminUpdateUserAttributes)
-      // may change them, never the user through this client.
+      // What a person may do comes from their directory record, not from the pool; the user may still not change
+      // more of their account than their name and e-mail address.
       writeAttributes: new ClientAttributes().withStandardAttributes({ email: true, fullname: true }),
     })
   }
@@ -223,7 +222,8 @@ export class StatefulStack extends Stack implements AftercareData {
 
   private createUserPool(): UserPool {
     return new UserPool(this, 'UserPool', {
-      // Staff accounts are created by administrators, never by sign-up.
+      // Staff accounts are created by administrators (AdminCreateUser, through directory-api or `npm run person`),
+      // never by sign-up.
       selfSignUpEnabled: false,
       signInAliases: { username: true, email: true },
       signInCaseSensitive: false,
@@ -232,11 +232,8 @@ export class StatefulStack extends Stack implements AftercareData {
         email: { required: false, mutable: true },
         fullname: { required: false, mutable: true },
       },
-      // Read by the functions from the ID token as custom:role and custom:region.
-      customAttributes: {
-        role: new StringAttribute({ mutable: true }),
-        region: new StringAttribute({ mutable: true }),
-      },
+      // No custom attributes: role and region scope are the directory's (the person's staff record), linked by
+      // the token's subject (docs/decisions/0014-people-and-sign-in.md).
       passwordPolicy: {
         minLength: 12,
         requireLowercase: true,

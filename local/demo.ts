@@ -1,29 +1,61 @@
-// The demo region: a county bureau, a township with an officer, a community without one, a petitioner, and a
-// matter that is resolved at once. Its cadence is in minutes, so the officer's first reminder goes out about a
+// The demo region: the province bureau and its administrator, a county bureau with a supervisor and a committee
+// member, a township with an officer, a community without one, a petitioner, and a matter that is resolved at once. Its cadence is in minutes, so the officer's first reminder goes out about a
 // minute after start, at any hour.
 
 import type { AppDeps } from '#shared/deps.ts'
-import type { Actor } from '#shared/domain/access/roles.ts'
-import {
-  cadencePolicyInput,
-  officerInput,
-  petitionerInput,
-  unitInput,
-} from '#shared/domain/directory/schemas.ts'
+import type { Actor, Role } from '#shared/domain/access/roles.ts'
+import { cadencePolicyInput, petitionerInput, unitInput } from '#shared/domain/directory/schemas.ts'
 import { recordCaseEvent, registerCase } from '#shared/use-cases/cases.ts'
-import { putCadencePolicy, putOfficer, putPetitioner, putUnit } from '#shared/use-cases/directory.ts'
+import { putCadencePolicy, putPetitioner, putUnit } from '#shared/use-cases/directory.ts'
+import { putPerson } from '#shared/use-cases/people.ts'
 import { visitIdOf } from '#shared/use-cases/plan-visits.ts'
 
 export const DEMO_REGION = '330106' // 杭州市西湖区
-export const demoIdentities = {
-  admin: { sub: 'demo-admin', role: 'admin', region: '330000' },
-  supervisor: { sub: 'demo-supervisor', role: 'supervisor', region: DEMO_REGION },
-  officer: { sub: 'demo-officer-wang', role: 'officer', region: DEMO_REGION },
-  committee: { sub: 'demo-committee', role: 'committee', region: DEMO_REGION },
-} as const
+const PROVINCE = '330000' // 浙江省
+
+/** The demo's people: each has a staff record and a local sign-in, so `npm run token -- --id <id>` works for them. */
+export const demoPeople = {
+  admin: { id: 'demo-admin', name: '陈静', role: 'admin', unitId: 'zj-bureau', phone: '13500135000' },
+  supervisor: {
+    id: 'demo-supervisor',
+    name: '赵强',
+    role: 'supervisor',
+    unitId: 'xihu-bureau',
+    phone: '13700137000',
+  },
+  officer: {
+    id: 'demo-officer-wang',
+    name: '王芳',
+    role: 'officer',
+    unitId: 'xixi-street',
+    phone: '13800138000',
+  },
+  committee: {
+    id: 'demo-committee',
+    name: '孙梅',
+    role: 'committee',
+    unitId: 'xihu-bureau',
+    phone: '13600136000',
+  },
+} as const satisfies Record<string, { id: string; name: string; role: Role; unitId: string; phone: string }>
+
+const person = (who: (typeof demoPeople)[keyof typeof demoPeople]) => ({
+  personId: who.id,
+  name: who.name,
+  role: who.role,
+  phone: who.phone,
+  unitId: who.unitId,
+  signIn: { email: `${who.id}@aftercare.invalid` },
+})
 
 export const seedDemo = async (deps: AppDeps) => {
-  const admin: Actor = { id: 'demo-seed', role: 'admin', regionCode: '330000' }
+  // The installation's first administrator, as `npm run person` makes one; everything else is theirs.
+  await putPerson(deps, 'operator:demo-seed', {
+    ...person(demoPeople.admin),
+    unitRegionCode: PROVINCE,
+    unitName: '浙江省信访局',
+  })
+  const admin: Actor = { id: demoPeople.admin.id, role: 'admin', regionCode: PROVINCE }
   await putUnit(
     deps,
     admin,
@@ -32,6 +64,7 @@ export const seedDemo = async (deps: AppDeps) => {
       name: '西湖区信访局',
       regionCode: DEMO_REGION,
       level: 'county',
+      parentUnitId: 'zj-bureau',
     }),
   )
   await putUnit(
@@ -56,18 +89,9 @@ export const seedDemo = async (deps: AppDeps) => {
       parentUnitId: 'xixi-street',
     }),
   )
-  const officer = await putOfficer(
-    deps,
-    admin,
-    officerInput.parse({
-      officerId: demoIdentities.officer.sub,
-      name: '王芳',
-      phone: '13800138000',
-      unitId: 'xixi-street',
-      locale: 'zh-CN',
-      active: true,
-    }),
-  )
+  const { record: officer } = await putPerson(deps, admin, person(demoPeople.officer))
+  await putPerson(deps, admin, person(demoPeople.supervisor))
+  await putPerson(deps, admin, person(demoPeople.committee))
   await putPetitioner(
     deps,
     admin,
@@ -94,7 +118,7 @@ export const seedDemo = async (deps: AppDeps) => {
       },
     }),
   )
-  const supervisor: Actor = { id: demoIdentities.supervisor.sub, role: 'supervisor', regionCode: DEMO_REGION }
+  const supervisor: Actor = { id: demoPeople.supervisor.id, role: 'supervisor', regionCode: DEMO_REGION }
   const caseId = `demo-${deps.clock.now().toISOString().replace(/\D/g, '').slice(0, 14)}`
   await registerCase(deps, supervisor, {
     caseId,

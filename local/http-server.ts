@@ -1,5 +1,6 @@
-// The local HTTP API on 127.0.0.1: checks the bearer token as API Gateway's JWT authorizer would, then hands an
-// HTTP API (v2) event to the function that serves the route. What matches no route goes, as on AWS through the
+// The local HTTP API on 127.0.0.1: checks the bearer token as API Gateway's JWT authorizer would (answering its very
+// 401), then hands an HTTP API (v2) event, with the claims as that authorizer renders them, to the function that
+// serves the route. What matches no route goes, as on AWS through the
 // `$default` route, to the fallback function without a token check; its router answers the JSON 404 or 405.
 // Local-only routes: /health and /local/sms.
 import { randomUUID } from 'node:crypto'
@@ -24,6 +25,35 @@ export interface LocalHttpOptions {
   localSms: () => Promise<unknown[]>
 }
 
+/**
+ * A claim as API Gateway's HTTP API JWT authorizer hands it to the function: always a string. Numbers and booleans
+ * as their text ("1767225600", "true"), arrays bracketed and space-separated ("[admin editor]", as seen for
+ * `cognito:groups`), objects likewise as `map[key:value …]`.
+ */
+export const claimAsApiGatewayRendersIt = (value: unknown): string => {
+  if (typeof value === 'string') return value
+  if (Array.isArray(value)) return `[${value.map(claimAsApiGatewayRendersIt).join(' ')}]`
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) =>
+      a < b ? -1 : a > b ? 1 : 0,
+    )
+    return `map[${entries.map(([k, v]) => `${k}:${claimAsApiGatewayRendersIt(v)}`).join(' ')}]`
+  }
+  return String(value)
+}
+
+export const claimsAsApiGatewayRendersThem = (claims: Record<string, unknown>): Record<string, string> =>
+  Object.fromEntries(Object.entries(claims).map(([name, value]) => [name, claimAsApiGatewayRendersIt(value)]))
+
+/** API Gateway's own 401: this body, and a `www-authenticate` header saying why (clients must not rely on its text). */
+const unauthorized = (response: ServerResponse, problem: string) =>
+  send(
+    response,
+    401,
+    { message: 'Unauthorized' },
+    { 'www-authenticate': `Bearer scope="" error="invalid_token" error_description="${problem}"` },
+  )
+
 const readBody = async (request: IncomingMessage) => {
   const chunks: Buffer[] = []
   for await (const chunk of request) chunks.push(chunk as Buffer)
@@ -44,7 +74,7 @@ const toEvent = (
   request: IncomingMessage,
   url: URL,
   body: string,
-  claims: Record<string, unknown>,
+  claims: Record<string, string>,
   routeKey: string,
 ): APIGatewayProxyEventV2WithJWTAuthorizer => {
   const headers = Object.fromEntries(
@@ -83,7 +113,7 @@ const toEvent = (
       authorizer: {
         principalId: '',
         integrationLatency: 0,
-        jwt: { claims: claims as Record<string, string>, scopes: [] },
+        jwt: { claims, scopes: [] },
       },
     },
   }
@@ -104,13 +134,14 @@ export const startHttpServer = (options: LocalHttpOptions): Promise<Server> => {
       const matched: RouteDesign | undefined = routes.find(
         (r) => r.method === method && templateMatches(r.path, url.pathname),
       )
-      let claims: Record<string, unknown> = {}
+      let claims: Record<string, string> = {}
       if (matched && (matched.auth ?? 'jwt') === 'jwt') {
+        // API Gateway answers these itself, before any function runs.
         const token = /^Bearer (.+)$/i.exec(request.headers.authorization ?? '')?.[1]
-        const verified = token ? await verifyLocalToken(options.tokenSecret, token) : undefined
-        // API Gateway answers this itself, before any function runs.
-        if (!verified) return send(response, 401, { message: 'Unauthorized' })
-        claims = verified
+        if (!token) return unauthorized(response, 'the token is missing')
+        const verified = await verifyLocalToken(options.tokenSecret, token)
+        if ('problem' in verified) return unauthorized(response, verified.problem)
+        claims = claimsAsApiGatewayRendersThem(verified.claims)
       }
       const target = matched?.function ?? httpFallback.function
       const fn = options.functions[target]

@@ -21,7 +21,7 @@ import { type Provisioned, provision } from './provision.ts'
 import { QueuePoller, type SqsHandler } from './queue-poller.ts'
 import { LocalSchedule } from './scheduler.ts'
 import { type RetryBackoff, type StreamHandler, StreamPoller } from './stream-poller.ts'
-import { LOCAL_ISSUER, type LocalIdentity, signLocalToken } from './tokens.ts'
+import { LOCAL_ISSUER, signLocalIdToken } from './tokens.ts'
 
 export interface RuntimeOptions {
   /** Keep DynamoDB data (and the stream checkpoints) here; without it everything lives in memory. */
@@ -37,6 +37,8 @@ export interface RuntimeOptions {
   /** Prefix of every table, queue and topic name. @default 'aftercare' */
   prefix?: string
   tokenSecret: string
+  /** The longest token lifetime the functions accept. @default configSchema's TOKEN_MAX_LIFETIME_SECONDS default */
+  tokenMaxLifetimeSeconds?: number
   /** Master key of field encryption, 64 hex digits (kept in .aftercare/ by `npm start`). */
   cryptoKey: string
   /** Shared secret of POST /sms/inbound. */
@@ -83,7 +85,11 @@ export interface Runtime {
   pollers: Record<QueueName, QueuePoller>
   stream: StreamPoller
   localSms: LocalSms
-  token(identity: LocalIdentity): Promise<string>
+  /**
+   * A local ID token for a person of the directory, by their directory id: its subject is the one the local sign-in
+   * service gives them (POST /admin/officers/{officerId}/sign-in, `npm run person`), so it acts for them once linked.
+   */
+  token(personId: string, options?: { lifetimeSeconds?: number; email?: string }): Promise<string>
   sweep(): Promise<SweepReport>
   /** Polls the stream and every queue until a whole round finds nothing to do. */
   drain(maxRounds?: number, concurrency?: number): Promise<number>
@@ -156,6 +162,8 @@ export const startRuntime = async (options: RuntimeOptions): Promise<Runtime> =>
       SNS_ENDPOINT: sqsEndpoint,
       LOCAL_TOKEN_SECRET: options.tokenSecret,
       TOKEN_ISSUER: LOCAL_ISSUER,
+      TOKEN_MAX_LIFETIME_SECONDS:
+        options.tokenMaxLifetimeSeconds === undefined ? undefined : String(options.tokenMaxLifetimeSeconds),
       LOCAL_CRYPTO_KEY: options.cryptoKey,
       INBOUND_SMS_SECRET: options.inboundSmsSecret,
       TIMER_SHARDS: options.timerShards === undefined ? undefined : String(options.timerShards),
@@ -329,7 +337,12 @@ export const startRuntime = async (options: RuntimeOptions): Promise<Runtime> =>
       pollers,
       stream,
       localSms,
-      token: (identity) => signLocalToken(options.tokenSecret, identity),
+      token: (personId, tokenOptions = {}) =>
+        signLocalIdToken(options.tokenSecret, {
+          username: personId,
+          email: tokenOptions.email,
+          lifetimeSeconds: tokenOptions.lifetimeSeconds ?? config.TOKEN_MAX_LIFETIME_SECONDS,
+        }),
       sweep,
       drain,
       health,

@@ -12,7 +12,7 @@ import { fileSink } from '#shared/adapters/aws-calls/recorder.ts'
 import { localKeyFromFile } from '#shared/adapters/crypto/local-crypto.ts'
 import { loadLocalStartConfig } from '#shared/config.ts'
 import { maskPhone } from '#shared/masking.ts'
-import { demoIdentities, seedDemo } from './demo.ts'
+import { demoPeople, seedDemo } from './demo.ts'
 import { killDynamoDbLocals, stopDynamoDbLocals } from './dynamodb-local.ts'
 import { type Runtime, startRuntime } from './runtime.ts'
 import { localTokenSecret } from './tokens.ts'
@@ -110,8 +110,10 @@ const main = async () => {
       `\nDemo region 330106 seeded; matter ${caseId} resolved (first visit: /visits/${firstVisitId}).`,
     )
     console.log(`The first return-visit reminder to ${officer.name} goes out in about a minute.\n`)
-    for (const [role, identity] of Object.entries(demoIdentities)) {
-      console.log(`  ${role} token (${identity.region}):\n    ${await runtime.token(identity)}`)
+    const lifetime = runtime.config.TOKEN_MAX_LIFETIME_SECONDS / 60
+    console.log(`Tokens (each good for ${lifetime} minutes; \`npm run token -- --id <id>\` makes a new one):`)
+    for (const [role, person] of Object.entries(demoPeople)) {
+      console.log(`  ${role} token (${person.id}):\n    ${await runtime.token(person.id)}`)
     }
   }
   ready = true

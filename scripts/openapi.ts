@@ -20,7 +20,11 @@ const statusDescriptions: Record<number, string> = {
   202: 'Accepted',
   204: 'No content',
   400: 'The body or query fails its schema (or the body is not JSON); `problems` names each field and the reason',
-  401: 'No valid bearer token',
+  401:
+    "No valid bearer token. API Gateway's JWT authorizer answers a missing, expired, badly signed or foreign token " +
+    'itself: `{"message":"Unauthorized"}` (schema Unauthorized) with a `www-authenticate` header naming the reason; ' +
+    'a token it lets through that Aftercare refuses (not an ID token, a lifetime over TOKEN_MAX_LIFETIME_SECONDS, ' +
+    'another issuer) gets the JSON error, UnauthorizedError, saying why',
   403: "The caller's role may not use this route, or the subject is outside the caller's region",
   404: 'No such resource',
   409: 'The change conflicts with the current state (an id taken, a state that forbids it, a concurrent write)',
@@ -129,6 +133,25 @@ const errorResponse = (description: string): Json => ({
   content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
 })
 
+/** A route behind the JWT authorizer: its 401 is the authorizer's own body, or the functions' JSON error. */
+const tokenRefused = (description: string): Json => ({
+  description,
+  headers: {
+    'www-authenticate': {
+      description:
+        'From the authorizer: `Bearer scope="" error="invalid_token" error_description="…"`, the reason in words',
+      schema: { type: 'string' },
+    },
+  },
+  content: {
+    'application/json': {
+      schema: {
+        oneOf: [{ $ref: '#/components/schemas/Unauthorized' }, { $ref: '#/components/schemas/Error' }],
+      },
+    },
+  },
+})
+
 const operation = (route: RouteDesign): Json => {
   const key = routeKey(route)
   const auth = route.auth ?? 'jwt'
@@ -148,7 +171,10 @@ const operation = (route: RouteDesign): Json => {
       status === 401 && auth === 'inbound-secret'
         ? inboundUnauthorized
         : (scoped[status] ?? statusDescriptions[status])
-    responses[status] = errorResponse(description ?? String(status))
+    responses[status] =
+      status === 401 && auth === 'jwt'
+        ? tokenRefused(description ?? String(status))
+        : errorResponse(description ?? String(status))
   }
   return {
     operationId: operationIdOf(route),
@@ -206,8 +232,11 @@ export const buildOpenApi = () => {
           scheme: 'bearer',
           bearerFormat: 'JWT',
           description:
-            'The Cognito ID token. Its claims custom:role (officer, supervisor, committee, admin) and ' +
-            'custom:region (a division code) decide what the caller may do. Locally: `npm run token`.',
+            'An ID token of the identity provider (Cognito by default; another OIDC provider if the stack is so ' +
+            'configured), at most TOKEN_MAX_LIFETIME_SECONDS (1 h) between iat and exp. The caller is the person of ' +
+            "the directory linked to the token's issuer and subject: their staff record's duty is their role " +
+            "(officer, supervisor, committee, admin) and their unit's region their scope. A valid token no record is " +
+            'linked to, or a person who has left, gets 403 saying so. Locally: `npm run token -- --id <directory id>`.',
         },
         inboundSecret: {
           type: 'apiKey',
@@ -217,6 +246,14 @@ export const buildOpenApi = () => {
         },
       },
       schemas: {
+        Unauthorized: {
+          type: 'object',
+          description:
+            "API Gateway's own answer when its JWT authorizer refuses the token (local mode answers alike)",
+          properties: { message: { type: 'string', const: 'Unauthorized' } },
+          required: ['message'],
+          additionalProperties: false,
+        },
         Error: {
           type: 'object',
           properties: {

@@ -2,7 +2,13 @@
 // The routers refuse to start if a route's `body` or `query` is not the schema named here; scripts/openapi.ts
 // documents all of it.
 import type * as z from 'zod'
-import { cadencePolicyInput, officerInput, petitionerInput, unitInput } from './domain/directory/schemas.ts'
+import {
+  cadencePolicyInput,
+  officerInput,
+  petitionerInput,
+  signInInput,
+  unitInput,
+} from './domain/directory/schemas.ts'
 import { calendarYearInput } from './domain/scheduling/calendar-year.ts'
 import { outcomeInput } from './domain/visits/outcome.ts'
 import type { FunctionName } from './resources.ts'
@@ -36,6 +42,7 @@ export const routeKey = (route: { method: string; path: string }) =>
 export const requestBodies: Partial<Record<RouteKey, z.ZodType>> = {
   'POST /admin/units': unitInput,
   'POST /admin/officers': officerInput,
+  'POST /admin/officers/{officerId}/sign-in': signInInput,
   'POST /admin/petitioners': petitionerInput,
   'POST /admin/calendar-years': calendarYearInput,
   'POST /admin/cadence-policies': cadencePolicyInput,
@@ -74,6 +81,8 @@ export interface RouteResponses {
 
 /** What differs from the default (200, no conflict). */
 export const responses: Partial<Record<RouteKey, RouteResponses>> = {
+  'POST /admin/officers': { conflict: true },
+  'POST /admin/officers/{officerId}/sign-in': { conflict: true },
   'POST /admin/calendar-years': { conflict: true },
   'POST /cases': { success: [201], conflict: true },
   'POST /cases/{caseId}/events': { success: [201, 200], conflict: true },

@@ -75,6 +75,12 @@ export const configSchema = z
     /** The `iss` of the ID tokens the API accepts: the user pool's, or another OIDC provider's. */
     TOKEN_ISSUER: z.string().min(1),
     /**
+     * The longest life (`exp` − `iat`) of a token the API accepts, in seconds: a token minted to live longer (a
+     * stolen signing key, a provider misconfigured) is refused even before it expires. @default 3600, the user pool
+     * client's ID token validity
+     */
+    TOKEN_MAX_LIFETIME_SECONDS: wholeNumber(60, 86_400).default(3600),
+    /**
      * The Cognito user pool where administrators create sign-ins (AdminCreateUser). Unset when the identity provider
      * is not Cognito: people are then created there and linked by their subject.
      */

@@ -10,7 +10,8 @@ export interface RouteDesign {
   roles: readonly Role[]
   summary: string
   /**
-   * `jwt` (the default): the Cognito JWT authorizer, then role and region checks in the function.
+   * `jwt` (the default): the JWT authorizer (Cognito's ID tokens, or another OIDC provider's), then the caller as the
+   * directory knows them, and role and region checks, in the function.
    * `inbound-secret`: no authorizer; an SMS provider's callback proves itself with a shared secret header.
    */
   auth?: 'jwt' | 'inbound-secret'
@@ -31,7 +32,17 @@ export const routes = [
     path: '/admin/officers',
     function: 'directory-api',
     roles: ['admin'],
-    summary: 'Create or replace an officer',
+    summary:
+      'Create or replace a staff record: an officer, supervisor, committee member or administrator (duty)',
+  },
+  {
+    method: 'POST',
+    path: '/admin/officers/{officerId}/sign-in',
+    function: 'directory-api',
+    roles: ['admin'],
+    summary:
+      "Create a person's sign-in (email: a Cognito account; subject: one the identity provider has) and link it to " +
+      'their directory record',
   },
   {
     method: 'POST',

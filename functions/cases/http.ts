@@ -31,7 +31,7 @@ export const createHandler = (deps: AppDeps) =>
         },
       }),
     },
-    deps.logger,
+    deps,
   )
 
 export const handler = lambdaHandler('cases-api', createHandler)

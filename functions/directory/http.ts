@@ -3,6 +3,7 @@ import {
   cadencePolicyInput,
   officerInput,
   petitionerInput,
+  signInInput,
   unitInput,
 } from '#shared/domain/directory/schemas.ts'
 import { calendarYearInput } from '#shared/domain/scheduling/calendar-year.ts'
@@ -16,6 +17,7 @@ import {
   putPetitioner,
   putUnit,
 } from '#shared/use-cases/directory.ts'
+import { createSignIn } from '#shared/use-cases/sign-ins.ts'
 
 export const createHandler = (deps: AppDeps) =>
   httpApi(
@@ -28,6 +30,13 @@ export const createHandler = (deps: AppDeps) =>
       'POST /admin/officers': route({
         body: officerInput,
         run: async ({ actor, body }) => ({ statusCode: 200, body: await putOfficer(deps, actor, body) }),
+      }),
+      'POST /admin/officers/{officerId}/sign-in': route({
+        body: signInInput,
+        run: async ({ actor, params, body }) => ({
+          statusCode: 200,
+          body: await createSignIn(deps, actor, params.officerId ?? '', body),
+        }),
       }),
       'POST /admin/petitioners': route({
         body: petitionerInput,
@@ -57,7 +66,7 @@ export const createHandler = (deps: AppDeps) =>
         }),
       }),
     },
-    deps.logger,
+    deps,
   )
 
 export const handler = lambdaHandler('directory-api', createHandler)

@@ -72,7 +72,7 @@ export const createHandler = (deps: AppDeps) =>
         run: async ({ body }) => ({ statusCode: 200, body: await receiveInboundSms(deps, body) }),
       }),
     },
-    deps.logger,
+    deps,
   )
 
 export const handler = lambdaHandler('notifications-api', createHandler)

@@ -103,7 +103,7 @@ export const createHandler = (deps: AppDeps) =>
         },
       }),
     },
-    deps.logger,
+    deps,
   )
 
 export const handler = lambdaHandler('visits-api', createHandler)

@@ -1,43 +1,51 @@
-// `npm run token -- --role officer --region 330106 --sub wang`: a local bearer token for `npm start`'s API.
+// `npm run token -- --id wang`: a local ID token (shaped as Cognito's) for a person of the directory of `npm start`.
+// The person must have a staff record linked to their local sign-in (`npm run person`, the demo, or
+// POST /admin/officers/{officerId}/sign-in); their role and region scope are the record's, not the token's.
 import { existsSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import * as z from 'zod'
-import { isRegionCode } from '#shared/domain/access/region-scope.ts'
-import { roleSchema } from '#shared/domain/access/roles.ts'
-import { localTokenSecret, signLocalToken } from '../tokens.ts'
+import { configSchema } from '#shared/config.ts'
+import { idSchema } from '#shared/domain/directory/id.ts'
+import { localTokenSecret, signLocalIdToken } from '../tokens.ts'
 
 const SECRET_FILE = '.aftercare/token-secret'
+const USAGE = 'usage: npm run token -- --id wang [--expires 30m]'
+/** The functions refuse longer-lived tokens (TOKEN_MAX_LIFETIME_SECONDS; `npm start` keeps the default). */
+const MAX_SECONDS = configSchema.shape.TOKEN_MAX_LIFETIME_SECONDS.parse(undefined)
+const UNIT_SECONDS = { s: 1, m: 60, h: 3600, d: 86_400 } as const
 
 const argsSchema = z.object({
-  role: roleSchema,
-  region: z.string().refine(isRegionCode, 'must be a 6, 9 or 12 digit division code'),
-  sub: z.string().min(1, 'must not be empty'),
-  expires: z.string().regex(/^\d+[smhd]$/, 'must be like 30m, 12h or 7d'),
+  id: idSchema,
+  expires: z
+    .string()
+    .regex(/^\d+[smhd]$/, 'must be like 30m or 1h')
+    .transform(
+      (text) => Number(text.slice(0, -1)) * UNIT_SECONDS[text.slice(-1) as keyof typeof UNIT_SECONDS],
+    )
+    .refine(
+      (seconds) => seconds >= 1 && seconds <= MAX_SECONDS,
+      `must be at most ${MAX_SECONDS / 3600} h: the API refuses tokens that live longer`,
+    ),
 })
 
 const main = async () => {
   const { values } = parseArgs({
-    options: {
-      role: { type: 'string' },
-      region: { type: 'string' },
-      sub: { type: 'string' },
-      expires: { type: 'string', default: '12h' },
-    },
+    options: { id: { type: 'string' }, sub: { type: 'string' }, expires: { type: 'string', default: '1h' } },
   })
-  const parsed = argsSchema.safeParse({ ...values, sub: values.sub ?? `local-${values.role ?? 'user'}` })
+  const parsed = argsSchema.safeParse({ ...values, id: values.id ?? values.sub })
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `--${i.path.join('.')} ${i.message}`).join('; ')
-    throw new Error(
-      `${problems}\nusage: npm run token -- --role officer --region 330106 [--sub wang] [--expires 12h]`,
-    )
+    throw new Error(`${problems}\n${USAGE}`)
   }
   if (!existsSync(SECRET_FILE)) {
     console.error(
       `note: ${SECRET_FILE} did not exist; it was made now. Tokens work with \`npm start\` (not --in-memory).`,
     )
   }
-  const { role, region, sub, expires } = parsed.data
-  console.log(await signLocalToken(localTokenSecret(SECRET_FILE), { sub, role, region }, expires))
+  const { id, expires } = parsed.data
+  console.log(
+    await signLocalIdToken(localTokenSecret(SECRET_FILE), { username: id, lifetimeSeconds: expires }),
+  )
 }
 
 main().catch((error) => {

@@ -5,10 +5,12 @@ import httpHeaderNormalizer from '@middy/http-header-normalizer'
 import httpRouterHandler, { type Method } from '@middy/http-router'
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyResultV2 } from 'aws-lambda'
 import type * as z from 'zod'
-import { type Actor, actorFromClaims, requireRole } from '../domain/access/roles.ts'
+import type { AppDeps } from '../deps.ts'
+import { type Actor, requireRole } from '../domain/access/roles.ts'
 import { AppError, NotFoundError, problemsFromZod, ValidationError } from '../errors.ts'
 import type { FunctionName } from '../resources.ts'
 import { routes as allRoutes, type RouteDesign, routesOf } from '../routes.ts'
+import { actorResolver } from '../use-cases/sign-ins.ts'
 
 export type HttpEvent = APIGatewayProxyEventV2WithJWTAuthorizer
 /** A JSON answer, or `text` for another media type (a CSV file, say). */
@@ -84,34 +86,38 @@ const parseBody = (event: HttpEvent, schema: z.ZodType): unknown => {
   return result.data
 }
 
-const handlerFor = (design: RouteDesign, implementation: RouteImplementation) => async (event: HttpEvent) => {
-  const actor = implementation.authenticate
-    ? await implementation.authenticate(event)
-    : actorFromClaims(event.requestContext?.authorizer?.jwt?.claims)
-  if (!implementation.authenticate) requireRole(actor, design.roles)
-  const body = implementation.body ? parseBody(event, implementation.body) : undefined
-  let query: unknown
-  if (implementation.query) {
-    const parsed = implementation.query.safeParse(event.queryStringParameters ?? {})
-    if (!parsed.success) throw new ValidationError(problemsFromZod(parsed.error.issues, 'query'))
-    query = parsed.data
-  }
-  const result = await implementation.run({
-    actor,
-    params: (event.pathParameters ?? {}) as Record<string, string>,
-    body,
-    query,
-    event,
-  })
-  if (result.text) {
-    return {
-      statusCode: result.statusCode,
-      headers: { 'content-type': result.text.contentType, ...result.headers },
-      body: result.text.body,
+type ResolveActor = (claims: Record<string, unknown> | undefined) => Promise<Actor>
+
+const handlerFor =
+  (design: RouteDesign, implementation: RouteImplementation, resolveActor: ResolveActor) =>
+  async (event: HttpEvent) => {
+    const actor = implementation.authenticate
+      ? await implementation.authenticate(event)
+      : await resolveActor(event.requestContext?.authorizer?.jwt?.claims)
+    if (!implementation.authenticate) requireRole(actor, design.roles)
+    const body = implementation.body ? parseBody(event, implementation.body) : undefined
+    let query: unknown
+    if (implementation.query) {
+      const parsed = implementation.query.safeParse(event.queryStringParameters ?? {})
+      if (!parsed.success) throw new ValidationError(problemsFromZod(parsed.error.issues, 'query'))
+      query = parsed.data
     }
+    const result = await implementation.run({
+      actor,
+      params: (event.pathParameters ?? {}) as Record<string, string>,
+      body,
+      query,
+      event,
+    })
+    if (result.text) {
+      return {
+        statusCode: result.statusCode,
+        headers: { 'content-type': result.text.contentType, ...result.headers },
+        body: result.text.body,
+      }
+    }
+    return json(result.statusCode, result.body ?? null, result.headers)
   }
-  return json(result.statusCode, result.body ?? null, result.headers)
-}
 
 /**
  * Whether a path matches a route template (`/cases/{caseId}`) as API Gateway matches it: each `{name}` one segment,
@@ -153,11 +159,22 @@ const declaredRoutesOnly =
       ? notFoundResponse({ method: event.requestContext.http.method, path: event.rawPath })
       : router(event, context, opts)
 
+/**
+ * The function's router. The caller of each route with the JWT authorizer is the person the directory links to the
+ * token's sign-in (shared/use-cases/sign-ins.ts), resolved at the first request that needs it: building the router
+ * reads nothing.
+ */
 export const httpApi = (
   fn: FunctionName,
   implementations: Record<string, RouteImplementation<z.ZodType>>,
-  logger: Logger,
+  deps: Pick<AppDeps, 'logger' | 'store' | 'clock' | 'config'>,
 ) => {
+  const logger: Logger = deps.logger
+  let resolver: ResolveActor | undefined
+  const resolveActor: ResolveActor = (claims) => {
+    resolver ??= actorResolver(deps)
+    return resolver(claims)
+  }
   const designs = routesOf(fn)
   const missing = designs.filter((d) => !implementations[`${d.method} ${d.path}`])
   const extra = Object.keys(implementations).filter(
@@ -172,7 +189,11 @@ export const httpApi = (
     routes: designs.map((design) => ({
       method: design.method as Method,
       path: design.path,
-      handler: handlerFor(design, implementations[`${design.method} ${design.path}`] as RouteImplementation),
+      handler: handlerFor(
+        design,
+        implementations[`${design.method} ${design.path}`] as RouteImplementation,
+        resolveActor,
+      ),
     })),
     notFoundResponse,
   })

@@ -1,7 +1,9 @@
-// Administration of units, officers, petitioners and cadence policies; every change audited.
+// Administration of units, staff (officers, supervisors, committee members, administrators), petitioners and
+// cadence policies; every change audited.
 import { executeTransactWrite, GetItemCommand, PutTransaction, QueryCommand } from 'dynamodb-toolbox'
 import type * as z from 'zod'
 import type { AppDeps } from '../deps.ts'
+import { regionCovers } from '../domain/access/region-scope.ts'
 import { type Actor, requireRegion } from '../domain/access/roles.ts'
 import type {
   cadencePolicyInput,
@@ -10,7 +12,7 @@ import type {
   unitInput,
 } from '../domain/directory/schemas.ts'
 import { visitTriggers } from '../domain/visits/cadence.ts'
-import { ValidationError } from '../errors.ts'
+import { ConflictError, ForbiddenError, ValidationError } from '../errors.ts'
 import { auditTransaction } from './audit.ts'
 import { sealPhone, withoutCipher } from './personal-data.ts'
 import { cadenceFor } from './plan-visits.ts'
@@ -29,10 +31,39 @@ const unitOf = async ({ store }: AppDeps, unitId: string, field: string) => {
   return Item
 }
 
+/**
+ * A unit hangs under a unit whose region covers its own, and an administrator attaches units only inside their own
+ * scope, the parent included: otherwise the visits of a county's petitioners could be assigned up a chain that runs
+ * through another county, to an officer who cannot complete them.
+ */
+const checkParent = async (deps: AppDeps, actor: Actor, input: z.infer<typeof unitInput>) => {
+  if (!input.parentUnitId) return
+  if (input.parentUnitId === input.unitId) {
+    throw new ValidationError([{ field: 'parentUnitId', reason: 'a unit cannot hang under itself' }])
+  }
+  const parent = await unitOf(deps, input.parentUnitId, 'parentUnitId')
+  if (!regionCovers(actor.regionCode, parent.regionCode)) {
+    throw new ForbiddenError(
+      `parentUnitId: unit ${parent.unitId} is outside your scope ${actor.regionCode}: units are attached only under ` +
+        'units of your own region',
+    )
+  }
+  if (!regionCovers(parent.regionCode, input.regionCode)) {
+    throw new ValidationError([
+      {
+        field: 'parentUnitId',
+        reason:
+          `unit ${parent.unitId} (region ${parent.regionCode}) does not cover region ${input.regionCode}: a unit ` +
+          'hangs only under a unit whose region covers its own',
+      },
+    ])
+  }
+}
+
 export const putUnit = async (deps: AppDeps, actor: Actor, input: z.infer<typeof unitInput>) => {
   const { store, clock } = deps
   requireRegion(actor, input.regionCode)
-  if (input.parentUnitId) await unitOf(deps, input.parentUnitId, 'parentUnitId')
+  await checkParent(deps, actor, input)
   const { Item: before } = await store.Unit.build(GetItemCommand).key({ unitId: input.unitId }).send()
   if (before) requireRegion(actor, before.regionCode)
   await executeTransactWrite(
@@ -58,12 +89,20 @@ export const putOfficer = async (deps: AppDeps, actor: Actor, input: z.infer<typ
     .key({ officerId: input.officerId })
     .send()
   if (before) requireRegion(actor, before.regionCode)
+  if (before?.duty === 'officer' && before.openVisits > 0 && input.duty !== 'officer') {
+    throw new ConflictError(
+      `${input.officerId} has ${before.openVisits} open visits: hand them over (POST /officers/${input.officerId}/leave ` +
+        'or reassign) before giving them another duty',
+    )
+  }
   const { phone, ...rest } = input
   const officer = {
     ...rest,
     ...(await sealPhone(deps.crypto, 'Officer', input.officerId, phone)),
     regionCode: unit.regionCode,
     openVisits: before?.openVisits ?? 0,
+    // The sign-in is linked by its own route, never through this body; a replaced record keeps it.
+    ...(before?.signIn ? { signIn: before.signIn } : {}),
   }
   await executeTransactWrite(
     store.Officer.build(PutTransaction).item(officer),

@@ -243,25 +243,33 @@ describe('topics', () => {
 })
 
 describe('user pool', () => {
-  it('has the role and region attributes, MFA, and the Plus plan', () => {
+  it('has MFA with an authenticator app, the Plus plan, accounts made by administrators only', () => {
     stateful.hasResourceProperties('AWS::Cognito::UserPool', {
-      Schema: Match.arrayWith([
-        { AttributeDataType: 'String', Mutable: true, Name: 'role' },
-        { AttributeDataType: 'String', Mutable: true, Name: 'region' },
-      ]),
       MfaConfiguration: 'ON',
+      EnabledMfas: ['SOFTWARE_TOKEN_MFA'],
       UserPoolTier: 'PLUS',
       AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
     })
   })
 
-  it('lets no user write their own role or region through the app client', () => {
+  it('keeps no role or region: those are the directory record’s', () => {
+    const [pool] = Object.values(resources(stateful, 'AWS::Cognito::UserPool'))
+    const schema = (pool?.Properties.Schema ?? []) as { Name: string }[]
+    expect(schema.map((a) => a.Name).sort()).toEqual(['email', 'name'])
+  })
+
+  it('lets a user write only their name and e-mail address through the app client, whose ID token lives 1 h', () => {
     const clients = Object.values(resources(stateful, 'AWS::Cognito::UserPoolClient'))
     expect(clients).toHaveLength(1)
     const writable = clients[0]?.Properties.WriteAttributes as string[] | undefined
     // An absent list would mean every attribute is writable.
-    expect(writable).toBeDefined()
-    expect(writable?.filter((a) => a.startsWith('custom:'))).toEqual([])
+    expect(writable?.sort()).toEqual(['email', 'name'])
+    expect(clients[0]?.Properties).toMatchObject({
+      IdTokenValidity: 60,
+      TokenValidityUnits: { IdToken: 'minutes' },
+    })
+    // The functions accept no longer-lived token by default (TOKEN_MAX_LIFETIME_SECONDS).
+    expect(configSchema.shape.TOKEN_MAX_LIFETIME_SECONDS.parse(undefined)).toBe(3600)
   })
 })
 
@@ -563,6 +571,41 @@ describe('HTTP API', () => {
     expect(
       acknowledgedApig4.map((c) => (c.node.defaultChild as CfnRoute | undefined)?.routeKey).sort(),
     ).toEqual([...open.map((r) => `${r.method} ${r.path}`), '$default'].sort())
+  })
+
+  it('accepts ID tokens of another OIDC provider when one is configured, and then sets no USER_POOL_ID', () => {
+    const other = createAftercareApp({
+      appProps: { context: { 'aws:cdk:bundling-stacks': [] } },
+      settings: {
+        identityProvider: {
+          issuer: 'https://idp.example.gov.cn/realms/xinfang',
+          audience: ['aftercare-web'],
+        },
+        tokenMaxLifetimeSeconds: 1800,
+      },
+    })
+    const template = Template.fromStack(other.service)
+    template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+      AuthorizerType: 'JWT',
+      JwtConfiguration: { Audience: ['aftercare-web'], Issuer: 'https://idp.example.gov.cn/realms/xinfang' },
+    })
+    const lambdas = Object.values(template.findResources('AWS::Lambda::Function')) as Resource[]
+    expect(lambdas.length).toBeGreaterThan(0)
+    for (const fn of lambdas) {
+      const variables = (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables
+      expect(variables.TOKEN_ISSUER).toBe('https://idp.example.gov.cn/realms/xinfang')
+      expect(variables.TOKEN_MAX_LIFETIME_SECONDS).toBe('1800')
+      expect(variables).not.toHaveProperty('USER_POOL_ID')
+    }
+    const outputs = Object.keys(template.toJSON().Outputs as object)
+    expect(outputs).toContain('TokenIssuer')
+    expect(outputs).not.toContain('UserPoolId')
+    expect(() =>
+      createAftercareApp({
+        appProps: { context: { 'aws:cdk:bundling-stacks': [] } },
+        settings: { identityProvider: { issuer: 'http://idp.example.gov.cn', audience: ['a'] } },
+      }),
+    ).toThrow(/identityProvider.issuer "http:\/\/idp.example.gov.cn": an absolute https URL/)
   })
 
   it('accepts ID tokens of the user pool client', () => {

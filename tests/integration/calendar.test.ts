@@ -77,7 +77,7 @@ it('refuses an arrangement with a weekday made a working day, a date of another 
   })
   expect(shipped.status).toBe(409)
   const officer = await rt.call('POST', '/admin/calendar-years', {
-    as: { sub: 'wang', role: 'officer', region: '330106' },
+    as: { sub: 'wang', role: 'officer', region: '330106009000' },
     body: drill2027,
   })
   expect(officer.status).toBe(403)

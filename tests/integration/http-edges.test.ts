@@ -8,7 +8,7 @@ import { admin, seedRegion, startTestRuntime, type TestRuntime } from '../fixtur
 
 const supervisor = { sub: 'zhao', role: 'supervisor', region: '330106' } as const
 const otherCounty = { sub: 'qian', role: 'supervisor', region: '330105' } as const
-const officer = { sub: 'wang', role: 'officer', region: '330106' } as const
+const officer = { sub: 'wang', role: 'officer', region: '330106009000' } as const
 
 let rt: TestRuntime
 beforeAll(async () => {

@@ -139,7 +139,7 @@ describe('npm start', () => {
 
     // The seeded matter's first visit, planned from the stream, as the demo officer sees it.
     const visitId = /first visit: \/visits\/([\w-]+)/.exec(app.output())?.[1]
-    const token = /officer token \(330106\):\s+(\S+)/.exec(app.output())?.[1]
+    const token = /officer token \(demo-officer-wang\):\s+(\S+)/.exec(app.output())?.[1]
     expect(visitId).toMatch(/^demo-\d{14}-resolved-v1$/)
     const visit = await waitFor(
       'the demo visit',
@@ -197,7 +197,7 @@ describe('npm start', () => {
       const first = await start(['--demo'], home)
       await waitFor('the demo', () => /Ctrl-C stops everything/.test(first.output()) || undefined, 45_000)
       const visitId = /first visit: \/visits\/([\w-]+)/.exec(first.output())?.[1]
-      const token = /officer token \(330106\):\s+(\S+)/.exec(first.output())?.[1]
+      const token = /officer token \(demo-officer-wang\):\s+(\S+)/.exec(first.output())?.[1]
       const read = (app: Started) =>
         fetch(`${app.url}/visits/${visitId}`, { headers: { authorization: `Bearer ${token}` } })
       await waitFor(

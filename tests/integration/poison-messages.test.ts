@@ -60,7 +60,7 @@ it('moves a malformed planner message to its DLQ after maxReceiveCount while its
   // Received exactly maxReceiveCount times before it moved, not one more.
   expect(rt.pollers.planner.deliveries).toBe(1 + queues.planner.maxReceiveCount)
   const visit = await rt.call('GET', '/visits/ev-9-v1', {
-    as: { sub: 'wang', role: 'officer', region: '330106' },
+    as: { sub: 'wang', role: 'officer', region: '330106009000' },
   })
   expect(visit.body).toMatchObject({ status: 'planned', dueDate: '2026-03-11' })
 })
@@ -125,7 +125,7 @@ it('sends a malformed outbox record to the stream DLQ after its retries, as Lamb
   })
   // The rest of its batch went through: the resolved case was published and planned.
   const visit = await rt.call('GET', '/visits/ev-10-v1', {
-    as: { sub: 'wang', role: 'officer', region: '330106' },
+    as: { sub: 'wang', role: 'officer', region: '330106009000' },
   })
   expect(visit.status).toBe(200)
   // The poller moved past it: another drain neither retries it nor sends it again.
@@ -163,7 +163,7 @@ it('waits between retries of a failing shard, so that a short SNS outage uses up
   expect(c - b).toBeGreaterThanOrEqual(180)
   expect(await readStreamDlq(rt)).toEqual([])
   const visit = await rt.call('GET', '/visits/ev-11-v1', {
-    as: { sub: 'wang', role: 'officer', region: '330106' },
+    as: { sub: 'wang', role: 'officer', region: '330106009000' },
   })
   expect(visit.status).toBe(200)
 })

@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { admin, seedRegion, startTestRuntime, type TestRuntime } from '../fixtures/runtime.ts'
 
 const supervisor = { sub: 'zhao', role: 'supervisor', region: '330106' } as const
-const officer = { sub: 'wang', role: 'officer', region: '330106' } as const
+const officer = { sub: 'wang', role: 'officer', region: '330106009000' } as const
 
 let rt: TestRuntime
 afterEach(async () => rt?.stop())

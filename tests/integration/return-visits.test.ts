@@ -6,7 +6,7 @@ import { fireTimer } from '../../shared/use-cases/fire-timer.ts'
 import { admin, seedRegion, startTestRuntime, type TestRuntime } from '../fixtures/runtime.ts'
 
 const supervisor = { sub: 'zhao', role: 'supervisor', region: '330106' } as const
-const officer = { sub: 'wang', role: 'officer', region: '330106' } as const
+const officer = { sub: 'wang', role: 'officer', region: '330106009000' } as const
 const OFFICER_WANG = '+8613800138000'
 const SUPERVISOR_ZHAO = '+8613700137000'
 
@@ -427,8 +427,12 @@ describe('assignment and changes', () => {
     )
     expect(officerTrail).toContain('138****8000')
     expect(officerTrail).not.toMatch(/phoneIndex|phoneCipher/)
-    // Created and left at the same instant of the manual clock: the order is not asserted.
-    expect((await auditActions('officer', 'wang')).sort()).toEqual(['officer.created', 'officer.left'])
+    // Created, linked to her sign-in and left at the same instant of the manual clock: the order is not asserted.
+    expect((await auditActions('officer', 'wang')).sort()).toEqual([
+      'officer.created',
+      'officer.left',
+      'officer.sign-in-linked',
+    ])
     const again = await rt.call('POST', '/officers/wang/leave', { as: supervisor, body: { reason: '调任' } })
     expect(again.status).toBe(409)
   })

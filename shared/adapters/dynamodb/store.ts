@@ -68,9 +68,14 @@ export const createStore = (documentClient: DynamoDBDocumentClient, tableName: s
       regionCode: string(),
       locale: string().default('zh-CN'),
       active: boolean().default(true),
-      /** Officers are assigned visits; supervisors are told of overdue and flagged ones. */
-      duty: string().enum('officer', 'supervisor').default('officer'),
+      /**
+       * The person's role when they sign in: officers are assigned visits (the only duty that is), supervisors are
+       * told of overdue and flagged ones, committee members review the screening, administrators configure.
+       */
+      duty: string().enum('officer', 'supervisor', 'committee', 'admin').default('officer'),
       openVisits: number().default(0),
+      /** The identity provider's account of this person, written with its SignInLink in one transaction. */
+      signIn: map({ issuer: string(), subject: string() }).optional(),
     }).and((s) => ({
       gsi1pk: string()
         .hidden()
@@ -80,6 +85,25 @@ export const createStore = (documentClient: DynamoDBDocumentClient, tableName: s
         .link<typeof s>(({ officerId }) => `OFFICER#${officerId}`),
     })),
     computeKey: ({ officerId }) => ({ pk: `OFFICER#${officerId}`, sk: 'OFFICER' }),
+  })
+
+  /**
+   * Who a token's (`iss`, `sub`) is: the directory id of the staff record (Officer) that keeps the same sign-in. Read
+   * at every request whose caller is not cached (shared/use-cases/sign-ins.ts).
+   */
+  const SignInLink = new Entity({
+    name: 'SignInLink',
+    table,
+    timestamps,
+    schema: item({
+      issuer: string().key(),
+      subject: string().key(),
+      officerId: string(),
+      linkedAt: string(),
+      linkedBy: string(),
+    }),
+    // One partition per sign-in, not per issuer: every caller's first request of a minute reads here.
+    computeKey: ({ issuer, subject }) => ({ pk: `SIGNIN#${issuer}#${subject}`, sk: 'SIGNIN' }),
   })
 
   const Petitioner = new Entity({
@@ -543,6 +567,7 @@ export const createStore = (documentClient: DynamoDBDocumentClient, tableName: s
     table,
     Unit,
     Officer,
+    SignInLink,
     Petitioner,
     Case,
     CaseEvent,

@@ -2,6 +2,7 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js/min'
 import * as z from 'zod'
 import { isRegionCode } from '../access/region-scope.ts'
+import { roleSchema } from '../access/roles.ts'
 import { cadencePolicySchema } from '../visits/cadence.ts'
 import { idSchema as id } from './id.ts'
 
@@ -33,8 +34,12 @@ export const officerInput = z.object({
   unitId: id,
   locale: localeSchema,
   active: z.boolean().default(true),
-  /** Officers are assigned return visits; supervisors are told of overdue and flagged ones. */
-  duty: z.enum(['officer', 'supervisor']).default('officer'),
+  /**
+   * What the person does, which is also their role when they sign in: officers are assigned return visits,
+   * supervisors are told of overdue and flagged ones, committee members review the screening, administrators
+   * configure. Only `officer` is ever assigned visits.
+   */
+  duty: roleSchema.default('officer'),
 })
 
 export const petitionerInput = z.object({
@@ -46,3 +51,28 @@ export const petitionerInput = z.object({
 })
 
 export const cadencePolicyInput = z.object({ regionCode: regionCodeSchema, policy: cadencePolicySchema })
+
+/**
+ * A person's sign-in for `POST /admin/officers/{officerId}/sign-in`: `email` creates the account with the sign-in
+ * service (Cognito, or the local one) and links it; `subject` links an account made at the identity provider
+ * already (another OIDC provider: its `sub`), under TOKEN_ISSUER.
+ */
+export const signInInput = z
+  .object({
+    email: z.email('must be an e-mail address').max(254).optional(),
+    subject: z
+      .string()
+      .regex(/^[\x21-\x7e]{1,255}$/, "must be the provider's subject: 1-255 printable characters, no spaces")
+      .optional(),
+  })
+  .superRefine(({ email, subject }, ctx) => {
+    if (email === undefined && subject === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['email'],
+        message: 'is required (or subject, to link an account the identity provider has already)',
+      })
+    } else if (email !== undefined && subject !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['subject'], message: 'give email or subject, not both' })
+    }
+  })

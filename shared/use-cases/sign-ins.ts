@@ -1,0 +1,218 @@
+// People's sign-ins: the link from an identity provider's account (issuer, subject) to the directory's staff record,
+// written with the record and an audit entry in one transaction; and the caller of a request, resolved through it.
+import {
+  $set,
+  DeleteTransaction,
+  executeTransactWrite,
+  GetItemCommand,
+  PutTransaction,
+  UpdateTransaction,
+} from 'dynamodb-toolbox'
+import type * as z from 'zod'
+import type { AppDeps } from '../deps.ts'
+import { ExpiringCache } from '../domain/access/actor-cache.ts'
+import { regionCovers } from '../domain/access/region-scope.ts'
+import {
+  type Actor,
+  actorOfStaff,
+  type SignIn,
+  type StaffRecord,
+  signInFromClaims,
+} from '../domain/access/roles.ts'
+import type { signInInput } from '../domain/directory/schemas.ts'
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../errors.ts'
+import { auditTransaction, isConditionRefusal } from './audit.ts'
+
+type ResolverDeps = Pick<AppDeps, 'store' | 'clock' | 'config'>
+
+const sameSignIn = (a: SignIn | undefined, b: SignIn) => a?.issuer === b.issuer && a.subject === b.subject
+
+/** The staff record a sign-in is linked to, or the 403 that says why there is none. */
+const staffRecordOf = async ({ store }: ResolverDeps, signIn: SignIn): Promise<StaffRecord> => {
+  const { Item: link } = await store.SignInLink.build(GetItemCommand).key(signIn).send()
+  if (!link) {
+    throw new ForbiddenError(
+      `no one in the directory is linked to this sign-in (subject ${signIn.subject} of ${signIn.issuer}): an ` +
+        'administrator links it to the person with POST /admin/officers/{officerId}/sign-in',
+    )
+  }
+  const { Item: record } = await store.Officer.build(GetItemCommand).key({ officerId: link.officerId }).send()
+  // A link left behind by a record replaced meanwhile does not stand for the person.
+  if (!record || !sameSignIn(record.signIn, signIn)) {
+    throw new ForbiddenError(
+      `the directory record linked to this sign-in (${link.officerId}) no longer keeps it: an administrator links it again`,
+    )
+  }
+  return record
+}
+
+/**
+ * Resolves the caller of a request: the token's claims (as API Gateway's JWT authorizer passes them on) → its
+ * sign-in → the link → the staff record → the actor. A record is remembered for a minute per container, on the
+ * deps' clock, so that a change in the directory (a duty, a unit, a departure) takes effect within that time.
+ */
+export const actorResolver = (deps: ResolverDeps) => {
+  const cache = new ExpiringCache<StaffRecord>(() => deps.clock.now())
+  return async (claims: Record<string, unknown> | undefined): Promise<Actor> => {
+    const signIn = signInFromClaims(claims, {
+      issuer: deps.config.TOKEN_ISSUER,
+      maxLifetimeSeconds: deps.config.TOKEN_MAX_LIFETIME_SECONDS,
+    })
+    const key = `${signIn.issuer}\n${signIn.subject}`
+    let record = cache.get(key)
+    if (!record) {
+      record = await staffRecordOf(deps, signIn)
+      cache.set(key, record)
+    }
+    return actorOfStaff(record)
+  }
+}
+
+export interface LinkResult {
+  officerId: string
+  signIn: SignIn
+  /** `linked` (new), `unchanged` (it was linked already: a retried request), or `replaced` (another sign-in was). */
+  link: 'linked' | 'unchanged' | 'replaced'
+}
+
+/**
+ * Links a sign-in to a staff record: the record keeps it, a SignInLink item finds the record from it, and an audit
+ * entry says who linked what, all in one transaction. Linking the same sign-in again changes nothing; a sign-in
+ * linked to another record is refused; a record linked to another sign-in is relinked (the old link is deleted, so
+ * the old account no longer acts for the person).
+ */
+export const linkSignIn = async (
+  deps: Pick<AppDeps, 'store' | 'clock'>,
+  actor: Actor,
+  officerId: string,
+  signIn: SignIn,
+): Promise<LinkResult> => {
+  const { store, clock } = deps
+  const [{ Item: record }, { Item: taken }] = await Promise.all([
+    store.Officer.build(GetItemCommand).key({ officerId }).options({ consistent: true }).send(),
+    store.SignInLink.build(GetItemCommand).key(signIn).options({ consistent: true }).send(),
+  ])
+  if (!record) throw new NotFoundError(`officer ${officerId} not found`)
+  if (taken && taken.officerId !== officerId) {
+    throw new ConflictError('this sign-in is linked to another person of the directory already')
+  }
+  const before = record.signIn
+  if (sameSignIn(before, signIn) && taken) return { officerId, signIn, link: 'unchanged' }
+  const now = clock.now()
+  try {
+    await executeTransactWrite(
+      store.Officer.build(UpdateTransaction)
+        .item({ officerId, signIn: $set({ issuer: signIn.issuer, subject: signIn.subject }) })
+        .options({
+          // The record as read: a concurrent link or replacement makes this one fail rather than overwrite it.
+          condition: before
+            ? { attr: 'signIn.subject', eq: before.subject }
+            : {
+                and: [
+                  { attr: 'officerId', exists: true },
+                  { attr: 'signIn', exists: false },
+                ],
+              },
+        }),
+      store.SignInLink.build(PutTransaction)
+        .item({ ...signIn, officerId, linkedAt: now.toISOString(), linkedBy: actor.id })
+        .options({
+          condition: {
+            or: [
+              { attr: 'officerId', exists: false },
+              { attr: 'officerId', eq: officerId },
+            ],
+          },
+        }),
+      ...(before && !sameSignIn(before, signIn)
+        ? [
+            store.SignInLink.build(DeleteTransaction)
+              .key(before)
+              .options({
+                condition: {
+                  or: [
+                    { attr: 'officerId', exists: false },
+                    { attr: 'officerId', eq: officerId },
+                  ],
+                },
+              }),
+          ]
+        : []),
+      auditTransaction(store, {
+        subject: `OFFICER#${officerId}`,
+        actor: actor.id,
+        action: before ? 'officer.sign-in-replaced' : 'officer.sign-in-linked',
+        regionCode: record.regionCode,
+        at: now,
+        before: { signIn: before ?? null },
+        after: { signIn },
+      }),
+    )
+  } catch (error) {
+    if (isConditionRefusal(error)) {
+      throw new ConflictError(`the sign-in of ${officerId} was changed meanwhile: try again`)
+    }
+    throw error
+  }
+  return { officerId, signIn, link: before && !sameSignIn(before, signIn) ? 'replaced' : 'linked' }
+}
+
+/**
+ * `POST /admin/officers/{officerId}/sign-in`: an administrator creates a person's account with the sign-in service
+ * (`email`: Cognito's AdminCreateUser, which mails a temporary password; the pool asks for a TOTP authenticator at
+ * the first sign-in) or names one the identity provider has (`subject`), and links it to the person's record. In
+ * local mode the answer carries a local token for the person.
+ */
+export const createSignIn = async (
+  deps: AppDeps,
+  actor: Actor,
+  officerId: string,
+  input: z.infer<typeof signInInput>,
+) => {
+  const { store, config } = deps
+  const { Item: record } = await store.Officer.build(GetItemCommand).key({ officerId }).send()
+  // Outside the administrator's scope the person is answered as one who does not exist.
+  if (!record || !regionCovers(actor.regionCode, record.regionCode)) {
+    throw new NotFoundError(`officer ${officerId} not found`)
+  }
+  if (!record.active) throw new ConflictError(`${officerId} has left: no sign-in is made for them`)
+  let signIn: SignIn
+  let account: 'created' | 'existed' | 'given'
+  if (input.email !== undefined) {
+    if (config.AFTERCARE_MODE === 'aws' && !config.USER_POOL_ID) {
+      throw new ValidationError([
+        {
+          field: 'email',
+          reason:
+            'the identity provider is not Cognito (USER_POOL_ID is not set): create the account with the provider ' +
+            'and send its subject instead',
+        },
+      ])
+    }
+    const made = await deps.signIns.createSignIn({
+      username: officerId,
+      email: input.email,
+      name: record.name,
+    })
+    signIn = { issuer: made.issuer, subject: made.subject }
+    account = made.existed ? 'existed' : 'created'
+  } else {
+    signIn = { issuer: config.TOKEN_ISSUER, subject: input.subject ?? '' }
+    account = 'given'
+  }
+  const linked = await linkSignIn(deps, actor, officerId, signIn)
+  const token =
+    config.AFTERCARE_MODE === 'local'
+      ? await (await import('../adapters/sign-in/local-tokens.ts')).signLocalIdToken(
+          config.LOCAL_TOKEN_SECRET ?? '',
+          {
+            subject: signIn.subject,
+            username: officerId,
+            email: input.email,
+            // Signed on wall time, not the deps' clock: the local server checks `exp` and `iat` as API Gateway does.
+            lifetimeSeconds: config.TOKEN_MAX_LIFETIME_SECONDS,
+          },
+        )
+      : undefined
+  return { ...linked, account, ...(token ? { token } : {}) }
+}

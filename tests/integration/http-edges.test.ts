@@ -3,6 +3,8 @@ import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructured
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { functionModules } from '../../local/functions.ts'
 import { lambdaContext } from '../../local/lambda-context.ts'
+import { localSubject } from '../../shared/adapters/sign-in/local-sign-in.ts'
+import { LOCAL_CLIENT_ID, LOCAL_ISSUER } from '../../shared/adapters/sign-in/local-tokens.ts'
 import { httpFallback } from '../../shared/resources.ts'
 import { admin, seedRegion, startTestRuntime, type TestRuntime } from '../fixtures/runtime.ts'
 
@@ -143,6 +145,7 @@ describe('bad requests', () => {
 
   it('never runs a route for a request that came through $default, even with claims and a matching path', async () => {
     const handler = functionModules[httpFallback.function].createHandler(rt.deps)
+    const now = Math.floor(Date.now() / 1000)
     const event = (method: string, rawPath: string) =>
       ({
         version: '2.0',
@@ -157,7 +160,15 @@ describe('bad requests', () => {
           stage: '$default',
           authorizer: {
             jwt: {
-              claims: { sub: admin.sub, 'custom:role': 'admin', 'custom:region': admin.region },
+              // The claims of the administrator's own valid ID token, as API Gateway renders them.
+              claims: {
+                iss: LOCAL_ISSUER,
+                sub: localSubject(LOCAL_ISSUER, admin.sub),
+                aud: LOCAL_CLIENT_ID,
+                token_use: 'id',
+                iat: String(now),
+                exp: String(now + 600),
+              },
               scopes: [],
             },
           },

@@ -10,7 +10,7 @@ import { type Actor, requireRole } from '../domain/access/roles.ts'
 import { AppError, NotFoundError, problemsFromZod, ValidationError } from '../errors.ts'
 import type { FunctionName } from '../resources.ts'
 import { routes as allRoutes, type RouteDesign, routesOf } from '../routes.ts'
-import { actorResolver } from '../use-cases/sign-ins.ts'
+import { actorResolver } from '../use-cases/callers.ts'
 
 export type HttpEvent = APIGatewayProxyEventV2WithJWTAuthorizer
 /** A JSON answer, or `text` for another media type (a CSV file, say). */
@@ -161,7 +161,7 @@ const declaredRoutesOnly =
 
 /**
  * The function's router. The caller of each route with the JWT authorizer is the person the directory links to the
- * token's sign-in (shared/use-cases/sign-ins.ts), resolved at the first request that needs it: building the router
+ * token's sign-in (shared/use-cases/callers.ts), resolved at the first request that needs it: building the router
  * reads nothing.
  */
 export const httpApi = (

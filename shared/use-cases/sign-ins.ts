@@ -1,5 +1,6 @@
 // People's sign-ins: the link from an identity provider's account (issuer, subject) to the directory's staff record,
-// written with the record and an audit entry in one transaction; and the caller of a request, resolved through it.
+// written with the record and an audit entry in one transaction. The caller of a request is resolved through it in
+// callers.ts.
 import {
   $set,
   DeleteTransaction,
@@ -10,63 +11,13 @@ import {
 } from 'dynamodb-toolbox'
 import type * as z from 'zod'
 import type { AppDeps } from '../deps.ts'
-import { ExpiringCache } from '../domain/access/actor-cache.ts'
 import { regionCovers } from '../domain/access/region-scope.ts'
-import {
-  type Actor,
-  actorOfStaff,
-  type SignIn,
-  type StaffRecord,
-  signInFromClaims,
-} from '../domain/access/roles.ts'
+import type { Actor, SignIn } from '../domain/access/roles.ts'
 import type { signInInput } from '../domain/directory/schemas.ts'
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../errors.ts'
+import { ConflictError, NotFoundError, ValidationError } from '../errors.ts'
 import { auditTransaction, isConditionRefusal } from './audit.ts'
 
-type ResolverDeps = Pick<AppDeps, 'store' | 'clock' | 'config'>
-
 const sameSignIn = (a: SignIn | undefined, b: SignIn) => a?.issuer === b.issuer && a.subject === b.subject
-
-/** The staff record a sign-in is linked to, or the 403 that says why there is none. */
-const staffRecordOf = async ({ store }: ResolverDeps, signIn: SignIn): Promise<StaffRecord> => {
-  const { Item: link } = await store.SignInLink.build(GetItemCommand).key(signIn).send()
-  if (!link) {
-    throw new ForbiddenError(
-      `no one in the directory is linked to this sign-in (subject ${signIn.subject} of ${signIn.issuer}): an ` +
-        'administrator links it to the person with POST /admin/officers/{officerId}/sign-in',
-    )
-  }
-  const { Item: record } = await store.Officer.build(GetItemCommand).key({ officerId: link.officerId }).send()
-  // A link left behind by a record replaced meanwhile does not stand for the person.
-  if (!record || !sameSignIn(record.signIn, signIn)) {
-    throw new ForbiddenError(
-      `the directory record linked to this sign-in (${link.officerId}) no longer keeps it: an administrator links it again`,
-    )
-  }
-  return record
-}
-
-/**
- * Resolves the caller of a request: the token's claims (as API Gateway's JWT authorizer passes them on) → its
- * sign-in → the link → the staff record → the actor. A record is remembered for a minute per container, on the
- * deps' clock, so that a change in the directory (a duty, a unit, a departure) takes effect within that time.
- */
-export const actorResolver = (deps: ResolverDeps) => {
-  const cache = new ExpiringCache<StaffRecord>(() => deps.clock.now())
-  return async (claims: Record<string, unknown> | undefined): Promise<Actor> => {
-    const signIn = signInFromClaims(claims, {
-      issuer: deps.config.TOKEN_ISSUER,
-      maxLifetimeSeconds: deps.config.TOKEN_MAX_LIFETIME_SECONDS,
-    })
-    const key = `${signIn.issuer}\n${signIn.subject}`
-    let record = cache.get(key)
-    if (!record) {
-      record = await staffRecordOf(deps, signIn)
-      cache.set(key, record)
-    }
-    return actorOfStaff(record)
-  }
-}
 
 export interface LinkResult {
   officerId: string

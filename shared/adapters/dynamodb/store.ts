@@ -89,7 +89,7 @@ export const createStore = (documentClient: DynamoDBDocumentClient, tableName: s
 
   /**
    * Who a token's (`iss`, `sub`) is: the directory id of the staff record (Officer) that keeps the same sign-in. Read
-   * at every request whose caller is not cached (shared/use-cases/sign-ins.ts).
+   * at every request whose caller is not cached (shared/use-cases/callers.ts).
    */
   const SignInLink = new Entity({
     name: 'SignInLink',

@@ -12,6 +12,7 @@ import {
   LOCAL_ISSUER,
   signLocalIdToken,
 } from '../../shared/adapters/sign-in/local-tokens.ts'
+import { createSignIn } from '../../shared/use-cases/sign-ins.ts'
 import {
   admin,
   type Identity,
@@ -210,6 +211,40 @@ describe("an administrator's route to a person's sign-in", () => {
         reason: 'is required (or subject, to link an account the identity provider has already)',
       },
     ])
+  })
+
+  it('on AWS links the Cognito account and answers no token; with another provider it asks for the subject', async () => {
+    await rt.call('POST', '/admin/officers', {
+      as: admin,
+      body: { officerId: 'feng', name: '冯', phone: '13500135002', unitId: 'township' },
+    })
+    const poolIssuer = 'https://cognito-idp.ap-east-1.amazonaws.com/ap-east-1_AbC123'
+    const sub = '0d4c1f7e-2a3b-4c5d-8e9f-a0b1c2d3e4f5'
+    const asked: unknown[] = []
+    const onAws = {
+      ...rt.deps,
+      config: { ...rt.deps.config, AFTERCARE_MODE: 'aws' as const, USER_POOL_ID: 'ap-east-1_AbC123' },
+      signIns: {
+        createSignIn: async (person: unknown) => {
+          asked.push(person)
+          return { issuer: poolIssuer, subject: sub, existed: false }
+        },
+      },
+    }
+    const actor = { id: 'test-admin', role: 'admin' as const, regionCode: '330000' }
+    const linked = await createSignIn(onAws, actor, 'feng', { email: 'feng@xihu.gov.cn' })
+    expect(linked).toEqual({
+      officerId: 'feng',
+      signIn: { issuer: poolIssuer, subject: sub },
+      link: 'linked',
+      account: 'created',
+    })
+    expect(asked).toEqual([{ username: 'feng', email: 'feng@xihu.gov.cn', name: '冯' }])
+
+    const otherProvider = { ...onAws, config: { ...onAws.config, USER_POOL_ID: undefined } }
+    await expect(createSignIn(otherProvider, actor, 'feng', { email: 'feng@xihu.gov.cn' })).rejects.toThrow(
+      'email: the identity provider is not Cognito (USER_POOL_ID is not set)',
+    )
   })
 
   it('refuses a sign-in that is linked to someone else already', async () => {

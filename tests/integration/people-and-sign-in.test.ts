@@ -88,6 +88,26 @@ describe('an officer signed in as Cognito signs people in', () => {
     )
   })
 
+  it('keeps her sign-in when her record is replaced, and her duty while she has open visits', async () => {
+    const body = { officerId: 'wang', name: '王芳', phone: '13800138009', unitId: 'township' }
+    const promoted = await rt.call('POST', '/admin/officers', {
+      as: admin,
+      body: { ...body, duty: 'supervisor' },
+    })
+    expect(promoted.status).toBe(409)
+    expect(promoted.body.message).toMatch(/^wang has \d+ open visits: hand them over/)
+    const replaced = await rt.call('POST', '/admin/officers', { as: admin, body })
+    expect(replaced.status).toBe(200)
+    expect(replaced.body.signIn).toEqual({
+      issuer: LOCAL_ISSUER,
+      subject: localSubject(LOCAL_ISSUER, 'wang'),
+    })
+    rt.clock.advance(61_000)
+    // A token minted here, not through the fixture (which would link her again): her sign-in still acts for her.
+    const token = await signLocalIdToken(SECRET, { username: 'wang' })
+    expect((await callWith(token, 'GET', '/officers/wang/worklist')).status).toBe(200)
+  })
+
   it('answers 403, naming the reason, to a valid token of a sign-in no record is linked to', async () => {
     const token = await signLocalIdToken(SECRET, { username: 'nobody' })
     const r = await callWith(token, 'GET', '/cases/c-uuid')

@@ -44,6 +44,22 @@ describe('docs/openapi.json', () => {
 })
 
 describe('the OpenAPI document', () => {
+  it("documents the JWT authorizer's own 401 beside the functions' JSON error, on every route behind it", () => {
+    const schemas = (document.components as { schemas: Record<string, unknown> }).schemas
+    expect(schemas.Unauthorized).toMatchObject({
+      properties: { message: { const: 'Unauthorized' } },
+      required: ['message'],
+      additionalProperties: false,
+    })
+    for (const route of table) {
+      const unauthorized = JSON.stringify(operationOf(route).responses['401'])
+      if ((route.auth ?? 'jwt') === 'jwt') {
+        expect(unauthorized, routeKey(route)).toContain('#/components/schemas/Unauthorized')
+        expect(unauthorized, routeKey(route)).toContain('www-authenticate')
+      } else expect(unauthorized, routeKey(route)).not.toContain('Unauthorized"')
+    }
+  })
+
   it('has one operation per route of the table, and no other', () => {
     const documented = operations.map((o) => `${o.method.toUpperCase()} ${o.path}`).sort()
     const tabled = table.map(routeKey).sort()

@@ -8,6 +8,7 @@ import {
   FeaturePlan,
   Mfa,
   StandardThreatProtectionMode,
+  StringAttribute,
   UserPool,
   type UserPoolClient,
 } from 'aws-cdk-lib/aws-cognito'
@@ -232,8 +233,14 @@ export class StatefulStack extends Stack implements AftercareData {
         email: { required: false, mutable: true },
         fullname: { required: false, mutable: true },
       },
-      // No custom attributes: role and region scope are the directory's (the person's staff record), linked by
-      // the token's subject (docs/decisions/0014-people-and-sign-in.md).
+      // Role and region scope are the directory's (the person's staff record), linked by the token's subject
+      // (docs/decisions/0014-people-and-sign-in.md). These two attributes are read by nothing, written by no app
+      // client and set on no account; they stay declared because a user pool cannot lose an attribute, so removing
+      // them would fail the update of a pool deployed before that decision.
+      customAttributes: {
+        role: new StringAttribute({ mutable: true }),
+        region: new StringAttribute({ mutable: true }),
+      },
       passwordPolicy: {
         minLength: 12,
         requireLowercase: true,

@@ -3,6 +3,7 @@
 import { executeTransactWrite, GetItemCommand, PutTransaction, QueryCommand } from 'dynamodb-toolbox'
 import type * as z from 'zod'
 import type { AppDeps } from '../deps.ts'
+import { inScope } from '../domain/access/object-scope.ts'
 import { regionCovers } from '../domain/access/region-scope.ts'
 import { type Actor, requireRegion } from '../domain/access/roles.ts'
 import type {
@@ -12,7 +13,7 @@ import type {
   unitInput,
 } from '../domain/directory/schemas.ts'
 import { visitTriggers } from '../domain/visits/cadence.ts'
-import { ConflictError, ForbiddenError, ValidationError } from '../errors.ts'
+import { ConflictError, ValidationError } from '../errors.ts'
 import { auditTransaction } from './audit.ts'
 import { sealPhone, withoutCipher } from './personal-data.ts'
 import { cadenceFor } from './plan-visits.ts'
@@ -25,10 +26,29 @@ export const phoneView = <T extends { phoneCipher: string; phoneIndex: string; p
   return { ...rest, phone: phoneMasked }
 }
 
-const unitOf = async ({ store }: AppDeps, unitId: string, field: string) => {
+/**
+ * A unit the body names: one outside the caller's scope is answered as one that does not exist, so that no answer
+ * tells that it exists elsewhere, or in which region (shared/domain/access/object-scope.ts).
+ */
+const unitOf = async ({ store }: AppDeps, actor: Actor, unitId: string, field: string) => {
   const { Item } = await store.Unit.build(GetItemCommand).key({ unitId }).send()
-  if (!Item) throw new ValidationError([{ field, reason: `unit ${unitId} does not exist` }])
+  if (!inScope(actor, Item)) throw new ValidationError([{ field, reason: `unit ${unitId} does not exist` }])
   return Item
+}
+
+/**
+ * An id is one name in the whole directory: a record of that id outside the caller's scope cannot be replaced by
+ * them, and the answer says only that the id is taken, not where.
+ */
+const requireOwnOrFree = (
+  actor: Actor,
+  field: string,
+  id: string,
+  before: { regionCode: string } | undefined,
+) => {
+  if (before && !inScope(actor, before)) {
+    throw new ConflictError(`${field}: ${id} is already in use; choose another`)
+  }
 }
 
 /**
@@ -41,13 +61,7 @@ const checkParent = async (deps: AppDeps, actor: Actor, input: z.infer<typeof un
   if (input.parentUnitId === input.unitId) {
     throw new ValidationError([{ field: 'parentUnitId', reason: 'a unit cannot hang under itself' }])
   }
-  const parent = await unitOf(deps, input.parentUnitId, 'parentUnitId')
-  if (!regionCovers(actor.regionCode, parent.regionCode)) {
-    throw new ForbiddenError(
-      `parentUnitId: unit ${parent.unitId} is outside your scope ${actor.regionCode}: units are attached only under ` +
-        'units of your own region',
-    )
-  }
+  const parent = await unitOf(deps, actor, input.parentUnitId, 'parentUnitId')
   if (!regionCovers(parent.regionCode, input.regionCode)) {
     throw new ValidationError([
       {
@@ -65,7 +79,14 @@ export const putUnit = async (deps: AppDeps, actor: Actor, input: z.infer<typeof
   requireRegion(actor, input.regionCode)
   await checkParent(deps, actor, input)
   const { Item: before } = await store.Unit.build(GetItemCommand).key({ unitId: input.unitId }).send()
-  if (before) requireRegion(actor, before.regionCode)
+  requireOwnOrFree(actor, 'unitId', input.unitId, before)
+  // Its staff, petitioners and child units took their region from it: a unit that moved would leave them behind.
+  if (before && before.regionCode !== input.regionCode) {
+    throw new ConflictError(
+      `regionCode: unit ${input.unitId} is in region ${before.regionCode} and cannot move to ${input.regionCode}; ` +
+        'create a unit in the new region and move its people there',
+    )
+  }
   await executeTransactWrite(
     store.Unit.build(PutTransaction).item(input),
     auditTransaction(store, {
@@ -83,12 +104,11 @@ export const putUnit = async (deps: AppDeps, actor: Actor, input: z.infer<typeof
 
 export const putOfficer = async (deps: AppDeps, actor: Actor, input: z.infer<typeof officerInput>) => {
   const { store, clock } = deps
-  const unit = await unitOf(deps, input.unitId, 'unitId')
-  requireRegion(actor, unit.regionCode)
+  const unit = await unitOf(deps, actor, input.unitId, 'unitId')
   const { Item: before } = await store.Officer.build(GetItemCommand)
     .key({ officerId: input.officerId })
     .send()
-  if (before) requireRegion(actor, before.regionCode)
+  requireOwnOrFree(actor, 'officerId', input.officerId, before)
   if (before?.duty === 'officer' && before.openVisits > 0 && input.duty !== 'officer') {
     throw new ConflictError(
       `${input.officerId} has ${before.openVisits} open visits: hand them over (POST /officers/${input.officerId}/leave ` +
@@ -121,12 +141,11 @@ export const putOfficer = async (deps: AppDeps, actor: Actor, input: z.infer<typ
 
 export const putPetitioner = async (deps: AppDeps, actor: Actor, input: z.infer<typeof petitionerInput>) => {
   const { store, clock } = deps
-  const unit = await unitOf(deps, input.unitId, 'unitId')
-  requireRegion(actor, unit.regionCode)
+  const unit = await unitOf(deps, actor, input.unitId, 'unitId')
   const { Item: before } = await store.Petitioner.build(GetItemCommand)
     .key({ petitionerId: input.petitionerId })
     .send()
-  if (before) requireRegion(actor, before.regionCode)
+  requireOwnOrFree(actor, 'petitionerId', input.petitionerId, before)
   const { phone, ...rest } = input
   const petitioner = {
     ...rest,

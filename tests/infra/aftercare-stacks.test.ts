@@ -1,4 +1,5 @@
 // The synthesized stacks against the declarations in shared/: what local mode creates is what AWS gets.
+import { spawnSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { type CfnElement, Stack, Validations } from 'aws-cdk-lib'
@@ -252,10 +253,15 @@ describe('user pool', () => {
     })
   })
 
-  it('keeps no role or region: those are the directory record’s', () => {
+  it('keeps its old role and region attributes declared, so that an update never removes one, and unwritable', () => {
     const [pool] = Object.values(resources(stateful, 'AWS::Cognito::UserPool'))
     const schema = (pool?.Properties.Schema ?? []) as { Name: string }[]
-    expect(schema.map((a) => a.Name).sort()).toEqual(['email', 'name'])
+    expect(schema.map((a) => a.Name).sort()).toEqual(['email', 'name', 'region', 'role'])
+    // Role and scope are the directory record's: no code reads a custom claim.
+    const found = spawnSync('git', ['grep', '-l', 'custom:', '--', 'shared', 'functions', 'local'], {
+      encoding: 'utf8',
+    })
+    expect([found.status, found.stdout]).toEqual([1, ''])
   })
 
   it('lets a user write only their name and e-mail address through the app client, whose ID token lives 1 h', () => {

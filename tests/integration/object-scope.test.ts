@@ -155,6 +155,105 @@ describe('an object outside the scope is answered as a missing one', () => {
     ])
     expectAlike(other, await reassign('none'), 'qian', 'none')
   })
+
+  it('answers a directory write naming a unit of another province as a missing unit, and a taken id as taken, not where', async () => {
+    const nanjing = await rt.call('POST', '/admin/units', {
+      as: otherProvinceAdmin,
+      body: { unitId: 'nanjing', name: '南京市信访局', regionCode: '320100', level: 'city' },
+    })
+    expect(nanjing.status).toBe(200)
+    // A staff record, a petitioner or a child unit placed in a unit of Zhejiang: "does not exist", as for none.
+    for (const [path, body] of [
+      [
+        '/admin/officers',
+        (unitId: string) => ({ officerId: 'ma', name: '马', phone: '13600136001', unitId }),
+      ],
+      [
+        '/admin/petitioners',
+        (unitId: string) => ({ petitionerId: 'ma', name: '马', phone: '13600136001', unitId }),
+      ],
+      [
+        '/admin/units',
+        (parentUnitId: string) => ({
+          unitId: 'jn-1',
+          name: '江宁区信访局',
+          regionCode: '320115',
+          level: 'county',
+          parentUnitId,
+        }),
+      ],
+    ] as const) {
+      const outside = await rt.call('POST', path, { as: otherProvinceAdmin, body: body('county') })
+      expect(outside.status, path).toBe(400)
+      expect(JSON.stringify(outside.body.problems)).toContain('unit county does not exist')
+      expectAlike(
+        outside,
+        await rt.call('POST', path, { as: otherProvinceAdmin, body: body('nobody') }),
+        'county',
+        'nobody',
+      )
+    }
+    // An id used in Zhejiang cannot be taken over from Jiangsu: 409, "in use", with neither its region nor its record.
+    for (const [path, body, field] of [
+      [
+        '/admin/officers',
+        { officerId: 'wang', name: '王', phone: '13600136001', unitId: 'nanjing' },
+        'officerId',
+      ],
+      [
+        '/admin/petitioners',
+        { petitionerId: 'li', name: '李', phone: '13600136001', unitId: 'nanjing' },
+        'petitionerId',
+      ],
+      [
+        '/admin/units',
+        { unitId: 'township', name: '某街道', regionCode: '320115', level: 'township' },
+        'unitId',
+      ],
+    ] as const) {
+      const taken = await rt.call('POST', path, { as: otherProvinceAdmin, body })
+      expect(taken.status, path).toBe(409)
+      const id = Object.values(body)[0]
+      expect(taken.body).toEqual({
+        error: 'ConflictError',
+        message: `${field}: ${id} is already in use; choose another`,
+      })
+    }
+    // Wang and Li are as they were.
+    const wangNow = await rt.call('GET', '/officers/wang/worklist', { as: supervisor })
+    expect(wangNow.status).toBe(200)
+  })
+})
+
+describe('a unit keeps its region', () => {
+  it('refuses to move a unit to another region: its staff, petitioners and child units took their region from it', async () => {
+    const moved = await rt.call('POST', '/admin/units', {
+      as: admin,
+      body: {
+        unitId: 'township',
+        name: '西溪街道',
+        regionCode: '330106010000',
+        level: 'township',
+        parentUnitId: 'county',
+      },
+    })
+    expect(moved.status).toBe(409)
+    expect(moved.body.message).toBe(
+      'regionCode: unit township is in region 330106009000 and cannot move to 330106010000; create a unit in the new ' +
+        'region and move its people there',
+    )
+    const renamed = await rt.call('POST', '/admin/units', {
+      as: admin,
+      body: {
+        unitId: 'township',
+        name: '西溪街道办事处',
+        regionCode: '330106009000',
+        level: 'township',
+        parentUnitId: 'county',
+      },
+    })
+    expect(renamed.status).toBe(200)
+  })
 })
 
 describe('what keeps its 403', () => {

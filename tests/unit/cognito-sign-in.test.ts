@@ -4,6 +4,7 @@
 import {
   AdminCreateUserCommand,
   AdminGetUserCommand,
+  AliasExistsException,
   CognitoIdentityProviderClient,
   UsernameExistsException,
 } from '@aws-sdk/client-cognito-identity-provider'
@@ -11,6 +12,7 @@ import { mockClient } from 'aws-sdk-client-mock'
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { recordMockedCalls } from '../../shared/adapters/aws-calls/recorder.ts'
 import { CognitoSignIn } from '../../shared/adapters/sign-in/cognito-sign-in.ts'
+import { ConflictError } from '../../shared/errors.ts'
 import { recordedCalls } from '../fixtures/aws-calls.ts'
 
 const poolId = 'ap-east-1_AbC123'
@@ -52,14 +54,54 @@ describe('creating a sign-in in the user pool', () => {
     cognito
       .on(AdminCreateUserCommand)
       .rejects(new UsernameExistsException({ message: 'User account already exists', $metadata: {} }))
-    cognito
-      .on(AdminGetUserCommand)
-      .resolves({ Username: 'wang', UserAttributes: [{ Name: 'sub', Value: sub }] })
+    cognito.on(AdminGetUserCommand).resolves({
+      Username: 'wang',
+      UserAttributes: [
+        { Name: 'sub', Value: sub },
+        { Name: 'email', Value: 'Wang@xihu.gov.cn' },
+      ],
+    })
     expect(await signIns().createSignIn(person)).toEqual({ issuer, subject: sub, existed: true })
     expect(cognito.commandCalls(AdminGetUserCommand)[0]?.args[0].input).toEqual({
       UserPoolId: poolId,
       Username: 'wang',
     })
+  })
+
+  it('refuses to link an account of that name that is someone else: another case or another e-mail', async () => {
+    cognito
+      .on(AdminCreateUserCommand)
+      .rejects(new UsernameExistsException({ message: 'User account already exists', $metadata: {} }))
+    for (const [Username, email] of [
+      ['Wang', 'wang@xihu.gov.cn'],
+      ['wang', 'wang.f@binjiang.gov.cn'],
+    ]) {
+      cognito.on(AdminGetUserCommand).resolves({
+        Username,
+        UserAttributes: [
+          { Name: 'sub', Value: sub },
+          { Name: 'email', Value: email },
+        ],
+      })
+      const refused = signIns().createSignIn(person)
+      await expect(refused).rejects.toBeInstanceOf(ConflictError)
+      await expect(refused).rejects.toThrow(
+        `a sign-in account named ${Username} exists with another e-mail: link it by its subject, or remove it in the user pool first`,
+      )
+    }
+  })
+
+  it('answers 409 when the e-mail is already the alias of another account', async () => {
+    cognito
+      .on(AdminCreateUserCommand)
+      .rejects(
+        new AliasExistsException({ message: 'An account with the email already exists.', $metadata: {} }),
+      )
+    const refused = signIns().createSignIn(person)
+    await expect(refused).rejects.toBeInstanceOf(ConflictError)
+    await expect(refused).rejects.toThrow(
+      'email: wang@xihu.gov.cn is already the e-mail of another sign-in account',
+    )
   })
 
   it('passes any other failure on', async () => {

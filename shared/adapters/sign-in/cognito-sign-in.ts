@@ -6,6 +6,7 @@ import {
   type AttributeType,
   type CognitoIdentityProviderClient,
 } from '@aws-sdk/client-cognito-identity-provider'
+import { ConflictError } from '../../errors.ts'
 import type { CreatedSignIn, NewSignIn, SignInPort } from '../../ports/sign-in.ts'
 
 const subOf = (attributes: AttributeType[] | undefined, username: string): string => {
@@ -38,11 +39,23 @@ export class CognitoSignIn implements SignInPort {
       )
       return { issuer: this.issuer, subject: subOf(User?.Attributes, person.username), existed: false }
     } catch (error) {
-      // A retried request after the account was made: link the account that is there.
-      if ((error as Error).name !== 'UsernameExistsException') throw error
+      const name = (error as Error).name
+      if (name === 'AliasExistsException') {
+        throw new ConflictError(`email: ${person.email} is already the e-mail of another sign-in account`)
+      }
+      if (name !== 'UsernameExistsException') throw error
+      // A retried request after the account was made: link the account that is there, if it is this person's. The
+      // pool's names are case-insensitive, so the name must match exactly and the e-mail too, or it is someone else.
       const existing = await this.cognito.send(
         new AdminGetUserCommand({ UserPoolId: this.userPoolId, Username: person.username }),
       )
+      const email = existing.UserAttributes?.find((a) => a.Name === 'email')?.Value
+      if (existing.Username !== person.username || email?.toLowerCase() !== person.email.toLowerCase()) {
+        throw new ConflictError(
+          `a sign-in account named ${existing.Username ?? person.username} exists with another e-mail: link it by its ` +
+            'subject, or remove it in the user pool first',
+        )
+      }
       return { issuer: this.issuer, subject: subOf(existing.UserAttributes, person.username), existed: true }
     }
   }

@@ -16,6 +16,7 @@ import {
   type CaseEventMessage,
   type CaseStatus,
   caseEventTypeSchema,
+  eventKeyOf,
   statusAfter,
 } from '../domain/cases/events.ts'
 import { idSchema } from '../domain/directory/id.ts'
@@ -158,14 +159,17 @@ export const recordCaseEvent = async (
         before: { status: matter.status, version: matter.version },
         after: { status: next, version: matter.version + 1, event },
       }),
-      store.Outbox.build(PutTransaction).item({
-        eventId,
-        type: input.type,
-        regionCode: matter.regionCode,
-        occurredAt: event.occurredAt,
-        payload: message,
-        expiresAt: Math.floor(now.getTime() / 1000) + OUTBOX_RETENTION_SECONDS,
-      }),
+      store.Outbox.build(PutTransaction)
+        .item({
+          eventId: eventKeyOf({ caseId, eventId }),
+          type: input.type,
+          regionCode: matter.regionCode,
+          occurredAt: event.occurredAt,
+          payload: message,
+          expiresAt: Math.floor(now.getTime() / 1000) + OUTBOX_RETENTION_SECONDS,
+        })
+        // Never over another item: the stream hears only new ones, an overwrite would be lost.
+        .options({ condition: { attr: 'eventId', exists: false } }),
     )
   } catch (error) {
     if (isConditionRefusal(error)) {

@@ -9,7 +9,7 @@ import {
 } from 'dynamodb-toolbox'
 import type { AppDeps } from '../deps.ts'
 import { regionAncestry } from '../domain/access/region-scope.ts'
-import type { CaseEventMessage } from '../domain/cases/events.ts'
+import { type CaseEventMessage, eventKeyOf } from '../domain/cases/events.ts'
 import {
   type CadencePolicy,
   cadencePolicySchema,
@@ -78,7 +78,9 @@ export const assignOfficer = async (deps: AppDeps, unitId: string, except?: stri
   return officer
 }
 
-export const visitIdOf = (eventId: string, sequence: number) => `${eventId}-v${sequence}`
+/** The visits of one event: `<caseId>.<eventId>-v1`, `-v2`… (see eventKeyOf). */
+export const visitIdOf = (event: { caseId: string; eventId: string }, sequence: number) =>
+  `${eventKeyOf(event)}-v${sequence}`
 
 /** Plans the visits of one case event. Delivered twice, it plans once: the visits' conditional puts refuse. */
 export const planVisitsForEvent = async (deps: AppDeps, event: CaseEventMessage) => {
@@ -91,7 +93,7 @@ export const planVisitsForEvent = async (deps: AppDeps, event: CaseEventMessage)
   const officer = await assignOfficer(deps, event.unitId)
 
   const visits = planned.map((p) => ({
-    visitId: visitIdOf(event.eventId, p.sequence),
+    visitId: visitIdOf(event, p.sequence),
     caseId: event.caseId,
     petitionerId: event.petitionerId,
     officerId: officer.officerId,
@@ -114,7 +116,7 @@ export const planVisitsForEvent = async (deps: AppDeps, event: CaseEventMessage)
     version: 1,
   }))
   const timers: NewTimer[] = planned.flatMap((p) =>
-    visitTimers({ visitId: visitIdOf(event.eventId, p.sequence), dueDate: p.dueDate }, p.reminders, calendar),
+    visitTimers({ visitId: visitIdOf(event, p.sequence), dueDate: p.dueDate }, p.reminders, calendar),
   )
 
   const provisional = visits.filter((v) => v.provisional)
@@ -145,7 +147,7 @@ export const planVisitsForEvent = async (deps: AppDeps, event: CaseEventMessage)
   } catch (error) {
     if (!isConditionRefusal(error)) throw error
     const { Item: first } = await store.Visit.build(GetItemCommand)
-      .key({ visitId: visitIdOf(event.eventId, 1) })
+      .key({ visitId: visitIdOf(event, 1) })
       .send()
     // Either this event was planned before (a redelivery), or the officer left meanwhile: then retry.
     if (!first) throw error
@@ -170,7 +172,7 @@ const tellPetitioner = async (deps: AppDeps, event: CaseEventMessage, firstDueDa
     .send()
   if (!petitioner) return
   await queueNotification(deps, {
-    notificationId: `sms-${event.eventId}-petitioner`,
+    notificationId: `sms-${eventKeyOf(event)}-petitioner`,
     recipientType: 'petitioner',
     recipientId: petitioner.petitionerId,
     regionCode: petitioner.regionCode,

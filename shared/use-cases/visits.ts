@@ -34,7 +34,7 @@ import { auditTransaction, isConditionRefusal, writeUnlessDone } from './audit.t
 import { workingCalendar } from './calendar.ts'
 import { queueNotification } from './notify.ts'
 import { openAttempt, openOutcome, openPhone, sealOutcome } from './personal-data.ts'
-import { nearestStaff } from './plan-visits.ts'
+import { nearestStaff, visitIdOf } from './plan-visits.ts'
 import { closeTimer, enqueueIfSwept, rescheduleTimer, timerItem } from './timers.ts'
 import { cancelVisitTimers, visitTimers } from './visit-timers.ts'
 
@@ -815,11 +815,11 @@ export const closeRemainingVisits = async (
   caseId: string,
   input: z.infer<typeof closeRemainingInput>,
 ) => {
-  // The visits of one event have ids `<eventId>-v1`, `-v2`…, each maybe followed by its extra visits (`-x`, `-x-x`):
-  // read them in order until one is missing.
+  // The visits of one event have ids `<caseId>.<eventId>-v1`, `-v2`…, each maybe followed by its extra visits (`-x`,
+  // `-x-x`): read them in order until one is missing.
   const visits: Visit[] = []
   for (let n = 1; n <= 10; n++) {
-    const visit = await findVisit(deps, `${input.triggerEventId}-v${n}`)
+    const visit = await findVisit(deps, visitIdOf({ caseId, eventId: input.triggerEventId }, n))
     if (!visit) break
     visits.push(visit)
     for (let extra = await findVisit(deps, extraVisitIdOf(visit.visitId)); extra; ) {

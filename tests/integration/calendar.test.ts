@@ -26,12 +26,12 @@ it('marks a 2027 visit provisional, warns administrators once, and recomputes it
   await rt.call('POST', '/cases/c-1/events', { as: supervisor, body: { type: 'resolved', eventId: 'ev' } })
   await rt.drain()
 
-  const third = await rt.call('GET', '/visits/ev-v3', { as: supervisor })
+  const third = await rt.call('GET', '/visits/c-1.ev-v3', { as: supervisor })
   expect(third.body).toMatchObject({ dueDate: '2027-03-01', provisional: true })
-  expect((await rt.call('GET', '/visits/ev-v1', { as: supervisor })).body.provisional).toBe(false)
+  expect((await rt.call('GET', '/visits/c-1.ev-v1', { as: supervisor })).body.provisional).toBe(false)
   // Before the load, the ladder was counted on weekends only.
   const { Item: supervisorBefore } = await rt.deps.store.Timer.build(GetItemCommand)
-    .key({ timerId: 'ev-v3-o1' })
+    .key({ timerId: 'c-1.ev-v3-o1' })
     .send()
   expect(supervisorBefore?.dueAt).toBe('2027-03-02T01:00:00.000Z')
   const warnings = await rt.call('GET', '/admin/warnings', { as: admin })
@@ -42,19 +42,19 @@ it('marks a 2027 visit provisional, warns administrators once, and recomputes it
   const loaded = await rt.call('POST', '/admin/calendar-years', { as: admin, body: drill2027 })
   expect(loaded.status).toBe(200)
   expect(loaded.body).toEqual({ year: '2027', recomputed: 1, moved: 1 })
-  const moved = await rt.call('GET', '/visits/ev-v3', { as: supervisor })
+  const moved = await rt.call('GET', '/visits/c-1.ev-v3', { as: supervisor })
   expect(moved.body).toMatchObject({ dueDate: '2027-03-03', provisional: false })
   // Its reminder (three working days before, 09:00) moved with it: 02-26, 02-27 (a working Saturday), 03-03.
   const { Item: reminder } = await rt.deps.store.Timer.build(GetItemCommand)
-    .key({ timerId: 'ev-v3-r1' })
+    .key({ timerId: 'c-1.ev-v3-r1' })
     .send()
   expect(reminder?.dueAt).toBe('2027-02-25T01:00:00.000Z')
   // Its overdue ladder moved too: before, one and five working days after 03-01 counted on weekends only (03-02,
   // 03-08); now after 03-03: the supervisor on 03-04, the accountability record on 03-10 (09:00 Shanghai).
   const ladder = async (timerId: string) =>
     (await rt.deps.store.Timer.build(GetItemCommand).key({ timerId }).send()).Item
-  expect(await ladder('ev-v3-o1')).toMatchObject({ dueAt: '2027-03-04T01:00:00.000Z', status: 'pending' })
-  expect(await ladder('ev-v3-o2')).toMatchObject({ dueAt: '2027-03-10T01:00:00.000Z', status: 'pending' })
+  expect(await ladder('c-1.ev-v3-o1')).toMatchObject({ dueAt: '2027-03-04T01:00:00.000Z', status: 'pending' })
+  expect(await ladder('c-1.ev-v3-o2')).toMatchObject({ dueAt: '2027-03-10T01:00:00.000Z', status: 'pending' })
   expect((await rt.call('GET', '/admin/warnings', { as: admin })).body).toEqual([])
 })
 

@@ -53,7 +53,7 @@ it('reminds officer Wang at once when supervisor Zhao brings her visit forward t
   await seedRegion(rt)
   await resolveMatterOfLi(rt, 'c-1', 'ev')
   await rt.drain()
-  const planned = await rt.call('GET', '/visits/ev-v1', { as: zhao })
+  const planned = await rt.call('GET', '/visits/c-1.ev-v1', { as: zhao })
   expect(planned.body).toMatchObject({ dueDate: '2026-03-11', officerId: 'wang' }) // +7 working days
 
   // Wednesday 14:00: the minute sweep has read through 14:01. Li is at home this afternoon only.
@@ -61,14 +61,14 @@ it('reminds officer Wang at once when supervisor Zhao brings her visit forward t
   expect(await smsTo(OFFICER_WANG)).toEqual([]) // her first reminder was due on 03-06
   const sent = timersSentBy('visits-api')
   rt.clock.set('2026-03-04T06:00:20Z')
-  const moved = await rt.call('POST', '/visits/ev-v1/reschedule', {
+  const moved = await rt.call('POST', '/visits/c-1.ev-v1/reschedule', {
     as: zhao,
     body: { dueDate: '2026-03-04', reason: '信访人仅今天下午在家' },
   })
   expect(moved.status).toBe(200)
   expect(moved.body).toMatchObject({ dueDate: '2026-03-04' })
   // Both reminders of a visit due today (three working days before, and 09:00 on the day) have passed: one, now.
-  expect(sent()).toEqual([{ timerId: 'ev-v1-r1', dueAt: '2026-03-04T06:00:20.000Z' }])
+  expect(sent()).toEqual([{ timerId: 'c-1.ev-v1-r1', dueAt: '2026-03-04T06:00:20.000Z' }])
 
   await rt.drain() // no sweep
   const reminders = await smsTo(OFFICER_WANG)
@@ -86,7 +86,7 @@ it('tells supervisor Zhao at once of a visit that loading the calendar year show
   await seedRegion(rt)
   await resolveMatterOfLi(rt, 'c-1', 'ev')
   await rt.drain()
-  const planned = await rt.call('GET', '/visits/ev-v1', { as: zhao })
+  const planned = await rt.call('GET', '/visits/c-1.ev-v1', { as: zhao })
   expect(planned.body).toMatchObject({ dueDate: '2027-01-13', provisional: true })
 
   await at('2027-01-08T01:00:00Z') // the first reminder
@@ -109,11 +109,11 @@ it('tells supervisor Zhao at once of a visit that loading the calendar year show
     },
   })
   expect(loaded.status).toBe(200)
-  expect((await rt.call('GET', '/visits/ev-v1', { as: zhao })).body).toMatchObject({
+  expect((await rt.call('GET', '/visits/c-1.ev-v1', { as: zhao })).body).toMatchObject({
     dueDate: '2027-01-12',
     provisional: false,
   })
-  expect(sent()).toContainEqual({ timerId: 'ev-v1-o1', dueAt: '2027-01-13T01:00:00.000Z' })
+  expect(sent()).toContainEqual({ timerId: 'c-1.ev-v1-o1', dueAt: '2027-01-13T01:00:00.000Z' })
 
   await rt.drain() // no sweep: the next one starts two minutes before 10:01 and would never read 09:00 again
   const told = await smsTo(SUPERVISOR_ZHAO)
@@ -124,7 +124,7 @@ it('tells supervisor Zhao at once of a visit that loading the calendar year show
     ],
   ])
   const board = await rt.call('GET', '/regions/330106/board?month=2027-01', { as: zhao })
-  expect(board.body.flags).toEqual([expect.objectContaining({ kind: 'overdue', visitId: 'ev-v1' })])
+  expect(board.body.flags).toEqual([expect.objectContaining({ kind: 'overdue', visitId: 'c-1.ev-v1' })])
 })
 
 /** Runs the stream and every queue but `timers`: on AWS, the timers queue holds a message until its DelaySeconds. */
@@ -150,7 +150,7 @@ it('sends the petitioner SMS held in the last minute of quiet hours at 08:00 sha
   rt.clock.set('2026-03-05T23:59:30Z')
   await resolveMatterOfLi(rt, 'c-1', 'ev')
   await drainHoldingTimers()
-  const id = 'sms-ev-petitioner'
+  const id = 'sms-c-1.ev-petitioner'
   const held = (await rt.call('GET', `/notifications/${id}`, { as: admin })).body
   expect(held).toMatchObject({ status: 'deferred', recipientType: 'petitioner' })
   expect(await smsTo(PETITIONER_LI)).toEqual([])

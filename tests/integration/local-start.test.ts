@@ -140,7 +140,7 @@ describe('npm start', () => {
     // The seeded matter's first visit, planned from the stream, as the demo officer sees it.
     const visitId = /first visit: \/visits\/([\w-]+)/.exec(app.output())?.[1]
     const token = /officer token \(demo-officer-wang\):\s+(\S+)/.exec(app.output())?.[1]
-    expect(visitId).toMatch(/^demo-\d{14}-resolved-v1$/)
+    expect(visitId).toMatch(/^(demo-\d{14})\.\1-resolved-v1$/)
     const visit = await waitFor(
       'the demo visit',
       async () => {

@@ -35,7 +35,7 @@ const smsTo = async (phone: string) => (await rt.localSms.list()).filter((sms) =
 const resolveMatter = async (caseId = 'c-1') => {
   await resolveMatterOfLi(rt, caseId, `${caseId}-resolved`)
   await rt.drain()
-  return `sms-${caseId}-resolved-petitioner`
+  return `sms-${caseId}.${caseId}-resolved-petitioner`
 }
 
 const notification = async (id: string) => (await rt.call('GET', `/notifications/${id}`, { as: admin })).body

@@ -24,7 +24,7 @@ beforeAll(async () => {
   })
   expect(resolved.status).toBe(201)
   await rt.drain()
-  expect((await rt.call('GET', '/visits/ev-v1', { as: supervisor })).status).toBe(200)
+  expect((await rt.call('GET', '/visits/c-1.ev-v1', { as: supervisor })).status).toBe(200)
 })
 afterAll(async () => rt?.stop())
 
@@ -46,30 +46,30 @@ const expectAlike = (outside: Answer, absent: Answer, id: string, absentId: stri
 
 describe('an object outside the scope is answered as a missing one', () => {
   it('answers a supervisor of another province 404 for a visit, exactly as for a visit that does not exist', async () => {
-    const outside = await rt.call('GET', '/visits/ev-v1', { as: otherProvince })
-    const absent = await rt.call('GET', '/visits/ev-v9', { as: otherProvince })
+    const outside = await rt.call('GET', '/visits/c-1.ev-v1', { as: otherProvince })
+    const absent = await rt.call('GET', '/visits/c-1.ev-v9', { as: otherProvince })
     expect(outside.status).toBe(404)
-    expect(outside.body).toEqual({ error: 'NotFoundError', message: 'visit ev-v1 not found' })
-    expect(absent.body).toEqual({ error: 'NotFoundError', message: 'visit ev-v9 not found' })
-    expectAlike(outside, absent, 'ev-v1', 'ev-v9')
+    expect(outside.body).toEqual({ error: 'NotFoundError', message: 'visit c-1.ev-v1 not found' })
+    expect(absent.body).toEqual({ error: 'NotFoundError', message: 'visit c-1.ev-v9 not found' })
+    expectAlike(outside, absent, 'c-1.ev-v1', 'c-1.ev-v9')
     // Writes too, before anything about the visit is checked (this one is planned, a cancel would be allowed).
     const cancel = { reason: '信访人已去世' }
     expectAlike(
-      await rt.call('POST', '/visits/ev-v1/cancel', {
+      await rt.call('POST', '/visits/c-1.ev-v1/cancel', {
         as: otherProvinceAdmin,
         body: cancel,
       }),
-      await rt.call('POST', '/visits/ev-v9/cancel', {
+      await rt.call('POST', '/visits/c-1.ev-v9/cancel', {
         as: otherProvinceAdmin,
         body: cancel,
       }),
-      'ev-v1',
-      'ev-v9',
+      'c-1.ev-v1',
+      'c-1.ev-v9',
     )
     // The province's own supervisor reads it, and the visit was left planned.
-    const own = await rt.call('GET', '/visits/ev-v1', { as: provinceSupervisor })
+    const own = await rt.call('GET', '/visits/c-1.ev-v1', { as: provinceSupervisor })
     expect(own.status).toBe(200)
-    expect(own.body).toMatchObject({ visitId: 'ev-v1', status: 'planned' })
+    expect(own.body).toMatchObject({ visitId: 'c-1.ev-v1', status: 'planned' })
   })
 
   it('answers the same for a matter, its audit trail and a notification', async () => {
@@ -78,10 +78,10 @@ describe('an object outside the scope is answered as a missing one', () => {
       ['/audit/case/c-1', '/audit/case/c-9', 'c-1', 'c-9'],
       ['/audit/petitioner/li', '/audit/petitioner/lu', 'li', 'lu'],
       [
-        '/notifications/sms-ev-petitioner',
-        '/notifications/sms-ex-petitioner',
-        'sms-ev-petitioner',
-        'sms-ex-petitioner',
+        '/notifications/sms-c-1.ev-petitioner',
+        '/notifications/sms-c-1.ex-petitioner',
+        'sms-c-1.ev-petitioner',
+        'sms-c-1.ex-petitioner',
       ],
     ] as const) {
       const outside = await rt.call('GET', path, { as: otherProvince })
@@ -96,23 +96,23 @@ describe('an object outside the scope is answered as a missing one', () => {
   it("answers an officer elsewhere 404 on the assigned officer's actions; an officer of the region not assigned, 403", async () => {
     const at = { at: '2026-03-05T06:30:00Z' }
     const elsewhere = { sub: 'sun-officer', role: 'officer', region: '320000' } as const
-    const outside = await rt.call('POST', '/visits/ev-v1/appointment', { as: elsewhere, body: at })
+    const outside = await rt.call('POST', '/visits/c-1.ev-v1/appointment', { as: elsewhere, body: at })
     expect(outside.status).toBe(404)
     expectAlike(
       outside,
-      await rt.call('POST', '/visits/ev-v9/appointment', { as: elsewhere, body: at }),
-      'ev-v1',
-      'ev-v9',
+      await rt.call('POST', '/visits/c-1.ev-v9/appointment', { as: elsewhere, body: at }),
+      'c-1.ev-v1',
+      'c-1.ev-v9',
     )
     // In the region the officer may read the visit anyway: being told it is another's tells nothing new.
-    const notTheirs = await rt.call('POST', '/visits/ev-v1/appointment', {
+    const notTheirs = await rt.call('POST', '/visits/c-1.ev-v1/appointment', {
       as: { sub: 'zheng', role: 'officer', region: '330106' },
       body: at,
     })
     expect(notTheirs.status).toBe(403)
     expect(notTheirs.body).toEqual({
       error: 'ForbiddenError',
-      message: 'visit ev-v1 is assigned to another officer',
+      message: 'visit c-1.ev-v1 is assigned to another officer',
     })
   })
 
@@ -147,7 +147,7 @@ describe('an object outside the scope is answered as a missing one', () => {
     })
     expect(created.status).toBeLessThan(300)
     const reassign = (officerId: string) =>
-      rt.call('POST', '/visits/ev-v1/reassign', { as: supervisor, body: { officerId, reason: '调整' } })
+      rt.call('POST', '/visits/c-1.ev-v1/reassign', { as: supervisor, body: { officerId, reason: '调整' } })
     const other = await reassign('qian')
     expect(other.status).toBe(400)
     expect(other.body.problems).toEqual([
@@ -272,7 +272,7 @@ describe('what keeps its 403', () => {
   it('answers 403 to a role the route does not admit, in the scope or not, before looking anything up', async () => {
     const form = { reached: true, method: 'phone', satisfaction: 'satisfied', repeatPetitionRisk: 'low' }
     for (const region of ['330106', '320000']) {
-      for (const visitId of ['ev-v1', 'ev-v9']) {
+      for (const visitId of ['c-1.ev-v1', 'c-1.ev-v9']) {
         const r = await rt.call('POST', `/visits/${visitId}/outcome`, {
           as: { sub: `wu-${region}`, role: 'committee', region },
           body: form,

@@ -69,12 +69,12 @@ describe('an officer signed in as Cognito signs people in', () => {
 
     await resolveMatterOfLi(rt, 'c-uuid', 'ev-uuid')
     await rt.drain()
-    const visit = await rt.call('GET', '/visits/ev-uuid-v1', { as: zhao })
+    const visit = await rt.call('GET', '/visits/c-uuid.ev-uuid-v1', { as: zhao })
     expect(visit.body.officerId).toBe('wang')
     const worklist = await callWith(token, 'GET', '/officers/wang/worklist')
     expect(worklist.status).toBe(200)
-    expect(worklist.body.visits.map((v: { visitId: string }) => v.visitId)).toContain('ev-uuid-v1')
-    const done = await callWith(token, 'POST', '/visits/ev-uuid-v1/outcome', {
+    expect(worklist.body.visits.map((v: { visitId: string }) => v.visitId)).toContain('c-uuid.ev-uuid-v1')
+    const done = await callWith(token, 'POST', '/visits/c-uuid.ev-uuid-v1/outcome', {
       reached: true,
       method: 'phone',
       satisfaction: 'satisfied',
@@ -82,7 +82,7 @@ describe('an officer signed in as Cognito signs people in', () => {
     })
     expect(done.status).toBe(200)
     expect(done.body.status).toBe('completed')
-    const trail = await rt.call('GET', '/audit/visit/ev-uuid-v1', { as: zhao })
+    const trail = await rt.call('GET', '/audit/visit/c-uuid.ev-uuid-v1', { as: zhao })
     expect(trail.body.entries).toEqual(
       expect.arrayContaining([expect.objectContaining({ action: 'visit.completed', actor: 'wang' })]),
     )

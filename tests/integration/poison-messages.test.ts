@@ -59,7 +59,7 @@ it('moves a malformed planner message to its DLQ after maxReceiveCount while its
   expect(JSON.parse(dead.Body ?? '{}')).toMatchObject({ eventId: 'ev-bad', type: 'exploded' })
   // Received exactly maxReceiveCount times before it moved, not one more.
   expect(rt.pollers.planner.deliveries).toBe(1 + queues.planner.maxReceiveCount)
-  const visit = await rt.call('GET', '/visits/ev-9-v1', {
+  const visit = await rt.call('GET', '/visits/c-9.ev-9-v1', {
     as: { sub: 'wang', role: 'officer', region: '330106009000' },
   })
   expect(visit.body).toMatchObject({ status: 'planned', dueDate: '2026-03-11' })
@@ -124,7 +124,7 @@ it('sends a malformed outbox record to the stream DLQ after its retries, as Lamb
     },
   })
   // The rest of its batch went through: the resolved case was published and planned.
-  const visit = await rt.call('GET', '/visits/ev-10-v1', {
+  const visit = await rt.call('GET', '/visits/c-10.ev-10-v1', {
     as: { sub: 'wang', role: 'officer', region: '330106009000' },
   })
   expect(visit.status).toBe(200)
@@ -162,7 +162,7 @@ it('waits between retries of a failing shard, so that a short SNS outage uses up
   expect(b - a).toBeGreaterThanOrEqual(90)
   expect(c - b).toBeGreaterThanOrEqual(180)
   expect(await readStreamDlq(rt)).toEqual([])
-  const visit = await rt.call('GET', '/visits/ev-11-v1', {
+  const visit = await rt.call('GET', '/visits/c-11.ev-11-v1', {
     as: { sub: 'wang', role: 'officer', region: '330106009000' },
   })
   expect(visit.status).toBe(200)

@@ -42,7 +42,7 @@ const atReminderTime = async () => {
 describe('a resolved matter', () => {
   it('plans the first return visit seven working days later, assigned to the officer of the nearest unit', async () => {
     await resolveBeforeSpringFestival()
-    const visit = await rt.call('GET', '/visits/ev-1-v1', { as: officer })
+    const visit = await rt.call('GET', '/visits/c-2026-001.ev-1-v1', { as: officer })
     expect(visit.status).toBe(200)
     // Saturday 02-14 and 02-28 are working days; 02-15…02-23 are the Spring Festival holiday.
     expect(visit.body).toMatchObject({
@@ -53,7 +53,7 @@ describe('a resolved matter', () => {
     })
     // The community has no officer: the township's officer gets it.
     expect(visit.body.unitId).toBe('township')
-    const later = await rt.call('GET', '/visits/ev-1-v2', { as: officer })
+    const later = await rt.call('GET', '/visits/c-2026-001.ev-1-v2', { as: officer })
     expect(later.body.dueDate).toBe('2026-03-16') // +30 calendar days is Sunday 03-15: moved to Monday
     // The event and its audit entry went in one transaction; the planner audited what it planned.
     const trail = await rt.call('GET', '/audit/case/c-2026-001', { as: supervisor })
@@ -110,7 +110,7 @@ describe('a resolved matter', () => {
 
   it('still sends exactly one SMS when every queue message is delivered twice and two sweepers race', async () => {
     await resolveBeforeSpringFestival({ duplicateDelivery: true })
-    const visit = await rt.call('GET', '/visits/ev-1-v1', { as: officer })
+    const visit = await rt.call('GET', '/visits/c-2026-001.ev-1-v1', { as: officer })
     expect(visit.body.dueDate).toBe('2026-03-02')
     rt.clock.set('2026-02-26T01:00:00Z')
     await Promise.all([rt.sweep(), rt.sweep()])
@@ -123,7 +123,7 @@ describe('a resolved matter', () => {
     expect(rt.pollers.timers.deliveries).toBeGreaterThanOrEqual(2)
     expect(rt.pollers.notifications.deliveries).toBeGreaterThanOrEqual(2)
     const { Item } = await rt.deps.store.Notification.build(GetItemCommand)
-      .key({ notificationId: 'sms-ev-1-v1-r1' })
+      .key({ notificationId: 'sms-c-2026-001.ev-1-v1-r1' })
       .send()
     expect(Item).toMatchObject({ status: 'sent', recipientId: 'wang' })
   })
@@ -131,7 +131,7 @@ describe('a resolved matter', () => {
   it('sends no reminder when the visit was completed before the reminder fell due', async () => {
     await resolveBeforeSpringFestival()
     rt.clock.set('2026-02-25T03:00:00Z')
-    const done = await rt.call('POST', '/visits/ev-1-v1/outcome', {
+    const done = await rt.call('POST', '/visits/c-2026-001.ev-1-v1/outcome', {
       as: officer,
       body: { reached: true, method: 'home-visit', satisfaction: 'satisfied', repeatPetitionRisk: 'low' },
     })
@@ -139,7 +139,7 @@ describe('a resolved matter', () => {
     await atReminderTime()
     expect(await smsTo(OFFICER_WANG)).toEqual([])
     const { Item: timer } = await rt.deps.store.Timer.build(GetItemCommand)
-      .key({ timerId: 'ev-1-v1-r1' })
+      .key({ timerId: 'c-2026-001.ev-1-v1-r1' })
       .send()
     expect(timer?.status).toBe('void')
   })

@@ -62,7 +62,7 @@ const outcome = (over: Record<string, unknown> = {}) => ({
 describe('the overdue ladder (the example of the issue)', () => {
   it('reminds on 02-26, tells the supervisor on 03-03, records accountability once on 03-09, also with every timer twice', async () => {
     await resolvedBeforeSpringFestival({ duplicateDelivery: true })
-    const visit = await rt.call('GET', '/visits/ev-v1', { as: officer })
+    const visit = await rt.call('GET', '/visits/c-1.ev-v1', { as: officer })
     expect(visit.body).toMatchObject({ dueDate: '2026-03-02', officerId: 'wang' })
 
     await at('2026-02-26T01:00:00Z')
@@ -81,7 +81,7 @@ describe('the overdue ladder (the example of the issue)', () => {
     const board = await rt.call('GET', '/regions/330106/board?month=2026-03', { as: supervisor })
     expect(board.body.overdueByOfficer).toEqual({ wang: 1 })
     expect(board.body.overdueByUnit).toEqual({ township: 1 })
-    expect(board.body.flags).toEqual([expect.objectContaining({ kind: 'overdue', visitId: 'ev-v1' })])
+    expect(board.body.flags).toEqual([expect.objectContaining({ kind: 'overdue', visitId: 'c-1.ev-v1' })])
     expect(
       (await rt.call('GET', '/regions/330106/accountability?month=2026-03', { as: supervisor })).body.entries,
     ).toEqual([])
@@ -97,7 +97,7 @@ describe('the overdue ladder (the example of the issue)', () => {
     expect(ledger.body.entries).toEqual([
       expect.objectContaining({
         kind: 'overdue',
-        visitId: 'ev-v1',
+        visitId: 'c-1.ev-v1',
         officerId: 'wang',
         unitId: 'township',
         dueDate: '2026-03-02',
@@ -106,14 +106,14 @@ describe('the overdue ladder (the example of the issue)', () => {
 
     // Completing late closes the ladder and keeps the record.
     rt.clock.set('2026-03-10T03:00:00Z')
-    const done = await rt.call('POST', '/visits/ev-v1/outcome', { as: officer, body: outcome() })
+    const done = await rt.call('POST', '/visits/c-1.ev-v1/outcome', { as: officer, body: outcome() })
     expect(done.status).toBe(200)
     expect(done.body).toMatchObject({ status: 'completed', completedOnTime: false })
     const after = await rt.call('GET', '/regions/330106/accountability?month=2026-03', { as: supervisor })
     expect(after.body.entries.map((e: { kind: string }) => e.kind)).toEqual(['overdue', 'completed-late'])
     const lateBoard = await rt.call('GET', '/regions/330106/board?month=2026-03', { as: supervisor })
     expect(lateBoard.body).toMatchObject({ onTimeCompletionRate: 0, overdueByOfficer: {}, reachRate: 100 })
-    expect(await auditActions('visit', 'ev-v1')).toEqual([
+    expect(await auditActions('visit', 'c-1.ev-v1')).toEqual([
       'visit.overdue-flagged',
       'accountability.recorded',
       'visit.completed',
@@ -129,12 +129,12 @@ describe('the overdue ladder (the example of the issue)', () => {
       await Promise.all([fireTimer(rt.deps, message), fireTimer(rt.deps, message)])
       await rt.drain() // and the queue's own copy, a third time
     }
-    await twiceAtOnce('2026-03-03T01:00:00Z', 'ev-v1-o1')
-    await twiceAtOnce('2026-03-09T01:00:00Z', 'ev-v1-o2')
+    await twiceAtOnce('2026-03-03T01:00:00Z', 'c-1.ev-v1-o1')
+    await twiceAtOnce('2026-03-09T01:00:00Z', 'c-1.ev-v1-o2')
     expect(await smsTo(SUPERVISOR_ZHAO)).toHaveLength(1)
     const ledger = await rt.call('GET', '/regions/330106/accountability?month=2026-03', { as: supervisor })
     expect(ledger.body.entries).toHaveLength(1)
-    const actions = await auditActions('visit', 'ev-v1')
+    const actions = await auditActions('visit', 'c-1.ev-v1')
     expect(actions.filter((a: string) => a === 'visit.overdue-flagged')).toHaveLength(1)
     expect(actions.filter((a: string) => a === 'accountability.recorded')).toHaveLength(1)
   }, 60_000)
@@ -143,7 +143,8 @@ describe('the overdue ladder (the example of the issue)', () => {
     await resolvedBeforeSpringFestival()
     rt.clock.set('2026-03-02T06:00:00Z')
     expect(
-      (await rt.call('POST', '/visits/ev-v1/outcome', { as: officer, body: outcome() })).body.completedOnTime,
+      (await rt.call('POST', '/visits/c-1.ev-v1/outcome', { as: officer, body: outcome() })).body
+        .completedOnTime,
     ).toBe(true)
     await at('2026-03-03T01:00:00Z')
     await at('2026-03-09T01:00:00Z')
@@ -160,7 +161,7 @@ describe('outcomes', () => {
   it('adds an extra visit within five working days and flags the supervisor when the petitioner is dissatisfied', async () => {
     await resolvedBeforeSpringFestival()
     rt.clock.set('2026-03-02T06:00:00Z')
-    const r = await rt.call('POST', '/visits/ev-v1/outcome', {
+    const r = await rt.call('POST', '/visits/c-1.ev-v1/outcome', {
       as: officer,
       body: outcome({
         satisfaction: 'dissatisfied',
@@ -170,8 +171,12 @@ describe('outcomes', () => {
       }),
     })
     expect(r.status).toBe(200)
-    expect(r.body).toMatchObject({ status: 'completed', flags: ['dissatisfied'], extraVisitId: 'ev-v1-x' })
-    const extra = await rt.call('GET', '/visits/ev-v1-x', { as: officer })
+    expect(r.body).toMatchObject({
+      status: 'completed',
+      flags: ['dissatisfied'],
+      extraVisitId: 'c-1.ev-v1-x',
+    })
+    const extra = await rt.call('GET', '/visits/c-1.ev-v1-x', { as: officer })
     expect(extra.body).toMatchObject({
       kind: 'extra',
       status: 'planned',
@@ -181,16 +186,18 @@ describe('outcomes', () => {
     await rt.drain()
     expect((await smsTo(SUPERVISOR_ZHAO))[0]?.text).toContain('回访不满意')
     const board = await rt.call('GET', '/regions/330106/board?month=2026-03', { as: supervisor })
-    expect(board.body.flags).toEqual([expect.objectContaining({ kind: 'dissatisfied', visitId: 'ev-v1' })])
+    expect(board.body.flags).toEqual([
+      expect.objectContaining({ kind: 'dissatisfied', visitId: 'c-1.ev-v1' }),
+    ])
     expect(board.body.satisfactionRate).toBe(0)
-    expect(await auditActions('visit', 'ev-v1-x')).toEqual(['visit.planned-extra'])
-    const trail = await rt.call('GET', '/audit/visit/ev-v1', { as: supervisor })
+    expect(await auditActions('visit', 'c-1.ev-v1-x')).toEqual(['visit.planned-extra'])
+    const trail = await rt.call('GET', '/audit/visit/c-1.ev-v1', { as: supervisor })
     expect(trail.body.entries.at(-1)).toMatchObject({
       actor: 'wang',
       action: 'visit.completed',
       at: '2026-03-02T06:00:00.000Z',
       before: { status: 'planned', version: 1 },
-      after: { status: 'completed', version: 2, flags: ['dissatisfied'], extraVisit: 'ev-v1-x' },
+      after: { status: 'completed', version: 2, flags: ['dissatisfied'], extraVisit: 'c-1.ev-v1-x' },
     })
   })
 
@@ -198,27 +205,27 @@ describe('outcomes', () => {
     await resolvedBeforeSpringFestival()
     rt.clock.set('2026-03-02T06:00:00Z')
     const form = outcome({ satisfaction: 'dissatisfied' })
-    const first = await rt.call('POST', '/visits/ev-v1/outcome', { as: officer, body: form })
-    const again = await rt.call('POST', '/visits/ev-v1/outcome', { as: officer, body: form })
+    const first = await rt.call('POST', '/visits/c-1.ev-v1/outcome', { as: officer, body: form })
+    const again = await rt.call('POST', '/visits/c-1.ev-v1/outcome', { as: officer, body: form })
     expect(again.status).toBe(200)
     expect(again.body).toEqual(first.body)
     await rt.drain()
     expect(await smsTo(SUPERVISOR_ZHAO)).toHaveLength(1)
-    expect(await auditActions('visit', 'ev-v1')).toEqual(['visit.completed'])
-    const other = await rt.call('POST', '/visits/ev-v1/outcome', { as: officer, body: outcome() })
+    expect(await auditActions('visit', 'c-1.ev-v1')).toEqual(['visit.completed'])
+    const other = await rt.call('POST', '/visits/c-1.ev-v1/outcome', { as: officer, body: outcome() })
     expect(other.status).toBe(409)
   })
 
   it('flags a high risk of a repeat petition and lists the petitioner on the board', async () => {
     await resolvedBeforeSpringFestival()
     rt.clock.set('2026-03-02T06:00:00Z')
-    const r = await rt.call('POST', '/visits/ev-v1/outcome', {
+    const r = await rt.call('POST', '/visits/c-1.ev-v1/outcome', {
       as: officer,
       body: outcome({ repeatPetitionRisk: 'high' }),
     })
     expect(r.body.flags).toEqual(['high-risk'])
-    expect(r.body.extraVisitId).toBe('ev-v1-x')
-    expect((await rt.call('GET', '/visits/ev-v1-x', { as: officer })).body).toMatchObject({
+    expect(r.body.extraVisitId).toBe('c-1.ev-v1-x')
+    expect((await rt.call('GET', '/visits/c-1.ev-v1-x', { as: officer })).body).toMatchObject({
       kind: 'extra',
       dueDate: '2026-03-09',
       reminderCount: 2,
@@ -238,26 +245,28 @@ describe('outcomes', () => {
         notes: `第${i}次拨打13512345678无人接听`,
         submissionId: `attempt-000${i}`,
       }
-      const r = await rt.call('POST', '/visits/ev-v1/outcome', { as: officer, body: form })
+      const r = await rt.call('POST', '/visits/c-1.ev-v1/outcome', { as: officer, body: form })
       expect(r.body.status).toBe('planned')
       expect(r.body.unreached).toHaveLength(i)
       expect(r.body.flags).toEqual(i === 3 ? ['not-reached'] : [])
       // Sent again with the same key (a retry): kept once, answered alike.
-      const again = await rt.call('POST', '/visits/ev-v1/outcome', { as: officer, body: form })
+      const again = await rt.call('POST', '/visits/c-1.ev-v1/outcome', { as: officer, body: form })
       expect(again.body.unreached).toHaveLength(i)
       expect(again.body.flags).toEqual(r.body.flags)
     }
-    const seen = (await rt.call('GET', '/visits/ev-v1', { as: officer })).body
+    const seen = (await rt.call('GET', '/visits/c-1.ev-v1', { as: officer })).body
     expect(seen.unreached.map((a: { notes: string }) => a.notes)).toEqual([
       '第1次拨打13512345678无人接听',
       '第2次拨打13512345678无人接听',
       '第3次拨打13512345678无人接听',
     ])
     const { GetItemCommand } = await import('dynamodb-toolbox')
-    const { Item: stored } = await rt.deps.store.Visit.build(GetItemCommand).key({ visitId: 'ev-v1' }).send()
+    const { Item: stored } = await rt.deps.store.Visit.build(GetItemCommand)
+      .key({ visitId: 'c-1.ev-v1' })
+      .send()
     expect(JSON.stringify(stored)).not.toContain('13512345678')
     // A key names one form: the same key on another form is refused.
-    const reused = await rt.call('POST', '/visits/ev-v1/outcome', {
+    const reused = await rt.call('POST', '/visits/c-1.ev-v1/outcome', {
       as: officer,
       body: outcome({ submissionId: 'attempt-0001' }),
     })
@@ -270,8 +279,8 @@ describe('outcomes', () => {
       submissionId: 'attempt-0004',
     }
     const both = await Promise.all([
-      rt.call('POST', '/visits/ev-v1/outcome', { as: officer, body: form }),
-      rt.call('POST', '/visits/ev-v1/outcome', { as: officer, body: form }),
+      rt.call('POST', '/visits/c-1.ev-v1/outcome', { as: officer, body: form }),
+      rt.call('POST', '/visits/c-1.ev-v1/outcome', { as: officer, body: form }),
     ])
     expect(both.map((r) => [r.status, r.body.unreached.length])).toEqual([
       [200, 4],
@@ -288,7 +297,7 @@ describe('outcomes', () => {
     rt.clock.set('2026-03-02T06:00:00Z')
     const reason = '家中两位老人长期患病，无固定收入'
     const notes = '信访人之子在外务工，电话13512345678'
-    const r = await rt.call('POST', '/visits/ev-v1/outcome', {
+    const r = await rt.call('POST', '/visits/c-1.ev-v1/outcome', {
       as: officer,
       body: outcome({ hardship: { observed: true, reason }, notes }),
     })
@@ -310,24 +319,24 @@ describe('outcomes', () => {
       }),
     ).toBe(reason)
     // At rest, neither the visit, nor its audit entry, nor the supervisor's flag holds the text.
-    const { Item: stored } = await store.Visit.build(GetItemCommand).key({ visitId: 'ev-v1' }).send()
-    const trail = await rt.call('GET', '/audit/visit/ev-v1', { as: supervisor })
+    const { Item: stored } = await store.Visit.build(GetItemCommand).key({ visitId: 'c-1.ev-v1' }).send()
+    const trail = await rt.call('GET', '/audit/visit/c-1.ev-v1', { as: supervisor })
     for (const record of [nomination, stored, trail.body]) {
       expect(JSON.stringify(record)).not.toContain('老人')
       expect(JSON.stringify(record)).not.toContain('13512345678')
     }
     expect(stored?.outcome).toMatchObject({ hardshipObserved: true, satisfaction: 'satisfied' })
-    expect((await rt.call('GET', '/visits/ev-v1', { as: supervisor })).body.outcome).toMatchObject({
+    expect((await rt.call('GET', '/visits/c-1.ev-v1', { as: supervisor })).body.outcome).toMatchObject({
       notes,
       hardship: { reason },
     })
     const otherOfficer = { sub: 'sun', role: 'officer', region: '330106' } as const
-    const seen = (await rt.call('GET', '/visits/ev-v1', { as: otherOfficer })).body
+    const seen = (await rt.call('GET', '/visits/c-1.ev-v1', { as: otherOfficer })).body
     expect(seen.outcome).toMatchObject({ hardshipObserved: true, satisfaction: 'satisfied' })
     expect(seen.outcome.notes).toBeUndefined()
     expect(JSON.stringify(seen)).not.toContain('13512345678')
     // The same form again is recognised through the encrypted text.
-    const again = await rt.call('POST', '/visits/ev-v1/outcome', {
+    const again = await rt.call('POST', '/visits/c-1.ev-v1/outcome', {
       as: officer,
       body: outcome({ hardship: { observed: true, reason }, notes }),
     })
@@ -336,7 +345,7 @@ describe('outcomes', () => {
 
   it('names the bad field of an outcome form', async () => {
     await resolvedBeforeSpringFestival()
-    const missing = await rt.call('POST', '/visits/ev-v1/outcome', {
+    const missing = await rt.call('POST', '/visits/c-1.ev-v1/outcome', {
       as: officer,
       body: { reached: true, method: 'phone' },
     })
@@ -347,13 +356,13 @@ describe('outcomes', () => {
         { field: 'repeatPetitionRisk', reason: 'is required when the petitioner was reached' },
       ]),
     )
-    const wrong = await rt.call('POST', '/visits/ev-v1/outcome', {
+    const wrong = await rt.call('POST', '/visits/c-1.ev-v1/outcome', {
       as: officer,
       body: outcome({ method: 'letter' }),
     })
     expect(wrong.status).toBe(400)
     expect(wrong.body.problems[0].field).toBe('method')
-    const unreached = await rt.call('POST', '/visits/ev-v1/outcome', {
+    const unreached = await rt.call('POST', '/visits/c-1.ev-v1/outcome', {
       as: officer,
       body: { reached: false, method: 'phone' },
     })
@@ -365,21 +374,21 @@ describe('outcomes', () => {
   it('lets the supervisor close the remaining visits after two consecutive satisfied ones, not before', async () => {
     await resolvedBeforeSpringFestival()
     rt.clock.set('2026-03-02T06:00:00Z')
-    await rt.call('POST', '/visits/ev-v1/outcome', { as: officer, body: outcome() })
+    await rt.call('POST', '/visits/c-1.ev-v1/outcome', { as: officer, body: outcome() })
     const early = await rt.call('POST', '/cases/c-1/visits/close-remaining', {
       as: supervisor,
       body: { triggerEventId: 'ev', reason: '信访人满意' },
     })
     expect(early.status).toBe(409)
     rt.clock.set('2026-03-16T06:00:00Z')
-    await rt.call('POST', '/visits/ev-v2/outcome', { as: officer, body: outcome() })
+    await rt.call('POST', '/visits/c-1.ev-v2/outcome', { as: officer, body: outcome() })
     const closed = await rt.call('POST', '/cases/c-1/visits/close-remaining', {
       as: supervisor,
       body: { triggerEventId: 'ev', reason: '两次回访均满意，事项稳定' },
     })
-    expect(closed.body).toEqual({ caseId: 'c-1', closed: ['ev-v3'] })
-    expect(await auditActions('visit', 'ev-v3')).toEqual(['visit.cancelled'])
-    expect((await rt.call('GET', '/visits/ev-v3', { as: officer })).body).toMatchObject({
+    expect(closed.body).toEqual({ caseId: 'c-1', closed: ['c-1.ev-v3'] })
+    expect(await auditActions('visit', 'c-1.ev-v3')).toEqual(['visit.cancelled'])
+    expect((await rt.call('GET', '/visits/c-1.ev-v3', { as: officer })).body).toMatchObject({
       status: 'cancelled',
       cancelReason: 'stop rule: 两次回访均满意，事项稳定',
     })
@@ -393,18 +402,20 @@ describe('assignment and changes', () => {
       as: admin,
       body: { officerId: 'sun', name: '孙丽', phone: '13600136000', unitId: 'township' },
     })
-    const noReason = await rt.call('POST', '/visits/ev-v1/reassign', {
+    const noReason = await rt.call('POST', '/visits/c-1.ev-v1/reassign', {
       as: supervisor,
       body: { officerId: 'sun' },
     })
     expect(noReason.status).toBe(400)
     expect(noReason.body.problems[0].field).toBe('reason')
-    const moved = await rt.call('POST', '/visits/ev-v1/reassign', {
+    const moved = await rt.call('POST', '/visits/c-1.ev-v1/reassign', {
       as: supervisor,
       body: { officerId: 'sun', reason: '王芳休产假' },
     })
     expect(moved.body.officerId).toBe('sun')
-    const reassigned = (await rt.call('GET', '/audit/visit/ev-v1', { as: supervisor })).body.entries.at(-1)
+    const reassigned = (await rt.call('GET', '/audit/visit/c-1.ev-v1', { as: supervisor })).body.entries.at(
+      -1,
+    )
     expect(reassigned).toMatchObject({
       actor: 'zhao',
       action: 'visit.reassigned',
@@ -413,12 +424,12 @@ describe('assignment and changes', () => {
     })
     const left = await rt.call('POST', '/officers/wang/leave', { as: supervisor, body: { reason: '调任' } })
     expect(left.status).toBe(200)
-    expect(left.body.handedOver).toEqual({ 'ev-v2': 'sun', 'ev-v3': 'sun' })
+    expect(left.body.handedOver).toEqual({ 'c-1.ev-v2': 'sun', 'c-1.ev-v3': 'sun' })
     const worklist = await rt.call('GET', '/officers/sun/worklist', { as: supervisor })
     expect(worklist.body.visits.map((v: { visitId: string }) => v.visitId)).toEqual([
-      'ev-v1',
-      'ev-v2',
-      'ev-v3',
+      'c-1.ev-v1',
+      'c-1.ev-v2',
+      'c-1.ev-v3',
     ])
     expect((await rt.call('GET', '/officers/wang/worklist', { as: supervisor })).body.visits).toEqual([])
     // The trail shows masks, never a phone's ciphertext or blind index.
@@ -450,12 +461,12 @@ describe('assignment and changes', () => {
     })
     expect(saved.body).toMatchObject({ regionCode: '330106', trigger: 'resolved', version: 1 })
     // Planned before the change: same dates, and it says which policy planned it.
-    expect((await rt.call('GET', '/visits/ev-v1', { as: supervisor })).body).toMatchObject({
+    expect((await rt.call('GET', '/visits/c-1.ev-v1', { as: supervisor })).body).toMatchObject({
       dueDate: '2026-03-02',
       policyRegion: 'default',
       policyVersion: 0,
     })
-    expect((await rt.call('GET', '/visits/ev-v3', { as: supervisor })).status).toBe(200)
+    expect((await rt.call('GET', '/visits/c-1.ev-v3', { as: supervisor })).status).toBe(200)
 
     await rt.call('POST', '/cases', {
       as: supervisor,
@@ -464,13 +475,13 @@ describe('assignment and changes', () => {
     await rt.call('POST', '/cases/c-2/events', { as: supervisor, body: { type: 'resolved', eventId: 'ev2' } })
     await rt.drain()
     // Ten working days after Friday 02-13: Saturday 02-14, then 02-24 … 02-28, 03-02 … 03-05.
-    expect((await rt.call('GET', '/visits/ev2-v1', { as: supervisor })).body).toMatchObject({
+    expect((await rt.call('GET', '/visits/c-2.ev2-v1', { as: supervisor })).body).toMatchObject({
       dueDate: '2026-03-05',
       policyRegion: '330106',
       policyVersion: 1,
       reminderCount: 1,
     })
-    expect((await rt.call('GET', '/visits/ev2-v2', { as: supervisor })).status).toBe(404)
+    expect((await rt.call('GET', '/visits/c-2.ev2-v2', { as: supervisor })).status).toBe(404)
 
     await rt.call('POST', '/admin/cadence-policies', {
       as: admin,
@@ -518,7 +529,7 @@ describe('assignment and changes', () => {
         body: { type: 'stopped-visiting', eventId: `${caseId}-stop` },
       })
       await rt.drain()
-      return (await rt.call('GET', `/visits/${caseId}-stop-v1`, { as: supervisor })).body.officerId
+      return (await rt.call('GET', `/visits/${caseId}.${caseId}-stop-v1`, { as: supervisor })).body.officerId
     }
     expect([await officerOf('c-1'), await officerOf('c-2'), await officerOf('c-3')]).toEqual([
       'sun',
@@ -534,29 +545,29 @@ describe('assignment and changes', () => {
   it('reschedules to a working day with a reason, moving its reminder; cancels with a reason', async () => {
     await resolvedBeforeSpringFestival()
     rt.clock.set('2026-02-24T02:00:00Z')
-    const holiday = await rt.call('POST', '/visits/ev-v1/reschedule', {
+    const holiday = await rt.call('POST', '/visits/c-1.ev-v1/reschedule', {
       as: officer,
       body: { dueDate: '2026-03-01', reason: '信访人外出' },
     })
     expect(holiday.body.problems).toEqual([{ field: 'dueDate', reason: '2026-03-01 is not a working day' }])
-    const noReason = await rt.call('POST', '/visits/ev-v1/reschedule', {
+    const noReason = await rt.call('POST', '/visits/c-1.ev-v1/reschedule', {
       as: officer,
       body: { dueDate: '2026-03-06' },
     })
     expect(noReason.body.problems).toEqual([
       { field: 'reason', reason: 'Invalid input: expected string, received undefined' },
     ])
-    const notTheirs = await rt.call('POST', '/visits/ev-v1/reschedule', {
+    const notTheirs = await rt.call('POST', '/visits/c-1.ev-v1/reschedule', {
       as: { sub: 'sun', role: 'officer', region: '330106' },
       body: { dueDate: '2026-03-06', reason: '信访人外出' },
     })
     expect(notTheirs.status).toBe(403)
-    const moved = await rt.call('POST', '/visits/ev-v1/reschedule', {
+    const moved = await rt.call('POST', '/visits/c-1.ev-v1/reschedule', {
       as: officer,
       body: { dueDate: '2026-03-06', reason: '信访人外出' },
     })
     expect(moved.body.dueDate).toBe('2026-03-06')
-    expect((await rt.call('GET', '/audit/visit/ev-v1', { as: supervisor })).body.entries).toEqual([
+    expect((await rt.call('GET', '/audit/visit/c-1.ev-v1', { as: supervisor })).body.entries).toEqual([
       expect.objectContaining({
         actor: 'wang',
         action: 'visit.rescheduled',
@@ -568,9 +579,9 @@ describe('assignment and changes', () => {
     expect(await smsTo(OFFICER_WANG)).toEqual([]) // the old reminder moved
     await at('2026-03-03T01:00:00Z') // three working days before 03-06
     expect(await smsTo(OFFICER_WANG)).toHaveLength(1)
-    const short = await rt.call('POST', '/visits/ev-v1/cancel', { as: supervisor, body: { reason: ' ' } })
+    const short = await rt.call('POST', '/visits/c-1.ev-v1/cancel', { as: supervisor, body: { reason: ' ' } })
     expect(short.body.problems).toEqual([{ field: 'reason', reason: 'must say why (at least 2 characters)' }])
-    const cancelled = await rt.call('POST', '/visits/ev-v1/cancel', {
+    const cancelled = await rt.call('POST', '/visits/c-1.ev-v1/cancel', {
       as: supervisor,
       body: { reason: '信访人已去世' },
     })
@@ -582,18 +593,18 @@ describe('assignment and changes', () => {
   it("sends the petitioner the appointment time and the officer's name", async () => {
     await resolvedBeforeSpringFestival()
     rt.clock.set('2026-02-25T02:00:00Z')
-    const r = await rt.call('POST', '/visits/ev-v1/appointment', {
+    const r = await rt.call('POST', '/visits/c-1.ev-v1/appointment', {
       as: officer,
       body: { at: '2026-03-02T06:30:00Z' },
     })
     expect(r.body.appointmentAt).toBe('2026-03-02T06:30:00.000Z')
-    await rt.call('POST', '/visits/ev-v1/appointment', {
+    await rt.call('POST', '/visits/c-1.ev-v1/appointment', {
       as: officer,
       body: { at: '2026-03-02T14:30:00+08:00' },
     })
     await rt.drain()
     expect(await smsTo('+8613900139000')).toHaveLength(2) // the visit planned, and one appointment
-    expect(await auditActions('visit', 'ev-v1')).toEqual(['visit.appointment'])
+    expect(await auditActions('visit', 'c-1.ev-v1')).toEqual(['visit.appointment'])
     const sms = (await smsTo('+8613900139000')).map((s) => s.text)
     expect(sms).toContain(
       '【信访回访】李明您好：王芳将于3月2日 14:30与您联系回访，如时间不便请回复。回复TD退订。',
@@ -601,7 +612,7 @@ describe('assignment and changes', () => {
     // Moved to 16:00, then back to 14:30: each change is told, the last one too.
     for (const time of ['2026-03-02T16:00:00+08:00', '2026-03-02T14:30:00+08:00']) {
       rt.clock.advance(60_000)
-      await rt.call('POST', '/visits/ev-v1/appointment', { as: officer, body: { at: time } })
+      await rt.call('POST', '/visits/c-1.ev-v1/appointment', { as: officer, body: { at: time } })
       await rt.drain() // sent at this minute, so the list is in the order of the changes
     }
     const told = (await smsTo('+8613900139000')).map((s) => s.text).filter((t) => t.includes('与您联系回访'))
@@ -621,16 +632,19 @@ describe('views', () => {
     expect(
       page1.body.visits.map((v: { visitId: string; category: string }) => [v.visitId, v.category]),
     ).toEqual([
-      ['ev-v1', 'due-today'],
-      ['ev-v2', 'later'],
+      ['c-1.ev-v1', 'due-today'],
+      ['c-1.ev-v2', 'later'],
     ])
     const page2 = await rt.call('GET', `/officers/wang/worklist?limit=2&cursor=${page1.body.nextCursor}`, {
       as: officer,
     })
-    expect(page2.body.visits.map((v: { visitId: string }) => v.visitId)).toEqual(['ev-v3'])
-    await rt.call('POST', '/visits/ev-v1/outcome', { as: officer, body: outcome() })
+    expect(page2.body.visits.map((v: { visitId: string }) => v.visitId)).toEqual(['c-1.ev-v3'])
+    await rt.call('POST', '/visits/c-1.ev-v1/outcome', { as: officer, body: outcome() })
     const afterDone = await rt.call('GET', '/officers/wang/worklist?limit=2', { as: officer })
-    expect(afterDone.body.visits.map((v: { visitId: string }) => v.visitId)).toEqual(['ev-v2', 'ev-v3'])
+    expect(afterDone.body.visits.map((v: { visitId: string }) => v.visitId)).toEqual([
+      'c-1.ev-v2',
+      'c-1.ev-v3',
+    ])
     expect(
       (await rt.call('GET', '/officers/wang/worklist?limit=0', { as: officer })).body.problems[0].field,
     ).toBe('query.limit')
@@ -646,7 +660,7 @@ describe('views', () => {
   it('exports the monthly summary as CSV that Excel and WPS open safely', async () => {
     await resolvedBeforeSpringFestival()
     rt.clock.set('2026-03-02T06:00:00Z')
-    await rt.call('POST', '/visits/ev-v1/outcome', { as: officer, body: outcome() })
+    await rt.call('POST', '/visits/c-1.ev-v1/outcome', { as: officer, body: outcome() })
     const response = await fetch(`${rt.url}/regions/330106/reports/monthly?month=2026-03`, {
       headers: { authorization: `Bearer ${await rt.token(supervisor)}` },
     })
@@ -666,19 +680,19 @@ describe('views', () => {
     await resolvedBeforeSpringFestival()
     // Objects of 330106, and ids that exist nowhere, each as long as the one it stands for.
     const params: Record<string, string> = {
-      visitId: 'ev-v1',
+      visitId: 'c-1.ev-v1',
       officerId: 'wang',
       caseId: 'c-1',
-      notificationId: 'sms-ev-petitioner',
+      notificationId: 'sms-c-1.ev-petitioner',
       regionCode: '330106',
       subjectType: 'case',
       subjectId: 'c-1',
     }
     const missing: Record<string, string> = {
-      visitId: 'ev-v9',
+      visitId: 'c-1.ev-v9',
       officerId: 'none',
       caseId: 'c-9',
-      notificationId: 'sms-ex-petitioner',
+      notificationId: 'sms-c-1.ex-petitioner',
       subjectId: 'c-9',
     }
     const bodies: Record<string, unknown> = {

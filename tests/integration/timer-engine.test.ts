@@ -97,7 +97,7 @@ describe('the due-work engine', () => {
     // No sweep: the planner enqueued the reminder itself, and draining fires it.
     await rt.drain()
     const { Item: reminder } = await rt.deps.store.Timer.build(GetItemCommand)
-      .key({ timerId: 'ev-swept-v1-r1' })
+      .key({ timerId: 'c-swept.ev-swept-v1-r1' })
       .send()
     expect(reminder?.dueAt).toBe('2026-03-05T01:01:10.000Z')
     expect(reminder?.status).toBe('fired')

@@ -27,3 +27,10 @@ export const caseEventMessageSchema = z.object({
   occurredAt: instant,
 })
 export type CaseEventMessage = z.infer<typeof caseEventMessageSchema>
+
+/**
+ * A client's `eventId` is unique only within its matter: two matters may both record `resolved`. Everything named
+ * after an event (its outbox item, visits, timers, notifications) is named after the matter and the event, joined
+ * by a `.` that the id grammar (shared/domain/directory/id.ts) forbids in either, so no two pairs make one key.
+ */
+export const eventKeyOf = (event: { caseId: string; eventId: string }) => `${event.caseId}.${event.eventId}`

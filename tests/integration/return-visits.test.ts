@@ -308,7 +308,7 @@ describe('outcomes', () => {
     const { GetItemCommand } = await import('dynamodb-toolbox')
     const { store, crypto } = rt.deps
     const { Item: nomination } = await store.Nomination.build(GetItemCommand)
-      .key({ year: '2026', nominationId: 'visit-ev-v1' })
+      .key({ year: '2026', nominationId: 'visit-c-1.ev-v1' })
       .send()
     expect(nomination).toMatchObject({ petitionerId: 'li', nominatedBy: 'wang', source: 'visit' })
     expect(

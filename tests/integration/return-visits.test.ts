@@ -315,7 +315,7 @@ describe('outcomes', () => {
       await crypto.decrypt(nomination?.reasonCipher ?? '', {
         entity: 'Nomination',
         field: 'reason',
-        id: 'visit-ev-v1',
+        id: 'visit-c-1.ev-v1',
       }),
     ).toBe(reason)
     // At rest, neither the visit, nor its audit entry, nor the supervisor's flag holds the text.

@@ -102,7 +102,7 @@ export const planVisitsForEvent = async (deps: AppDeps, event: CaseEventMessage)
     trigger,
     triggerEventId: event.eventId,
     triggeredAt: event.occurredAt,
-    offset: policy.visits[p.sequence - 1],
+    offset: p.offset,
     policyRegion,
     policyVersion: version,
     reminderRules: policy.reminders,
@@ -120,6 +120,8 @@ export const planVisitsForEvent = async (deps: AppDeps, event: CaseEventMessage)
   )
 
   const provisional = visits.filter((v) => v.provisional)
+  const caughtUp = planned.find((p) => p.catchUp) ? visitIdOf(event, 1) : undefined
+  const pastPoints = policy.visits.length - planned.length + (caughtUp ? 1 : 0)
 
   try {
     await executeTransactWrite(
@@ -141,7 +143,12 @@ export const planVisitsForEvent = async (deps: AppDeps, event: CaseEventMessage)
         action: 'visits.planned',
         regionCode: event.regionCode,
         at: now,
-        after: { policy: { region: policyRegion, version }, visits: visits.map((v) => ({ ...v })) },
+        after: {
+          policy: { region: policyRegion, version },
+          visits: visits.map((v) => ({ ...v })),
+          // Cadence points already past when planned collapse into one visit (decision 0016).
+          ...(pastPoints > 0 ? { pastPoints, caughtUpBy: caughtUp ?? visits[0]?.visitId } : {}),
+        },
       }),
     )
   } catch (error) {

@@ -217,8 +217,10 @@ const readWatermark = async ({ store }: AppDeps) => {
  * one: the claim adds to it (a new timer has none; a rescheduled one was reset to 0).
  */
 export const enqueueIfSwept = async (deps: AppDeps, timers: Pick<NewTimer, 'timerId' | 'dueAt'>[]) => {
-  const sweptThrough = await readWatermark(deps)
-  if (!sweptThrough) return 0
+  // Before the first sweep, the first sweep will look back FIRST_SWEEP_LOOKBACK_MINUTES only: a timer due before
+  // that (an event recorded late on a new table) would never be read, so it counts as swept already.
+  const sweptThrough =
+    (await readWatermark(deps)) ?? addMinutes(minuteOf(deps.clock.now()), -FIRST_SWEEP_LOOKBACK_MINUTES - 1)
   const late = timers
     .filter((t) => minuteOf(t.dueAt) <= sweptThrough)
     .map((t) => ({ timerId: t.timerId, dueAt: t.dueAt.toISOString(), status: 'pending' }))

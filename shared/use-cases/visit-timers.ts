@@ -1,9 +1,10 @@
 // The timers of one visit: its reminders (`-r1`, `-r2`…) and its overdue ladder (`-o1` supervisor, `-o2` record).
-
+import { PutTransaction } from 'dynamodb-toolbox'
+import type { Store } from '../adapters/dynamodb/store.ts'
 import type { AppDeps } from '../deps.ts'
 import type { WorkingCalendar } from '../domain/scheduling/working-calendar.ts'
 import { ladderOf } from '../domain/visits/plan.ts'
-import { cancelTimer, type NewTimer } from './timers.ts'
+import { cancelTimer, type NewTimer, timerItem } from './timers.ts'
 
 export const reminderTimerId = (visitId: string, n: number) => `${visitId}-r${n}`
 export const supervisorTimerId = (visitId: string) => `${visitId}-o1`
@@ -45,4 +46,35 @@ export const cancelVisitTimers = async (deps: AppDeps, visit: { visitId: string;
     accountabilityTimerId(visit.visitId),
   ]
   await Promise.all(ids.map((id) => cancelTimer(deps, id)))
+}
+
+/**
+ * The timers of a visit that moves to a new due date (rescheduled, handed over when already due), as writes for
+ * the same transaction as the move: every timer it has is written again, the new ones pending at their new times
+ * (a reminder already sent for the old date is sent again for the new one), the reminders it no longer needs void.
+ * Nothing is left half-moved: either the visit and all its timers move, or nothing does.
+ */
+export const movedVisitTimers = (
+  store: Store,
+  shards: number,
+  visit: { visitId: string; reminderCount: number },
+  timers: NewTimer[],
+  now: Date,
+) => {
+  const reminders = timers.filter((t) => t.kind === 'visit-reminder').length
+  const leftOver = Array.from({ length: Math.max(0, visit.reminderCount - reminders) }, (_, n) => {
+    const timerId = reminderTimerId(visit.visitId, reminders + n + 1)
+    return {
+      timerId,
+      kind: 'visit-reminder',
+      subjectId: visit.visitId,
+      dueAt: now.toISOString(),
+      status: 'void' as const,
+      firedAt: now.toISOString(),
+    }
+  })
+  return [
+    ...timers.map((t) => store.Timer.build(PutTransaction).item(timerItem(t, shards))),
+    ...leftOver.map((t) => store.Timer.build(PutTransaction).item(t)),
+  ]
 }

@@ -21,22 +21,22 @@ import { inScope, requireInScopeOrNotFound } from '../domain/access/object-scope
 import type { Actor } from '../domain/access/roles.ts'
 import { idSchema } from '../domain/directory/id.ts'
 import { businessDateOf, shanghaiInstant } from '../domain/scheduling/business-time.ts'
-import { defaultCadence, type ReminderRule } from '../domain/visits/cadence.ts'
+import { defaultCadence, type Offset, type ReminderRule } from '../domain/visits/cadence.ts'
 import {
   consequencesOf,
   EXTRA_VISIT_WORKING_DAYS,
   mayCloseRemaining,
   type Outcome,
 } from '../domain/visits/outcome.ts'
-import { remindersFor } from '../domain/visits/plan.ts'
+import { catchUpDue, remindersFor } from '../domain/visits/plan.ts'
 import { ConflictError, ForbiddenError, ValidationError } from '../errors.ts'
 import { auditTransaction, isConditionRefusal, writeUnlessDone } from './audit.ts'
 import { workingCalendar } from './calendar.ts'
 import { queueNotification } from './notify.ts'
 import { openAttempt, openOutcome, openPhone, sealOutcome } from './personal-data.ts'
 import { nearestStaff, visitIdOf } from './plan-visits.ts'
-import { closeTimer, enqueueIfSwept, rescheduleTimer, timerItem } from './timers.ts'
-import { cancelVisitTimers, visitTimers } from './visit-timers.ts'
+import { closeTimer, enqueueIfSwept, timerItem } from './timers.ts'
+import { cancelVisitTimers, movedVisitTimers, visitTimers } from './visit-timers.ts'
 
 /** One write of a TransactWriteItems call, as dynamodb-toolbox types it. */
 type TransactionItem = Exclude<ExecuteTransactWriteInput[number], ExecuteTransactWriteOptions>
@@ -119,6 +119,7 @@ const flagLabels = {
   'high-risk': '重复访、越级访风险高',
   'not-reached': '三次未能联系上信访人',
   overdue: '已逾期',
+  'moved-while-overdue': '逾期后改期',
 } as const
 type FlagKind = keyof typeof flagLabels
 
@@ -130,7 +131,7 @@ const tellSupervisors = async (deps: AppDeps, visit: Visit, kind: FlagKind) => {
     .send()
   for (const supervisor of supervisors) {
     await queueNotification(deps, {
-      notificationId: `sms-flag-${kind}-${visit.visitId}-${supervisor.officerId}`,
+      notificationId: `sms-flag-${flagIdOf(visit, kind)}-${supervisor.officerId}`,
       recipientType: 'officer',
       recipientId: supervisor.officerId,
       regionCode: visit.regionCode,
@@ -147,11 +148,39 @@ const tellSupervisors = async (deps: AppDeps, visit: Visit, kind: FlagKind) => {
       },
     })
   }
-  if (supervisors.length === 0) deps.logger.warn('no supervisor to tell', { visitId: visit.visitId, kind })
+  if (supervisors.length === 0) await warnNoSupervisor(deps, visit, kind)
 }
 
+/**
+ * A flag no one can be told of: the visit's unit and every unit above it have no active supervisor. The flag and
+ * the ledger are written all the same; administrators are warned, once per unit, to appoint one.
+ */
+const warnNoSupervisor = async (deps: AppDeps, visit: Visit, kind: FlagKind) => {
+  deps.logger.warn('no supervisor to tell', { visitId: visit.visitId, unitId: visit.unitId, kind })
+  await writeUnlessDone(
+    deps.store.AdminWarning.build(PutItemCommand)
+      .item({
+        key: `no-supervisor-${visit.unitId}`,
+        kind: 'no-supervisor',
+        message:
+          `Unit ${visit.unitId} (region ${visit.regionCode}) and the units above it have no active supervisor: ` +
+          `flags on its visits (first: ${flagLabels[kind]}, visit ${visit.visitId}) are recorded but told to no ` +
+          'one. Give a staff record of the unit the duty supervisor with POST /admin/officers.',
+        raisedAt: deps.clock.now().toISOString(),
+      })
+      .options({ condition: { attr: 'key', exists: false } })
+      .send(),
+  )
+}
+
+/** A visit is flagged once per kind; overdue and moved once per due date, since a moved visit can be late again. */
+const flagIdOf = (visit: Visit, kind: FlagKind) =>
+  kind === 'overdue' || kind === 'moved-while-overdue'
+    ? `${kind}-${visit.visitId}-${visit.dueDate}`
+    : `${kind}-${visit.visitId}`
+
 const flagItem = (visit: Visit, kind: FlagKind, at: Date, detail: string) => ({
-  flagId: `${kind}-${visit.visitId}`,
+  flagId: flagIdOf(visit, kind),
   kind,
   visitId: visit.visitId,
   caseId: visit.caseId,
@@ -407,8 +436,14 @@ const extraVisit = (visit: Visit, dueDate: string, now: Date) => {
   return { visit: { ...item, reminderCount: reminderRules.length }, timers }
 }
 
+/** `2026-03-04T01:00:00.000Z` → `202603040100`: a due time in an id. */
+const compactMinute = (iso: string) => iso.slice(0, 16).replace(/\D/g, '')
+
 /** At fire time: a visit no longer planned (completed, cancelled) reminds nobody. */
-export const remindOfficerOfVisit = async (deps: AppDeps, timer: { timerId: string; subjectId: string }) => {
+export const remindOfficerOfVisit = async (
+  deps: AppDeps,
+  timer: { timerId: string; subjectId: string; dueAt: string },
+) => {
   const { store } = deps
   const visit = await findVisit(deps, timer.subjectId)
   if (visit?.status !== 'planned') {
@@ -421,7 +456,8 @@ export const remindOfficerOfVisit = async (deps: AppDeps, timer: { timerId: stri
   ])
   if (!officer) throw new Error(`officer ${visit.officerId} of visit ${visit.visitId} does not exist`)
   await queueNotification(deps, {
-    notificationId: `sms-${timer.timerId}`,
+    // One SMS per reminder and due time: a visit moved after its reminder was sent is reminded of again.
+    notificationId: `sms-${timer.timerId}-${compactMinute(timer.dueAt)}`,
     recipientType: 'officer',
     recipientId: officer.officerId,
     regionCode: visit.regionCode,
@@ -482,7 +518,7 @@ export const climbLadder = async (
       executeTransactWrite(
         store.LedgerEntry.build(PutTransaction)
           .item({
-            entryId: `overdue-${visit.visitId}`,
+            entryId: `overdue-${visit.visitId}-${visit.dueDate}`,
             kind: 'overdue',
             visitId: visit.visitId,
             caseId: visit.caseId,
@@ -503,7 +539,7 @@ export const climbLadder = async (
           before: { accountabilityRecorded: false },
           after: {
             accountabilityRecorded: true,
-            entryId: `overdue-${visit.visitId}`,
+            entryId: `overdue-${visit.visitId}-${visit.dueDate}`,
             officerId: visit.officerId,
             unitId: visit.unitId,
             dueDate: visit.dueDate,
@@ -539,33 +575,48 @@ export const reassignVisit = async (
   if (officer.officerId === visit.officerId)
     throw new ConflictError(`visit ${visitId} is already assigned to ${officer.officerId}`)
   const now = clock.now()
-  await commit(
-    () =>
-      executeTransactWrite(
-        visitUpdate(deps, visit, {
-          officerId: officer.officerId,
-          unitId: officer.unitId,
-          ...visitIndexKeys({ ...visit, officerId: officer.officerId }),
-        }),
-        store.Officer.build(UpdateTransaction).item({ officerId: visit.officerId, openVisits: $add(-1) }),
-        store.Officer.build(UpdateTransaction).item({ officerId: officer.officerId, openVisits: $add(1) }),
-        auditTransaction(store, {
-          subject: `VISIT#${visitId}`,
-          actor: actor.id,
-          action: 'visit.reassigned',
-          regionCode: visit.regionCode,
-          at: now,
-          before: { officerId: visit.officerId, unitId: visit.unitId, version: visit.version },
-          after: {
-            officerId: officer.officerId,
-            unitId: officer.unitId,
-            version: visit.version + 1,
-            reason: input.reason,
-          },
-        }),
-      ),
-    visitId,
-  )
+  const counters = [
+    store.Officer.build(UpdateTransaction).item({ officerId: visit.officerId, openVisits: $add(-1) }),
+    store.Officer.build(UpdateTransaction).item({ officerId: officer.officerId, openVisits: $add(1) }),
+  ]
+  const assignment = {
+    officerId: officer.officerId,
+    unitId: officer.unitId,
+  }
+  const audit = (after: Record<string, unknown>) =>
+    auditTransaction(store, {
+      subject: `VISIT#${visitId}`,
+      actor: actor.id,
+      action: 'visit.reassigned',
+      regionCode: visit.regionCode,
+      at: now,
+      before: {
+        officerId: visit.officerId,
+        unitId: visit.unitId,
+        dueDate: visit.dueDate,
+        version: visit.version,
+      },
+      after: { ...assignment, version: visit.version + 1, reason: input.reason, ...after },
+    })
+  if (visit.dueAt <= now.toISOString()) {
+    // Already due: the ladder starts again for the officer who takes it over, as for a visit planned late.
+    const calendar = await workingCalendar(deps)
+    const due = catchUpDue(visit.offset as Offset, now, calendar)
+    await moveVisit(deps, visit, due.dueDate, due.dueAt, assignment, [
+      ...counters,
+      audit({ dueDate: due.dueDate, ladderRestarted: true }),
+    ])
+  } else {
+    await commit(
+      () =>
+        executeTransactWrite(
+          visitUpdate(deps, visit, { ...assignment, ...visitIndexKeys({ ...visit, ...assignment }) }),
+          ...counters,
+          audit({}),
+        ),
+      visitId,
+    )
+  }
   return visitView(deps, actor, await findVisit(deps, visitId))
 }
 
@@ -681,6 +732,52 @@ export const cancelVisit = async (
   return visitView(deps, actor, await findVisit(deps, visitId))
 }
 
+/** Overdue: its due day has passed and it is still planned. From then on the ladder runs against its officer. */
+const isOverdue = (visit: Visit, now: Date) => businessDateOf(now) > visit.dueDate
+
+/**
+ * Moves a visit to a new due date with its reminders and overdue ladder, in one transaction with the extra writes
+ * given (audit, ledger, flag). A timer moved into a minute the sweeper has already read is sent at once.
+ */
+const moveVisit = async (
+  deps: AppDeps,
+  visit: Visit,
+  dueDate: string,
+  dueAt: Date,
+  changes: Record<string, unknown>,
+  writes: TransactionItem[],
+) => {
+  const { store, clock, config } = deps
+  const now = clock.now()
+  const calendar = await workingCalendar(deps)
+  const reminders = remindersFor(dueDate, visit.reminderRules as never, now, calendar)
+  const timers = visitTimers({ visitId: visit.visitId, dueDate }, reminders, calendar)
+  const moved = { ...visit, ...changes, dueAt: dueAt.toISOString() }
+  await commit(
+    () =>
+      executeTransactWrite(
+        visitUpdate(deps, visit, {
+          ...changes,
+          dueDate,
+          dueAt: dueAt.toISOString(),
+          ...visitIndexKeys(moved),
+          // A date a person chose, or counted from today: loading its year does not move it.
+          provisional: false,
+          reminderCount: Math.max(visit.reminderCount, reminders.length),
+        }),
+        ...movedVisitTimers(store, config.TIMER_SHARDS, visit, timers, now),
+        ...writes,
+      ),
+    visit.visitId,
+  )
+  await enqueueIfSwept(deps, timers)
+}
+
+/**
+ * A visit is moved by its officer while it is not yet overdue. An overdue one only by a supervisor (or an
+ * administrator), with a reason: each such move is flagged on the board and written on the accountability ledger,
+ * so that moving a late visit cannot quietly reset its ladder.
+ */
 export const rescheduleVisit = async (
   deps: AppDeps,
   actor: Actor,
@@ -692,6 +789,12 @@ export const rescheduleVisit = async (
   requireAssigned(actor, visit)
   requirePlanned(visit)
   const now = clock.now()
+  const overdue = isOverdue(visit, now)
+  if (overdue && actor.role === 'officer') {
+    throw new ForbiddenError(
+      `visit ${visitId} is overdue (due ${visit.dueDate}): only a supervisor may move its due date`,
+    )
+  }
   const calendar = await workingCalendar(deps)
   if (input.dueDate < businessDateOf(now)) {
     throw new ValidationError([{ field: 'dueDate', reason: 'must not be in the past' }])
@@ -699,44 +802,36 @@ export const rescheduleVisit = async (
   if (!calendar.isWorkingDay(input.dueDate)) {
     throw new ValidationError([{ field: 'dueDate', reason: `${input.dueDate} is not a working day` }])
   }
-  const reminders = remindersFor(input.dueDate, visit.reminderRules as never, now, calendar)
-  const timers = visitTimers({ visitId, dueDate: input.dueDate }, reminders, calendar)
-  await commit(
-    () =>
-      executeTransactWrite(
-        visitUpdate(deps, visit, {
-          dueDate: input.dueDate,
-          dueAt: shanghaiInstant(input.dueDate, '09:00').toISOString(),
-          ...visitIndexKeys({ ...visit, dueAt: shanghaiInstant(input.dueDate, '09:00').toISOString() }),
-          provisional: false,
-          reminderCount: Math.max(visit.reminderCount, reminders.length),
-        }),
-        auditTransaction(store, {
-          subject: `VISIT#${visitId}`,
-          actor: actor.id,
-          action: 'visit.rescheduled',
+  const detail = `moved from ${visit.dueDate} to ${input.dueDate} by ${actor.id}: ${input.reason}`
+  const onRecord = overdue
+    ? [
+        store.Flag.build(PutTransaction).item(flagItem(visit, 'moved-while-overdue', now, detail)),
+        store.LedgerEntry.build(PutTransaction).item({
+          entryId: `moved-${visit.visitId}-${visit.dueDate}`,
+          kind: 'moved-while-overdue',
+          visitId: visit.visitId,
+          caseId: visit.caseId,
+          officerId: visit.officerId,
+          unitId: visit.unitId,
           regionCode: visit.regionCode,
-          at: now,
-          before: { dueDate: visit.dueDate, provisional: visit.provisional, version: visit.version },
-          after: {
-            dueDate: input.dueDate,
-            provisional: false,
-            version: visit.version + 1,
-            reason: input.reason,
-          },
+          dueDate: visit.dueDate,
+          recordedAt: now.toISOString(),
+          detail,
         }),
-      ),
-    visitId,
-  )
-  await cancelVisitTimers(deps, visit)
-  for (const timer of timers) {
-    // A cancelled timer is written again with its new time; one never written before is created.
-    const moved = await rescheduleTimer(deps, timer.timerId, timer.dueAt)
-    if (!moved) {
-      await store.Timer.build(PutItemCommand).item(timerItem(timer, deps.config.TIMER_SHARDS)).send()
-      await enqueueIfSwept(deps, [timer])
-    }
-  }
+      ]
+    : []
+  await moveVisit(deps, visit, input.dueDate, shanghaiInstant(input.dueDate, '09:00'), {}, [
+    ...onRecord,
+    auditTransaction(store, {
+      subject: `VISIT#${visitId}`,
+      actor: actor.id,
+      action: 'visit.rescheduled',
+      regionCode: visit.regionCode,
+      at: now,
+      before: { dueDate: visit.dueDate, provisional: visit.provisional, version: visit.version },
+      after: { dueDate: input.dueDate, version: visit.version + 1, reason: input.reason, overdue },
+    }),
+  ])
   return visitView(deps, actor, await findVisit(deps, visitId))
 }
 

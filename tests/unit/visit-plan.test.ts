@@ -1,3 +1,4 @@
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { officialCalendar } from '../../shared/domain/scheduling/official-calendar.ts'
 import { defaultCadence } from '../../shared/domain/visits/cadence.ts'
@@ -28,11 +29,16 @@ describe('planning return visits', () => {
     expect(visit?.dueDate).toBe('2026-10-19') // National Day week off, Saturday 10-10 worked
   })
 
-  it('drops reminders already past when a late event is recorded, keeping one due at once', () => {
+  it('gives a visit already due when a late event is recorded five working days, with its reminders still to come', () => {
     const resolvedAt = new Date('2026-02-13T02:00:00Z')
-    const now = new Date('2026-03-02T05:00:00Z') // recorded on the due day itself, after 09:00
-    const [first] = planVisits(defaultCadence.resolved, resolvedAt, now, calendar)
-    expect(iso(first?.reminders ?? [])).toEqual([now.toISOString()])
+    const now = new Date('2026-03-02T05:00:00Z') // recorded on the +7 working day itself, after 09:00
+    const visits = planVisits(defaultCadence.resolved, resolvedAt, now, calendar)
+    expect(visits.map((v) => [v.sequence, v.dueDate, v.catchUp])).toEqual([
+      [1, '2026-03-09', true],
+      [2, '2026-03-16', false],
+      [3, '2026-05-14', false],
+    ])
+    expect(iso(visits[0]?.reminders ?? [])).toEqual(['2026-03-04T01:00:00.000Z', '2026-03-09T01:00:00.000Z'])
   })
 
   it('marks visits falling in a year not yet loaded as provisional', () => {
@@ -73,6 +79,65 @@ describe('the stop rule', () => {
   it('does not count a satisfied visit that found a high risk of a repeat petition', () => {
     expect(mayCloseRemaining([satisfied, { satisfaction: 'satisfied', repeatPetitionRisk: 'high' }])).toBe(
       false,
+    )
+  })
+})
+
+describe('events recorded late (back-dated)', () => {
+  it('collapses the cadence points already past into one visit, five working days on, over National Day', () => {
+    // Resolved on 1 August, recorded on 29 September: +7 working days (11 Aug) and +30 days (31 Aug) are past.
+    const visits = planVisits(
+      defaultCadence.resolved,
+      new Date('2026-08-01T02:00:00Z'),
+      new Date('2026-09-29T02:00:00Z'),
+      calendar,
+    )
+    // 30 Sep, then the week off, 8 and 9 Oct, Saturday 10 Oct (worked), Monday 12 Oct: one visit, not two.
+    expect(visits.map((v) => [v.sequence, v.dueDate, v.catchUp, v.offset])).toEqual([
+      [1, '2026-10-12', true, { unit: 'workingDays', value: 7 }],
+      [2, '2026-10-30', false, { unit: 'calendarDays', value: 90 }],
+    ])
+  })
+
+  it('lets a cadence point still to come catch up with the past ones when it is due first, over the Spring Festival', () => {
+    // Resolved 20 January, recorded 12 February: +7 working days (29 Jan) is past; +30 days is 19 Feb, in the
+    // Spring Festival, so 24 Feb; five working days from 12 Feb (with Saturday 14 Feb worked) is 26 Feb.
+    const visits = planVisits(
+      defaultCadence.resolved,
+      new Date('2026-01-20T02:00:00Z'),
+      new Date('2026-02-12T02:00:00Z'),
+      calendar,
+    )
+    expect(visits.map((v) => [v.sequence, v.dueDate, v.catchUp])).toEqual([
+      [1, '2026-02-24', false],
+      [2, '2026-04-20', false],
+    ])
+  })
+
+  it('never plans a visit due, nor a reminder, before it is planned; dates rise and no point is added', () => {
+    const day = 24 * 3600_000
+    const start = Date.parse('2026-01-01T00:00:00Z')
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...Object.values(defaultCadence)),
+        fc.integer({ min: 0, max: 330 * day }),
+        fc.integer({ min: 0, max: 400 * day }),
+        (policy, triggered, lateBy) => {
+          const triggeredAt = new Date(start + triggered)
+          const now = new Date(start + triggered + lateBy)
+          const visits = planVisits(policy, triggeredAt, now, calendar)
+          expect(visits.length).toBeGreaterThan(0)
+          expect(visits.length).toBeLessThanOrEqual(policy.visits.length)
+          expect(visits.filter((v) => v.catchUp).length).toBeLessThanOrEqual(1)
+          for (const [i, v] of visits.entries()) {
+            expect(v.dueAt.getTime()).toBeGreaterThan(now.getTime())
+            for (const r of v.reminders) expect(r.getTime()).toBeGreaterThanOrEqual(now.getTime())
+            expect(v.sequence).toBe(i + 1)
+            if (i > 0) expect(v.dueAt.getTime()).toBeGreaterThan(visits[i - 1]?.dueAt.getTime() ?? 0)
+          }
+        },
+      ),
+      { numRuns: 300 },
     )
   })
 })

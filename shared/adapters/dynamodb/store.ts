@@ -231,7 +231,7 @@ export const createStore = (documentClient: DynamoDBDocumentClient, tableName: s
     timestamps,
     schema: item({
       flagId: string().key(),
-      kind: string().enum('dissatisfied', 'high-risk', 'not-reached', 'overdue'),
+      kind: string().enum('dissatisfied', 'high-risk', 'not-reached', 'overdue', 'moved-while-overdue'),
       visitId: string(),
       caseId: string(),
       petitionerId: string(),
@@ -261,7 +261,7 @@ export const createStore = (documentClient: DynamoDBDocumentClient, tableName: s
     timestamps,
     schema: item({
       entryId: string().key(),
-      kind: string().enum('overdue', 'completed-late'),
+      kind: string().enum('overdue', 'completed-late', 'moved-while-overdue'),
       visitId: string(),
       caseId: string(),
       officerId: string(),

@@ -38,7 +38,7 @@ const RESWEEP_AFTER_MINUTES = 5
  * `failed`, leaves the due index, and administrators are warned (`GET /admin/warnings`).
  */
 export const MAX_TIMER_SENDS = 6
-/** With no watermark yet (a new table), the first sweep looks this far back. */
+/** With no watermark yet (a new table), the first sweep reports this far back (it reads every timer due). */
 const FIRST_SWEEP_LOOKBACK_MINUTES = 15
 
 export interface NewTimer {
@@ -217,10 +217,9 @@ const readWatermark = async ({ store }: AppDeps) => {
  * one: the claim adds to it (a new timer has none; a rescheduled one was reset to 0).
  */
 export const enqueueIfSwept = async (deps: AppDeps, timers: Pick<NewTimer, 'timerId' | 'dueAt'>[]) => {
-  // Before the first sweep, the first sweep will look back FIRST_SWEEP_LOOKBACK_MINUTES only: a timer due before
-  // that (an event recorded late on a new table) would never be read, so it counts as swept already.
-  const sweptThrough =
-    (await readWatermark(deps)) ?? addMinutes(minuteOf(deps.clock.now()), -FIRST_SWEEP_LOOKBACK_MINUTES - 1)
+  const sweptThrough = await readWatermark(deps)
+  // Before the first sweep: it reads every timer due, however old (see sweepDueTimers).
+  if (!sweptThrough) return 0
   const late = timers
     .filter((t) => minuteOf(t.dueAt) <= sweptThrough)
     .map((t) => ({ timerId: t.timerId, dueAt: t.dueAt.toISOString(), status: 'pending' }))
@@ -280,8 +279,11 @@ export const sweepDueTimers = async (deps: AppDeps): Promise<SweepReport> => {
   const buckets = minutesBetween(from, through).flatMap((m) =>
     Array.from({ length: config.TIMER_SHARDS }, (_, shard) => dueBucket(m, shard)),
   )
+  // The first sweep of a table reads the whole due index, not only its last minutes: a timer written before it
+  // (an event recorded weeks late, planned before the sweeper's first run) would otherwise never be read, and its
+  // visit would stay overdue with no flag, no record and no warning.
   const found =
-    buckets.length > CATCH_UP_SCAN_ABOVE_BUCKETS
+    !previous || buckets.length > CATCH_UP_SCAN_ABOVE_BUCKETS
       ? await timersDueThrough(deps, through)
       : (await pMap(buckets, (b) => timersInBucket(deps, b), { concurrency: CLAIM_CONCURRENCY })).flat()
   const pending = found.filter((t) => t.status === 'pending')

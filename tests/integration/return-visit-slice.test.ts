@@ -123,7 +123,7 @@ describe('a resolved matter', () => {
     expect(rt.pollers.timers.deliveries).toBeGreaterThanOrEqual(2)
     expect(rt.pollers.notifications.deliveries).toBeGreaterThanOrEqual(2)
     const { Item } = await rt.deps.store.Notification.build(GetItemCommand)
-      .key({ notificationId: 'sms-c-2026-001.ev-1-v1-r1' })
+      .key({ notificationId: 'sms-c-2026-001.ev-1-v1-r1-202602260100' })
       .send()
     expect(Item).toMatchObject({ status: 'sent', recipientId: 'wang' })
   })

@@ -129,5 +129,5 @@ export const seedDemo = async (deps: AppDeps) => {
   // A known event id, so that the first visit's id is known too (the planner plans it from the stream).
   const eventId = `${caseId}-resolved`
   await recordCaseEvent(deps, supervisor, caseId, { type: 'resolved', eventId, note: '补偿款已发放到位' })
-  return { caseId, firstVisitId: visitIdOf({ caseId, eventId }, 1), officer }
+  return { caseId, firstVisitId: visitIdOf(eventId, 1), officer }
 }

@@ -84,6 +84,7 @@ export const responses: Partial<Record<RouteKey, RouteResponses>> = {
   'POST /admin/officers': { conflict: true },
   'POST /admin/officers/{officerId}/sign-in': { conflict: true },
   'POST /admin/calendar-years': { conflict: true },
+  'POST /admin/cadence-policies': { conflict: true },
   'POST /cases': { success: [201], conflict: true },
   'POST /cases/{caseId}/events': { success: [201, 200], conflict: true },
   'POST /visits/{visitId}/outcome': { conflict: true },

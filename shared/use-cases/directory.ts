@@ -4,7 +4,7 @@ import { executeTransactWrite, GetItemCommand, PutTransaction, QueryCommand } fr
 import type * as z from 'zod'
 import type { AppDeps } from '../deps.ts'
 import { inScope } from '../domain/access/object-scope.ts'
-import { regionCovers } from '../domain/access/region-scope.ts'
+import { regionCovers, significantPrefix } from '../domain/access/region-scope.ts'
 import { type Actor, requireRegion } from '../domain/access/roles.ts'
 import type {
   cadencePolicyInput,
@@ -14,7 +14,7 @@ import type {
 } from '../domain/directory/schemas.ts'
 import { visitTriggers } from '../domain/visits/cadence.ts'
 import { ConflictError, ValidationError } from '../errors.ts'
-import { auditTransaction } from './audit.ts'
+import { auditTransaction, isConditionRefusal } from './audit.ts'
 import { sealPhone, withoutCipher } from './personal-data.ts'
 import { cadenceFor } from './plan-visits.ts'
 
@@ -167,6 +167,15 @@ export const putPetitioner = async (deps: AppDeps, actor: Actor, input: z.infer<
   return phoneView(petitioner)
 }
 
+/**
+ * Where a region's policy is kept: under its significant prefix (330000 → 33, 330100 → 3301, 330106009000 →
+ * 330106009), the key the planner looks up for the region and each region above it (cadenceFor, regionAncestry).
+ */
+const policyKeyOf = (regionCode: string) => significantPrefix(regionCode)
+
+/** A policy key shown as the region code it stands for: 33 → 330000, 3301 → 330100; 6, 9 or 12 digits as kept. */
+const regionCodeOfKey = (key: string) => (key.length < 6 ? key.padEnd(6, '0') : key)
+
 /** A new version of a region's policy applies to visits planned afterwards; planned visits keep their dates. */
 export const putCadencePolicy = async (
   deps: AppDeps,
@@ -175,8 +184,11 @@ export const putCadencePolicy = async (
 ) => {
   const { store, clock } = deps
   requireRegion(actor, input.regionCode)
-  const key = { regionCode: input.regionCode, trigger: input.policy.trigger }
-  const { Item: before } = await store.CadencePolicy.build(GetItemCommand).key(key).send()
+  const key = { regionCode: policyKeyOf(input.regionCode), trigger: input.policy.trigger }
+  const { Item: before } = await store.CadencePolicy.build(GetItemCommand)
+    .key(key)
+    .options({ consistent: true })
+    .send()
   const now = clock.now()
   const saved = {
     ...key,
@@ -185,30 +197,40 @@ export const putCadencePolicy = async (
     updatedAt: now.toISOString(),
     updatedBy: actor.id,
   }
-  await executeTransactWrite(
-    store.CadencePolicy.build(PutTransaction)
-      .item(saved)
-      .options({
-        condition: before ? { attr: 'version', eq: before.version } : { attr: 'version', exists: false },
+  try {
+    await executeTransactWrite(
+      store.CadencePolicy.build(PutTransaction)
+        .item(saved)
+        .options({
+          condition: before ? { attr: 'version', eq: before.version } : { attr: 'version', exists: false },
+        }),
+      store.CadencePolicyVersion.build(PutTransaction).item({
+        ...key,
+        version: saved.version,
+        policy: saved.policy,
+        savedAt: saved.updatedAt,
+        savedBy: actor.id,
       }),
-    store.CadencePolicyVersion.build(PutTransaction).item({
-      ...key,
-      version: saved.version,
-      policy: saved.policy,
-      savedAt: saved.updatedAt,
-      savedBy: actor.id,
-    }),
-    auditTransaction(store, {
-      subject: `CADENCE#${input.regionCode}#${input.policy.trigger}`,
-      actor: actor.id,
-      action: 'cadence-policy.saved',
-      regionCode: input.regionCode,
-      at: now,
-      before,
-      after: saved,
-    }),
-  )
-  return saved
+      auditTransaction(store, {
+        subject: `CADENCE#${key.regionCode}#${input.policy.trigger}`,
+        actor: actor.id,
+        action: 'cadence-policy.saved',
+        regionCode: regionCodeOfKey(key.regionCode),
+        at: now,
+        before,
+        after: saved,
+      }),
+    )
+  } catch (error) {
+    if (isConditionRefusal(error)) {
+      throw new ConflictError(
+        `the ${input.policy.trigger} policy of region ${input.regionCode} was saved by someone else meanwhile: ` +
+          'read it again (GET /admin/cadence-policies/{regionCode}) and try again',
+      )
+    }
+    throw error
+  }
+  return { ...saved, regionCode: regionCodeOfKey(key.regionCode) }
 }
 
 /**
@@ -220,7 +242,7 @@ export const cadencePolicies = async (deps: AppDeps, actor: Actor, regionCode: s
   const { Items = [] } = await deps.store.table
     .build(QueryCommand)
     .entities(deps.store.CadencePolicyVersion)
-    .query({ partition: `CADENCE#${regionCode}`, range: { beginsWith: 'HISTORY#' } })
+    .query({ partition: `CADENCE#${policyKeyOf(regionCode)}`, range: { beginsWith: 'HISTORY#' } })
     .options({ maxPages: Number.POSITIVE_INFINITY })
     .send()
   const triggers = await Promise.all(
@@ -228,7 +250,11 @@ export const cadencePolicies = async (deps: AppDeps, actor: Actor, regionCode: s
       const effective = await cadenceFor(deps, regionCode, trigger)
       return {
         trigger,
-        effective: { from: effective.regionCode, version: effective.version, policy: effective.policy },
+        effective: {
+          from: effective.regionCode === 'default' ? 'default' : regionCodeOfKey(effective.regionCode),
+          version: effective.version,
+          policy: effective.policy,
+        },
         history: Items.filter((v) => v.trigger === trigger).map(({ version, policy, savedAt, savedBy }) => ({
           version,
           policy,

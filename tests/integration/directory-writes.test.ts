@@ -322,3 +322,48 @@ describe('sign-in links', () => {
     expect(link?.officerId).toBe('han')
   })
 })
+
+describe('names and phone numbers', () => {
+  it('refuses, naming the field, a name with a control character, a bidirectional override or half a surrogate pair', async () => {
+    const petitioner = (name: string) => ({
+      petitionerId: 'he',
+      name,
+      phone: '13900139002',
+      unitId: 'community',
+    })
+    for (const [name, reason] of [
+      ['李\u202e明', /bidirectional/],
+      ['李\n明', /control characters/],
+      ['李\u2066明', /bidirectional/],
+    ] as const) {
+      const r = await rt.call('POST', '/admin/petitioners', { as: admin, body: petitioner(name) })
+      expect(r.status, JSON.stringify(name)).toBe(400)
+      expect(r.body.problems).toEqual([{ field: 'name', reason: expect.stringMatching(reason) }])
+    }
+    // JSON can carry half a pair as an escape.
+    const lone = await rt.call('POST', '/admin/petitioners', {
+      as: admin,
+      rawBody: '{"petitionerId":"he","name":"\\ud800李","phone":"13900139002","unitId":"community"}',
+      headers: { 'content-type': 'application/json' },
+    })
+    expect(lone.status).toBe(400)
+    expect(lone.body.problems).toEqual([{ field: 'name', reason: expect.stringMatching(/lone surrogate/) }])
+  })
+
+  it('refuses a phone number that is not the whole text, or that SMS cannot reach', async () => {
+    for (const phone of ['abc13800138000', '010 12345678', '13800138000 ext. 5']) {
+      const r = await rt.call('PUT', '/admin/officers/wang', {
+        as: admin,
+        body: { name: '王芳', phone, unitId: 'township' },
+      })
+      expect(r.status, phone).toBe(400)
+      expect(r.body.problems.map((p: { field: string }) => p.field)).toEqual(['phone'])
+    }
+    const mobile = await rt.call('POST', '/admin/petitioners', {
+      as: admin,
+      body: { petitionerId: 'he', name: '何', phone: '+86 139 0013 9002', unitId: 'community' },
+    })
+    expect(mobile.status).toBe(201)
+    expect(mobile.body.phone).toBe('139****9002')
+  })
+})

@@ -1,17 +1,30 @@
 // Units, officers and petitioners as an administrator submits them.
-import { parsePhoneNumberFromString } from 'libphonenumber-js/min'
+import { parsePhoneNumberFromString } from 'libphonenumber-js/mobile'
 import * as z from 'zod'
 import { isRegionCode } from '../access/region-scope.ts'
 import { roleSchema } from '../access/roles.ts'
 import { cadencePolicySchema } from '../visits/cadence.ts'
-import { strictObject } from './fields.ts'
+import { nameSchema, strictObject } from './fields.ts'
 import { idSchema as id } from './id.ts'
 
-/** A mobile number, mainland by default, kept in E.164 (+86…). */
+/**
+ * A number SMS can reach, mainland by default, kept in E.164 (+86…). The whole text must be the number (nothing is
+ * picked out of `abc13800138000`, no extension), and the mobile metadata must know it as a mobile: the minimal
+ * metadata only checks lengths and cannot tell a mobile from a landline, which takes no SMS.
+ */
 export const phoneSchema = z.string().transform((value, ctx) => {
-  const phone = parsePhoneNumberFromString(value, 'CN')
-  if (!phone?.isValid()) {
-    ctx.addIssue({ code: 'custom', message: 'must be a valid phone number (E.164 or a mainland number)' })
+  const phone = parsePhoneNumberFromString(value, { defaultCountry: 'CN', extract: false })
+  if (phone?.ext) {
+    ctx.addIssue({ code: 'custom', message: 'must be a phone number without an extension' })
+    return z.NEVER
+  }
+  const type = phone?.isValid() ? phone.getType() : undefined
+  if (!phone || (type !== 'MOBILE' && type !== 'FIXED_LINE_OR_MOBILE')) {
+    ctx.addIssue({
+      code: 'custom',
+      message:
+        'must be a valid phone number that takes SMS: a mobile number, in E.164 (+86…) or as a mainland number',
+    })
     return z.NEVER
   }
   return phone.number
@@ -22,7 +35,7 @@ export const localeSchema = z.enum(['zh-CN', 'en']).default('zh-CN')
 
 export const unitInput = strictObject({
   unitId: id,
-  name: z.string().min(1).max(100),
+  name: nameSchema(100),
   regionCode: regionCodeSchema,
   level: z.enum(['village', 'township', 'county', 'city', 'province']),
   parentUnitId: id.optional(),
@@ -36,7 +49,7 @@ export const unitReplacement = strictObject({ ...unitInput.shape, unitId: id.opt
 
 const staffFields = {
   officerId: id,
-  name: z.string().min(1).max(50),
+  name: nameSchema(50),
   phone: phoneSchema,
   unitId: id,
   locale: localeSchema,
@@ -66,7 +79,7 @@ export const officerReplacement = strictObject({
 
 export const petitionerInput = strictObject({
   petitionerId: id,
-  name: z.string().min(1).max(50),
+  name: nameSchema(50),
   phone: phoneSchema,
   unitId: id,
   locale: localeSchema,

@@ -49,7 +49,7 @@ describe('a name', () => {
   it('is refused when it holds half of a surrogate pair', () => {
     fc.assert(
       fc.property(
-        withInside(loneSurrogates).filter((name) => !name.isWellFormed()),
+        withInside(loneSurrogates).filter((name) => /\p{Cs}/u.test(name)),
         (name) => {
           expect(fieldsRefused(officerInput.safeParse({ ...officer, name }))).toContain('name')
         },

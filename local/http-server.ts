@@ -2,9 +2,11 @@
 // 401), then hands an HTTP API (v2) event, with the claims as that authorizer renders them, to the function that
 // serves the route. What matches no route goes, as on AWS through the
 // `$default` route, to the fallback function without a token check; its router answers the JSON 404 or 405.
-// Local-only routes: /health and /local/sms.
+// Local-only routes: /health and /local/sms. Sizes are refused as JSON, like every other error: a body over 1 MiB
+// (413), headers over API Gateway's own limit (431).
 import { randomUUID } from 'node:crypto'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import type { Duplex } from 'node:stream'
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyResultV2, Context } from 'aws-lambda'
 import { FALLBACK_ROUTE_KEY, templateMatches } from '#shared/middleware/http-api.ts'
 import { type FunctionName, httpFallback } from '#shared/resources.ts'
@@ -54,10 +56,73 @@ const unauthorized = (response: ServerResponse, problem: string) =>
     { 'www-authenticate': `Bearer scope="" error="invalid_token" error_description="${problem}"` },
   )
 
-const readBody = async (request: IncomingMessage) => {
-  const chunks: Buffer[] = []
-  for await (const chunk of request) chunks.push(chunk as Buffer)
-  return Buffer.concat(chunks).toString('utf8')
+/**
+ * The largest request body the local API takes. API Gateway's HTTP API takes 10 MB and Lambda 6 MB of event, but no
+ * request of this API needs more than a few kilobytes: a body this size is a mistake or an attack, refused early.
+ */
+export const MAX_BODY_BYTES = 1024 * 1024
+/**
+ * The request line and headers: API Gateway's HTTP API takes 10,240 bytes of request line and header values. Node
+ * counts the header names too, so what passes here passes there.
+ */
+export const MAX_HEADER_BYTES = 10_240
+
+class BodyTooLarge extends Error {}
+
+const tooLarge = (response: ServerResponse) =>
+  send(response, 413, {
+    error: 'PayloadTooLargeError',
+    message: `the request body is larger than ${MAX_BODY_BYTES} bytes`,
+  })
+
+/**
+ * The body, or BodyTooLarge as soon as it passes the limit, whether it says its length or not. What comes after is
+ * still read and dropped (never buffered), so that the client, still sending, reads the 413.
+ */
+const readBody = (request: IncomingMessage) =>
+  new Promise<string>((ok, fail) => {
+    const refuse = () => {
+      fail(new BodyTooLarge())
+      request.resume()
+    }
+    if (Number(request.headers['content-length'] ?? 0) > MAX_BODY_BYTES) return refuse()
+    const chunks: Buffer[] = []
+    let size = 0
+    let refused = false
+    request.on('data', (chunk: Buffer) => {
+      if (refused) return
+      size += chunk.length
+      if (size <= MAX_BODY_BYTES) return void chunks.push(chunk)
+      refused = true
+      chunks.length = 0
+      refuse()
+    })
+    request.on('end', () => ok(Buffer.concat(chunks).toString('utf8')))
+    request.on('error', fail)
+  })
+
+/**
+ * What Node answers itself, before any handler runs, as JSON: headers too large (431), a request it cannot parse
+ * (400). Written on the socket, since there is no response object yet; the connection closes after it.
+ */
+const answerClientError = (error: NodeJS.ErrnoException, socket: Duplex) => {
+  if (!socket.writable) return socket.destroy()
+  const [status, reason, body] =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? [
+          431,
+          'Request Header Fields Too Large',
+          {
+            error: 'RequestHeaderFieldsTooLargeError',
+            message: `the request line and headers are larger than ${MAX_HEADER_BYTES} bytes`,
+          },
+        ]
+      : [400, 'Bad Request', { error: 'BadRequestError', message: 'the request is not valid HTTP' }]
+  const text = JSON.stringify(body)
+  socket.end(
+    `HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json; charset=utf-8\r\n` +
+      `content-length: ${Buffer.byteLength(text)}\r\nconnection: close\r\n\r\n${text}`,
+  )
 }
 
 const send = (
@@ -120,7 +185,7 @@ const toEvent = (
 }
 
 export const startHttpServer = (options: LocalHttpOptions): Promise<Server> => {
-  const server = createServer(async (request, response) => {
+  const server = createServer({ maxHeaderSize: MAX_HEADER_BYTES }, async (request, response) => {
     try {
       const url = new URL(request.url ?? '/', 'http://127.0.0.1')
       const method = request.method ?? 'GET'
@@ -131,6 +196,13 @@ export const startHttpServer = (options: LocalHttpOptions): Promise<Server> => {
       if (url.pathname === '/local/sms' && method === 'GET')
         return send(response, 200, await options.localSms())
 
+      let body: string
+      try {
+        body = await readBody(request)
+      } catch (error) {
+        if (!(error instanceof BodyTooLarge)) throw error
+        return tooLarge(response)
+      }
       const matched: RouteDesign | undefined = routes.find(
         (r) => r.method === method && templateMatches(r.path, url.pathname),
       )
@@ -148,10 +220,7 @@ export const startHttpServer = (options: LocalHttpOptions): Promise<Server> => {
       if (!fn) return send(response, 503, { error: 'Unavailable', message: `${target} is not running` })
 
       const routeKey = matched ? `${matched.method} ${matched.path}` : FALLBACK_ROUTE_KEY
-      const result = await fn(
-        toEvent(request, url, await readBody(request), claims, routeKey),
-        lambdaContext(target),
-      )
+      const result = await fn(toEvent(request, url, body, claims, routeKey), lambdaContext(target))
       if (typeof result === 'string') return send(response, 200, result)
       response.writeHead(result.statusCode ?? 200, (result.headers ?? {}) as Record<string, string>)
       response.end(result.body ?? '')
@@ -160,6 +229,7 @@ export const startHttpServer = (options: LocalHttpOptions): Promise<Server> => {
       console.error(error)
     }
   })
+  server.on('clientError', answerClientError)
   return new Promise((ok, fail) => {
     server.once('error', fail)
     server.listen(options.port, '127.0.0.1', () => ok(server))

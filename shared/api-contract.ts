@@ -5,9 +5,12 @@ import type * as z from 'zod'
 import {
   cadencePolicyInput,
   officerInput,
+  officerReplacement,
   petitionerInput,
+  petitionerReplacement,
   signInInput,
   unitInput,
+  unitReplacement,
 } from './domain/directory/schemas.ts'
 import { calendarYearInput } from './domain/scheduling/calendar-year.ts'
 import { outcomeInput } from './domain/visits/outcome.ts'
@@ -41,9 +44,12 @@ export const routeKey = (route: { method: string; path: string }) =>
 /** The very schema object each route's implementation parses its JSON body with; a route not listed takes none. */
 export const requestBodies: Partial<Record<RouteKey, z.ZodType>> = {
   'POST /admin/units': unitInput,
+  'PUT /admin/units/{unitId}': unitReplacement,
   'POST /admin/officers': officerInput,
+  'PUT /admin/officers/{officerId}': officerReplacement,
   'POST /admin/officers/{officerId}/sign-in': signInInput,
   'POST /admin/petitioners': petitionerInput,
+  'PUT /admin/petitioners/{petitionerId}': petitionerReplacement,
   'POST /admin/calendar-years': calendarYearInput,
   'POST /admin/cadence-policies': cadencePolicyInput,
   'POST /cases': registerCaseInput,
@@ -81,9 +87,15 @@ export interface RouteResponses {
 
 /** What differs from the default (200, no conflict). */
 export const responses: Partial<Record<RouteKey, RouteResponses>> = {
-  'POST /admin/officers': { conflict: true },
+  'POST /admin/units': { success: [201], conflict: true },
+  'PUT /admin/units/{unitId}': { conflict: true },
+  'POST /admin/officers': { success: [201], conflict: true },
+  'PUT /admin/officers/{officerId}': { conflict: true },
+  'POST /admin/petitioners': { success: [201], conflict: true },
+  'PUT /admin/petitioners/{petitionerId}': { conflict: true },
   'POST /admin/officers/{officerId}/sign-in': { conflict: true },
   'POST /admin/calendar-years': { conflict: true },
+  'POST /admin/cadence-policies': { conflict: true },
   'POST /cases': { success: [201], conflict: true },
   'POST /cases/{caseId}/events': { success: [201, 200], conflict: true },
   'POST /visits/{visitId}/outcome': { conflict: true },

@@ -190,7 +190,13 @@ export const functions = {
     entry: 'functions/scheduling/sweep.ts',
     timeoutSeconds: 50,
     memoryMb: 1024,
-    uses: { table: { indexes: ['gsi2'], scans: ['gsi2'] }, sendsTo: ['timers'], publishesTo: [] },
+    // Due timers to the timers queue (and those a recompute moved into a swept minute); notifications in flight
+    // whose message was lost, found on the same index, back to the notifications queue.
+    uses: {
+      table: { indexes: ['gsi2'], scans: ['gsi2'] },
+      sendsTo: ['timers', 'notifications'],
+      publishesTo: [],
+    },
   },
   'timer-consumer': {
     entry: 'functions/scheduling/fire.ts',

@@ -25,7 +25,15 @@ export const routes = [
     path: '/admin/units',
     function: 'directory-api',
     roles: ['admin'],
-    summary: 'Create or replace a unit',
+    summary: 'Create a unit; 409 if its id exists (PUT replaces)',
+  },
+  {
+    method: 'PUT',
+    path: '/admin/units/{unitId}',
+    function: 'directory-api',
+    roles: ['admin'],
+    summary:
+      'Replace a unit of your scope with the one given (no parentUnitId: a unit at the top); a unit keeps its region',
   },
   {
     method: 'POST',
@@ -33,7 +41,17 @@ export const routes = [
     function: 'directory-api',
     roles: ['admin'],
     summary:
-      'Create or replace a staff record: an officer, supervisor, committee member or administrator (duty)',
+      'Create a staff record: an officer, supervisor, committee member or administrator (duty); 409 if its id ' +
+      'exists (PUT replaces)',
+  },
+  {
+    method: 'PUT',
+    path: '/admin/officers/{officerId}',
+    function: 'directory-api',
+    roles: ['admin'],
+    summary:
+      "Replace a staff record's name, phone and unit, and its duty, locale and active when given (kept when not): a " +
+      'person who has left stays so unless the body says "active": true; open visits and the sign-in are kept',
   },
   {
     method: 'POST',
@@ -49,7 +67,14 @@ export const routes = [
     path: '/admin/petitioners',
     function: 'directory-api',
     roles: ['admin', 'supervisor', 'officer'],
-    summary: 'Create or replace a petitioner',
+    summary: 'Create a petitioner; 409 if the id exists (PUT replaces)',
+  },
+  {
+    method: 'PUT',
+    path: '/admin/petitioners/{petitionerId}',
+    function: 'directory-api',
+    roles: ['admin', 'supervisor', 'officer'],
+    summary: "Replace a petitioner's name, phone and unit, and locale when given (kept when not)",
   },
   {
     method: 'POST',

@@ -2,9 +2,12 @@ import type { AppDeps } from '#shared/deps.ts'
 import {
   cadencePolicyInput,
   officerInput,
+  officerReplacement,
   petitionerInput,
+  petitionerReplacement,
   signInInput,
   unitInput,
+  unitReplacement,
 } from '#shared/domain/directory/schemas.ts'
 import { calendarYearInput } from '#shared/domain/scheduling/calendar-year.ts'
 import { lambdaHandler } from '#shared/lambda.ts'
@@ -12,10 +15,13 @@ import { httpApi, route } from '#shared/middleware/http-api.ts'
 import { listWarnings, loadCalendarYear } from '#shared/use-cases/calendar.ts'
 import {
   cadencePolicies,
+  createOfficer,
+  createPetitioner,
+  createUnit,
   putCadencePolicy,
-  putOfficer,
-  putPetitioner,
-  putUnit,
+  replaceOfficer,
+  replacePetitioner,
+  replaceUnit,
 } from '#shared/use-cases/directory.ts'
 import { createSignIn } from '#shared/use-cases/sign-ins.ts'
 
@@ -25,11 +31,25 @@ export const createHandler = (deps: AppDeps) =>
     {
       'POST /admin/units': route({
         body: unitInput,
-        run: async ({ actor, body }) => ({ statusCode: 200, body: await putUnit(deps, actor, body) }),
+        run: async ({ actor, body }) => ({ statusCode: 201, body: await createUnit(deps, actor, body) }),
+      }),
+      'PUT /admin/units/{unitId}': route({
+        body: unitReplacement,
+        run: async ({ actor, params, body }) => ({
+          statusCode: 200,
+          body: await replaceUnit(deps, actor, params.unitId ?? '', body),
+        }),
       }),
       'POST /admin/officers': route({
         body: officerInput,
-        run: async ({ actor, body }) => ({ statusCode: 200, body: await putOfficer(deps, actor, body) }),
+        run: async ({ actor, body }) => ({ statusCode: 201, body: await createOfficer(deps, actor, body) }),
+      }),
+      'PUT /admin/officers/{officerId}': route({
+        body: officerReplacement,
+        run: async ({ actor, params, body }) => ({
+          statusCode: 200,
+          body: await replaceOfficer(deps, actor, params.officerId ?? '', body),
+        }),
       }),
       'POST /admin/officers/{officerId}/sign-in': route({
         body: signInInput,
@@ -40,7 +60,17 @@ export const createHandler = (deps: AppDeps) =>
       }),
       'POST /admin/petitioners': route({
         body: petitionerInput,
-        run: async ({ actor, body }) => ({ statusCode: 200, body: await putPetitioner(deps, actor, body) }),
+        run: async ({ actor, body }) => ({
+          statusCode: 201,
+          body: await createPetitioner(deps, actor, body),
+        }),
+      }),
+      'PUT /admin/petitioners/{petitionerId}': route({
+        body: petitionerReplacement,
+        run: async ({ actor, params, body }) => ({
+          statusCode: 200,
+          body: await replacePetitioner(deps, actor, params.petitionerId ?? '', body),
+        }),
       }),
       'POST /admin/calendar-years': route({
         body: calendarYearInput,

@@ -4,9 +4,11 @@ import middy from '@middy/core'
 import httpHeaderNormalizer from '@middy/http-header-normalizer'
 import httpRouterHandler, { type Method } from '@middy/http-router'
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyResultV2 } from 'aws-lambda'
-import type * as z from 'zod'
+import * as z from 'zod'
 import type { AppDeps } from '../deps.ts'
+import { isRegionCode } from '../domain/access/region-scope.ts'
 import { type Actor, requireRole } from '../domain/access/roles.ts'
+import { derivedIdSchema, idSchema } from '../domain/directory/id.ts'
 import { AppError, NotFoundError, problemsFromZod, ValidationError } from '../errors.ts'
 import type { FunctionName } from '../resources.ts'
 import { routes as allRoutes, type RouteDesign, routesOf } from '../routes.ts'
@@ -86,6 +88,35 @@ const parseBody = (event: HttpEvent, schema: z.ZodType): unknown => {
   return result.data
 }
 
+/** Path parameters that name an id an office chose; any other `…Id` names a derived one (a visit, a notification). */
+const officeIdParameters = new Set(['officerId', 'caseId', 'petitionerId', 'unitId', 'eventId'])
+const otherParameters: Record<string, z.ZodType<string>> = {
+  regionCode: z.string().refine(isRegionCode, 'must be a 6, 9 or 12 digit division code'),
+  // The audit trail's kinds (visit, case, …): its use case names them; here only their shape.
+  subjectType: z.string().regex(/^[a-z]{1,32}$/, 'must be a word of lowercase letters'),
+}
+
+/**
+ * The grammar of a path parameter, by its name, so that every route of every function is covered, a route added later
+ * too: ids by the id grammar under its byte cap (shared/domain/directory/id.ts), which keeps every key made from one
+ * within DynamoDB's limits; region codes as division codes. A name with no grammar stops the router from being built.
+ */
+export const pathParameterSchema = (name: string): z.ZodType<string> | undefined =>
+  otherParameters[name] ??
+  (officeIdParameters.has(name) ? idSchema : /Id$/.test(name) ? derivedIdSchema : undefined)
+
+const parametersOf = (path: string) => [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1] as string)
+
+/** Each path parameter against its grammar: a 400 naming `path.<name>` and the reason, before any lookup. */
+const checkPathParameters = (design: RouteDesign, given: Record<string, string | undefined>) => {
+  const problems = parametersOf(design.path).flatMap((name) => {
+    const parsed = (pathParameterSchema(name) as z.ZodType<string>).safeParse(given[name] ?? '')
+    return parsed.success ? [] : problemsFromZod(parsed.error.issues, `path.${name}`)
+  })
+  if (problems.length > 0) throw new ValidationError(problems)
+  return given as Record<string, string>
+}
+
 type ResolveActor = (claims: Record<string, unknown> | undefined) => Promise<Actor>
 
 const handlerFor =
@@ -95,6 +126,7 @@ const handlerFor =
       ? await implementation.authenticate(event)
       : await resolveActor(event.requestContext?.authorizer?.jwt?.claims)
     if (!implementation.authenticate) requireRole(actor, design.roles)
+    const params = checkPathParameters(design, event.pathParameters ?? {})
     const body = implementation.body ? parseBody(event, implementation.body) : undefined
     let query: unknown
     if (implementation.query) {
@@ -104,7 +136,7 @@ const handlerFor =
     }
     const result = await implementation.run({
       actor,
-      params: (event.pathParameters ?? {}) as Record<string, string>,
+      params,
       body,
       query,
       event,
@@ -183,6 +215,16 @@ export const httpApi = (
   if (missing.length > 0 || extra.length > 0) {
     throw new Error(
       `routes of ${fn} disagree with the route table: missing ${missing.map((d) => d.path)} extra ${extra}`,
+    )
+  }
+  const ungoverned = designs.flatMap((d) =>
+    parametersOf(d.path)
+      .filter((name) => !pathParameterSchema(name))
+      .map((name) => `{${name}} of ${d.path}`),
+  )
+  if (ungoverned.length > 0) {
+    throw new Error(
+      `path parameters without a grammar: ${ungoverned.join(', ')}; give them one in shared/middleware/http-api.ts`,
     )
   }
   const router = httpRouterHandler<HttpEvent, APIGatewayProxyResultV2>({

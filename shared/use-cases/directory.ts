@@ -1,20 +1,30 @@
 // Administration of units, staff (officers, supervisors, committee members, administrators), petitioners and
 // cadence policies; every change audited.
-import { executeTransactWrite, GetItemCommand, PutTransaction, QueryCommand } from 'dynamodb-toolbox'
+import {
+  executeTransactWrite,
+  GetItemCommand,
+  PutTransaction,
+  QueryCommand,
+  UpdateTransaction,
+} from 'dynamodb-toolbox'
 import type * as z from 'zod'
 import type { AppDeps } from '../deps.ts'
-import { inScope } from '../domain/access/object-scope.ts'
-import { regionCovers } from '../domain/access/region-scope.ts'
+import { inScope, requireInScopeOrNotFound } from '../domain/access/object-scope.ts'
+import { regionCovers, significantPrefix } from '../domain/access/region-scope.ts'
 import { type Actor, requireRegion } from '../domain/access/roles.ts'
+import { idSchema } from '../domain/directory/id.ts'
 import type {
   cadencePolicyInput,
   officerInput,
+  officerReplacement,
   petitionerInput,
+  petitionerReplacement,
   unitInput,
+  unitReplacement,
 } from '../domain/directory/schemas.ts'
 import { visitTriggers } from '../domain/visits/cadence.ts'
 import { ConflictError, ValidationError } from '../errors.ts'
-import { auditTransaction } from './audit.ts'
+import { auditTransaction, isConditionRefusal } from './audit.ts'
 import { sealPhone, withoutCipher } from './personal-data.ts'
 import { cadenceFor } from './plan-visits.ts'
 
@@ -37,17 +47,54 @@ const unitOf = async ({ store }: AppDeps, actor: Actor, unitId: string, field: s
 }
 
 /**
- * An id is one name in the whole directory: a record of that id outside the caller's scope cannot be replaced by
- * them, and the answer says only that the id is taken, not where.
+ * An id is one name in the whole directory. Creating one that exists answers 409: in the caller's scope saying how
+ * to replace it, outside it saying only that the id is taken, not where.
  */
-const requireOwnOrFree = (
+const takenError = (
   actor: Actor,
   field: string,
   id: string,
-  before: { regionCode: string } | undefined,
+  route: string,
+  existing: { regionCode: string },
+) =>
+  inScope(actor, existing)
+    ? new ConflictError(`${field}: ${id} exists already; PUT ${route}/${id} replaces it`)
+    : new ConflictError(`${field}: ${id} is already in use; choose another`)
+
+/** The id of a replacement: the path's, which the body may repeat but not contradict. */
+const sameId = (field: string, path: string, body: string | undefined) => {
+  const problem = idSchema.safeParse(path).success
+    ? body !== undefined && body !== path
+      ? `is ${path} in the path and ${body} in the body: they must be the same`
+      : undefined
+    : 'must be 1-64 letters, digits, - or _, starting with a letter or digit'
+  if (problem) throw new ValidationError([{ field, reason: problem }])
+}
+
+/** A create refused by its condition: someone created the same id meanwhile. */
+const createRefused = async <T extends { regionCode: string }>(
+  write: Promise<unknown>,
+  reread: () => Promise<T | undefined>,
+  taken: (existing: T) => ConflictError,
 ) => {
-  if (before && !inScope(actor, before)) {
-    throw new ConflictError(`${field}: ${id} is already in use; choose another`)
+  try {
+    await write
+  } catch (error) {
+    if (!isConditionRefusal(error)) throw error
+    const existing = await reread()
+    if (existing) throw taken(existing)
+    throw error
+  }
+}
+
+/** A replacement refused by its condition: the record changed (or went) between the read and the write. */
+const replaceRefused = async (write: Promise<unknown>, what: string, onRefusal?: () => Promise<void>) => {
+  try {
+    await write
+  } catch (error) {
+    if (!isConditionRefusal(error)) throw error
+    await onRefusal?.()
+    throw new ConflictError(`${what} was changed by someone else meanwhile: read it again and retry`)
   }
 }
 
@@ -74,98 +121,312 @@ const checkParent = async (deps: AppDeps, actor: Actor, input: z.infer<typeof un
   }
 }
 
-export const putUnit = async (deps: AppDeps, actor: Actor, input: z.infer<typeof unitInput>) => {
+const readUnit = async ({ store }: AppDeps, unitId: string) =>
+  (await store.Unit.build(GetItemCommand).key({ unitId }).options({ consistent: true }).send()).Item
+
+/** `POST /admin/units`: a new unit; 409 if the id exists, here or elsewhere. */
+export const createUnit = async (deps: AppDeps, actor: Actor, input: z.infer<typeof unitInput>) => {
   const { store, clock } = deps
   requireRegion(actor, input.regionCode)
   await checkParent(deps, actor, input)
-  const { Item: before } = await store.Unit.build(GetItemCommand).key({ unitId: input.unitId }).send()
-  requireOwnOrFree(actor, 'unitId', input.unitId, before)
-  // Its staff, petitioners and child units took their region from it: a unit that moved would leave them behind.
-  if (before && before.regionCode !== input.regionCode) {
-    throw new ConflictError(
-      `regionCode: unit ${input.unitId} is in region ${before.regionCode} and cannot move to ${input.regionCode}; ` +
-        'create a unit in the new region and move its people there',
-    )
-  }
-  await executeTransactWrite(
-    store.Unit.build(PutTransaction).item(input),
-    auditTransaction(store, {
-      subject: `UNIT#${input.unitId}`,
-      actor: actor.id,
-      action: before ? 'unit.replaced' : 'unit.created',
-      regionCode: input.regionCode,
-      at: clock.now(),
-      before,
-      after: input,
-    }),
+  const before = await readUnit(deps, input.unitId)
+  if (before) throw takenError(actor, 'unitId', input.unitId, '/admin/units', before)
+  await createRefused(
+    executeTransactWrite(
+      store.Unit.build(PutTransaction)
+        .item(input)
+        .options({ condition: { attr: 'unitId', exists: false } }),
+      auditTransaction(store, {
+        subject: `UNIT#${input.unitId}`,
+        actor: actor.id,
+        action: 'unit.created',
+        regionCode: input.regionCode,
+        at: clock.now(),
+        after: input,
+      }),
+    ),
+    () => readUnit(deps, input.unitId),
+    (existing) => takenError(actor, 'unitId', input.unitId, '/admin/units', existing),
   )
   return input
 }
 
-export const putOfficer = async (deps: AppDeps, actor: Actor, input: z.infer<typeof officerInput>) => {
+/**
+ * `PUT /admin/units/{unitId}`: the unit as given replaces the one of the caller's scope (404 for one that does not
+ * exist or is elsewhere). A unit keeps its region.
+ */
+export const replaceUnit = async (
+  deps: AppDeps,
+  actor: Actor,
+  unitId: string,
+  body: z.infer<typeof unitReplacement>,
+) => {
   const { store, clock } = deps
-  const unit = await unitOf(deps, actor, input.unitId, 'unitId')
-  const { Item: before } = await store.Officer.build(GetItemCommand)
-    .key({ officerId: input.officerId })
-    .send()
-  requireOwnOrFree(actor, 'officerId', input.officerId, before)
-  if (before?.duty === 'officer' && before.openVisits > 0 && input.duty !== 'officer') {
+  sameId('unitId', unitId, body.unitId)
+  const input = { ...body, unitId }
+  const before = requireInScopeOrNotFound(actor, await readUnit(deps, unitId), `unit ${unitId}`)
+  requireRegion(actor, input.regionCode)
+  // Its staff, petitioners and child units took their region from it: a unit that moved would leave them behind.
+  if (before.regionCode !== input.regionCode) {
     throw new ConflictError(
-      `${input.officerId} has ${before.openVisits} open visits: hand them over (POST /officers/${input.officerId}/leave ` +
-        'or reassign) before giving them another duty',
+      `regionCode: unit ${unitId} is in region ${before.regionCode} and cannot move to ${input.regionCode}; ` +
+        'create a unit in the new region and move its people there',
     )
   }
+  await checkParent(deps, actor, input)
+  await replaceRefused(
+    executeTransactWrite(
+      store.Unit.build(PutTransaction)
+        .item(input)
+        .options({ condition: { attr: 'regionCode', eq: before.regionCode } }),
+      auditTransaction(store, {
+        subject: `UNIT#${unitId}`,
+        actor: actor.id,
+        action: 'unit.replaced',
+        regionCode: input.regionCode,
+        at: clock.now(),
+        before,
+        after: input,
+      }),
+    ),
+    `unit ${unitId}`,
+  )
+  return input
+}
+
+/** Creates the unit, or replaces it if it exists: for the console and the demo, which may run again. */
+export const putUnit = async (deps: AppDeps, actor: Actor, input: z.infer<typeof unitInput>) =>
+  (await readUnit(deps, input.unitId))
+    ? replaceUnit(deps, actor, input.unitId, input)
+    : createUnit(deps, actor, input)
+
+const readOfficer = async ({ store }: AppDeps, officerId: string) =>
+  (await store.Officer.build(GetItemCommand).key({ officerId }).options({ consistent: true }).send()).Item
+
+/** The staff index of a unit: where the planner and the hand-over find a unit's officers. */
+const staffIndexKeys = (officerId: string, unitId: string) => ({
+  gsi1pk: `UNIT#${unitId}#OFFICERS`,
+  gsi1sk: `OFFICER#${officerId}`,
+})
+
+const openVisitsError = (officerId: string, openVisits: number) =>
+  new ConflictError(
+    `${officerId} has ${openVisits} open visits: hand them over (POST /officers/${officerId}/leave ` +
+      'or reassign) before giving them another duty or marking them as left',
+  )
+
+/** `POST /admin/officers`: a new staff record, with no open visits and no sign-in; 409 if the id exists. */
+export const createOfficer = async (deps: AppDeps, actor: Actor, input: z.infer<typeof officerInput>) => {
+  const { store, clock } = deps
+  const unit = await unitOf(deps, actor, input.unitId, 'unitId')
+  const before = await readOfficer(deps, input.officerId)
+  if (before) throw takenError(actor, 'officerId', input.officerId, '/admin/officers', before)
   const { phone, ...rest } = input
   const officer = {
     ...rest,
     ...(await sealPhone(deps.crypto, 'Officer', input.officerId, phone)),
     regionCode: unit.regionCode,
-    openVisits: before?.openVisits ?? 0,
-    // The sign-in is linked by its own route, never through this body; a replaced record keeps it.
-    ...(before?.signIn ? { signIn: before.signIn } : {}),
+    openVisits: 0,
   }
-  await executeTransactWrite(
-    store.Officer.build(PutTransaction).item(officer),
-    auditTransaction(store, {
-      subject: `OFFICER#${input.officerId}`,
-      actor: actor.id,
-      action: before ? 'officer.replaced' : 'officer.created',
-      regionCode: unit.regionCode,
-      at: clock.now(),
-      before: withoutCipher(before),
-      after: withoutCipher(officer),
-    }),
+  await createRefused(
+    executeTransactWrite(
+      store.Officer.build(PutTransaction)
+        .item(officer)
+        .options({ condition: { attr: 'officerId', exists: false } }),
+      auditTransaction(store, {
+        subject: `OFFICER#${input.officerId}`,
+        actor: actor.id,
+        action: 'officer.created',
+        regionCode: unit.regionCode,
+        at: clock.now(),
+        after: withoutCipher(officer),
+      }),
+    ),
+    () => readOfficer(deps, input.officerId),
+    (existing) => takenError(actor, 'officerId', input.officerId, '/admin/officers', existing),
   )
   return phoneView(officer)
 }
 
-export const putPetitioner = async (deps: AppDeps, actor: Actor, input: z.infer<typeof petitionerInput>) => {
+/**
+ * `PUT /admin/officers/{officerId}`: updates the fields the body gives (name, phone, unit; duty, locale and active
+ * only when given) of a record of the caller's scope (404 otherwise), on the condition that it is still where it
+ * was read and, when the person stops being an active officer, that no visit is open. It writes neither the open
+ * visits nor the sign-in, so that a visit planned or a sign-in linked meanwhile is kept; and a person who has left
+ * stays so unless the body says `"active": true`.
+ */
+export const replaceOfficer = async (
+  deps: AppDeps,
+  actor: Actor,
+  officerId: string,
+  body: z.infer<typeof officerReplacement>,
+) => {
+  const { store, clock } = deps
+  sameId('officerId', officerId, body.officerId)
+  const before = requireInScopeOrNotFound(actor, await readOfficer(deps, officerId), `officer ${officerId}`)
+  const unit = await unitOf(deps, actor, body.unitId, 'unitId')
+  const duty = body.duty ?? before.duty
+  const active = body.active ?? before.active
+  // Only active officers are assigned visits: one who would stop being one must have none open.
+  const stopsOfficer = before.duty === 'officer' && (duty !== 'officer' || !active)
+  if (stopsOfficer && before.openVisits > 0) throw openVisitsError(officerId, before.openVisits)
+  const changes = {
+    name: body.name,
+    ...(await sealPhone(deps.crypto, 'Officer', officerId, body.phone)),
+    unitId: unit.unitId,
+    regionCode: unit.regionCode,
+    locale: body.locale ?? before.locale,
+    duty,
+    active,
+  }
+  const after = { ...before, ...changes }
+  await replaceRefused(
+    executeTransactWrite(
+      store.Officer.build(UpdateTransaction)
+        .item({ officerId, ...changes, ...staffIndexKeys(officerId, unit.unitId) })
+        .options({
+          condition: stopsOfficer
+            ? {
+                and: [
+                  { attr: 'regionCode', eq: before.regionCode },
+                  {
+                    or: [
+                      { attr: 'duty', ne: 'officer' },
+                      { attr: 'openVisits', eq: 0 },
+                    ],
+                  },
+                ],
+              }
+            : { attr: 'regionCode', eq: before.regionCode },
+        }),
+      auditTransaction(store, {
+        subject: `OFFICER#${officerId}`,
+        actor: actor.id,
+        action: 'officer.replaced',
+        regionCode: unit.regionCode,
+        at: clock.now(),
+        before: withoutCipher(before),
+        after: withoutCipher(after),
+      }),
+    ),
+    `officer ${officerId}`,
+    async () => {
+      const now = await readOfficer(deps, officerId)
+      if (stopsOfficer && now && now.openVisits > 0) throw openVisitsError(officerId, now.openVisits)
+    },
+  )
+  return phoneView(after)
+}
+
+/**
+ * Creates the staff record, or replaces it (active, with the duty given) if it exists: for the console, which may
+ * be run again for the same person.
+ */
+export const putOfficer = async (deps: AppDeps, actor: Actor, input: z.infer<typeof officerInput>) =>
+  (await readOfficer(deps, input.officerId))
+    ? replaceOfficer(deps, actor, input.officerId, input)
+    : createOfficer(deps, actor, input)
+
+const readPetitioner = async ({ store }: AppDeps, petitionerId: string) =>
+  (await store.Petitioner.build(GetItemCommand).key({ petitionerId }).options({ consistent: true }).send())
+    .Item
+
+/** `POST /admin/petitioners`: a new petitioner; 409 if the id exists. */
+export const createPetitioner = async (
+  deps: AppDeps,
+  actor: Actor,
+  input: z.infer<typeof petitionerInput>,
+) => {
   const { store, clock } = deps
   const unit = await unitOf(deps, actor, input.unitId, 'unitId')
-  const { Item: before } = await store.Petitioner.build(GetItemCommand)
-    .key({ petitionerId: input.petitionerId })
-    .send()
-  requireOwnOrFree(actor, 'petitionerId', input.petitionerId, before)
+  const before = await readPetitioner(deps, input.petitionerId)
+  if (before) throw takenError(actor, 'petitionerId', input.petitionerId, '/admin/petitioners', before)
   const { phone, ...rest } = input
   const petitioner = {
     ...rest,
     ...(await sealPhone(deps.crypto, 'Petitioner', input.petitionerId, phone)),
     regionCode: unit.regionCode,
   }
-  await executeTransactWrite(
-    store.Petitioner.build(PutTransaction).item(petitioner),
-    auditTransaction(store, {
-      subject: `PETITIONER#${input.petitionerId}`,
-      actor: actor.id,
-      action: before ? 'petitioner.replaced' : 'petitioner.created',
-      regionCode: unit.regionCode,
-      at: clock.now(),
-      before: withoutCipher(before),
-      after: withoutCipher(petitioner),
-    }),
+  await createRefused(
+    executeTransactWrite(
+      store.Petitioner.build(PutTransaction)
+        .item(petitioner)
+        .options({ condition: { attr: 'petitionerId', exists: false } }),
+      auditTransaction(store, {
+        subject: `PETITIONER#${input.petitionerId}`,
+        actor: actor.id,
+        action: 'petitioner.created',
+        regionCode: unit.regionCode,
+        at: clock.now(),
+        after: withoutCipher(petitioner),
+      }),
+    ),
+    () => readPetitioner(deps, input.petitionerId),
+    (existing) => takenError(actor, 'petitionerId', input.petitionerId, '/admin/petitioners', existing),
   )
   return phoneView(petitioner)
 }
+
+/**
+ * `PUT /admin/petitioners/{petitionerId}`: updates name, phone and unit (and locale when given) of a petitioner of
+ * the caller's scope (404 otherwise), on the condition that it is still where it was read.
+ */
+export const replacePetitioner = async (
+  deps: AppDeps,
+  actor: Actor,
+  petitionerId: string,
+  body: z.infer<typeof petitionerReplacement>,
+) => {
+  const { store, clock } = deps
+  sameId('petitionerId', petitionerId, body.petitionerId)
+  const before = requireInScopeOrNotFound(
+    actor,
+    await readPetitioner(deps, petitionerId),
+    `petitioner ${petitionerId}`,
+  )
+  const unit = await unitOf(deps, actor, body.unitId, 'unitId')
+  const changes = {
+    name: body.name,
+    ...(await sealPhone(deps.crypto, 'Petitioner', petitionerId, body.phone)),
+    unitId: unit.unitId,
+    regionCode: unit.regionCode,
+    locale: body.locale ?? before.locale,
+  }
+  const after = { ...before, ...changes }
+  await replaceRefused(
+    executeTransactWrite(
+      store.Petitioner.build(UpdateTransaction)
+        .item({ petitionerId, ...changes })
+        .options({ condition: { attr: 'regionCode', eq: before.regionCode } }),
+      auditTransaction(store, {
+        subject: `PETITIONER#${petitionerId}`,
+        actor: actor.id,
+        action: 'petitioner.replaced',
+        regionCode: unit.regionCode,
+        at: clock.now(),
+        before: withoutCipher(before),
+        after: withoutCipher(after),
+      }),
+    ),
+    `petitioner ${petitionerId}`,
+  )
+  return phoneView(after)
+}
+
+/** Creates the petitioner, or replaces it if it exists: for the demo, which may run again. */
+export const putPetitioner = async (deps: AppDeps, actor: Actor, input: z.infer<typeof petitionerInput>) =>
+  (await readPetitioner(deps, input.petitionerId))
+    ? replacePetitioner(deps, actor, input.petitionerId, input)
+    : createPetitioner(deps, actor, input)
+
+/**
+ * Where a region's policy is kept: under its significant prefix (330000 → 33, 330100 → 3301, 330106009000 →
+ * 330106009), the key the planner looks up for the region and each region above it (cadenceFor, regionAncestry).
+ */
+const policyKeyOf = (regionCode: string) => significantPrefix(regionCode)
+
+/** A policy key shown as the region code it stands for: 33 → 330000, 3301 → 330100; 6, 9 or 12 digits as kept. */
+const regionCodeOfKey = (key: string) => (key.length < 6 ? key.padEnd(6, '0') : key)
 
 /** A new version of a region's policy applies to visits planned afterwards; planned visits keep their dates. */
 export const putCadencePolicy = async (
@@ -175,8 +436,11 @@ export const putCadencePolicy = async (
 ) => {
   const { store, clock } = deps
   requireRegion(actor, input.regionCode)
-  const key = { regionCode: input.regionCode, trigger: input.policy.trigger }
-  const { Item: before } = await store.CadencePolicy.build(GetItemCommand).key(key).send()
+  const key = { regionCode: policyKeyOf(input.regionCode), trigger: input.policy.trigger }
+  const { Item: before } = await store.CadencePolicy.build(GetItemCommand)
+    .key(key)
+    .options({ consistent: true })
+    .send()
   const now = clock.now()
   const saved = {
     ...key,
@@ -185,30 +449,40 @@ export const putCadencePolicy = async (
     updatedAt: now.toISOString(),
     updatedBy: actor.id,
   }
-  await executeTransactWrite(
-    store.CadencePolicy.build(PutTransaction)
-      .item(saved)
-      .options({
-        condition: before ? { attr: 'version', eq: before.version } : { attr: 'version', exists: false },
+  try {
+    await executeTransactWrite(
+      store.CadencePolicy.build(PutTransaction)
+        .item(saved)
+        .options({
+          condition: before ? { attr: 'version', eq: before.version } : { attr: 'version', exists: false },
+        }),
+      store.CadencePolicyVersion.build(PutTransaction).item({
+        ...key,
+        version: saved.version,
+        policy: saved.policy,
+        savedAt: saved.updatedAt,
+        savedBy: actor.id,
       }),
-    store.CadencePolicyVersion.build(PutTransaction).item({
-      ...key,
-      version: saved.version,
-      policy: saved.policy,
-      savedAt: saved.updatedAt,
-      savedBy: actor.id,
-    }),
-    auditTransaction(store, {
-      subject: `CADENCE#${input.regionCode}#${input.policy.trigger}`,
-      actor: actor.id,
-      action: 'cadence-policy.saved',
-      regionCode: input.regionCode,
-      at: now,
-      before,
-      after: saved,
-    }),
-  )
-  return saved
+      auditTransaction(store, {
+        subject: `CADENCE#${key.regionCode}#${input.policy.trigger}`,
+        actor: actor.id,
+        action: 'cadence-policy.saved',
+        regionCode: regionCodeOfKey(key.regionCode),
+        at: now,
+        before,
+        after: saved,
+      }),
+    )
+  } catch (error) {
+    if (isConditionRefusal(error)) {
+      throw new ConflictError(
+        `the ${input.policy.trigger} policy of region ${input.regionCode} was saved by someone else meanwhile: ` +
+          'read it again (GET /admin/cadence-policies/{regionCode}) and try again',
+      )
+    }
+    throw error
+  }
+  return { ...saved, regionCode: regionCodeOfKey(key.regionCode) }
 }
 
 /**
@@ -220,7 +494,7 @@ export const cadencePolicies = async (deps: AppDeps, actor: Actor, regionCode: s
   const { Items = [] } = await deps.store.table
     .build(QueryCommand)
     .entities(deps.store.CadencePolicyVersion)
-    .query({ partition: `CADENCE#${regionCode}`, range: { beginsWith: 'HISTORY#' } })
+    .query({ partition: `CADENCE#${policyKeyOf(regionCode)}`, range: { beginsWith: 'HISTORY#' } })
     .options({ maxPages: Number.POSITIVE_INFINITY })
     .send()
   const triggers = await Promise.all(
@@ -228,7 +502,11 @@ export const cadencePolicies = async (deps: AppDeps, actor: Actor, regionCode: s
       const effective = await cadenceFor(deps, regionCode, trigger)
       return {
         trigger,
-        effective: { from: effective.regionCode, version: effective.version, policy: effective.policy },
+        effective: {
+          from: effective.regionCode === 'default' ? 'default' : regionCodeOfKey(effective.regionCode),
+          version: effective.version,
+          policy: effective.policy,
+        },
         history: Items.filter((v) => v.trigger === trigger).map(({ version, policy, savedAt, savedBy }) => ({
           version,
           policy,

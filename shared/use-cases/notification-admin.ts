@@ -20,6 +20,7 @@ import {
   requireRegion,
 } from '../domain/access/roles.ts'
 import { phoneSchema, regionCodeSchema } from '../domain/directory/schemas.ts'
+import { inFlightKeys } from '../domain/notifications/in-flight.ts'
 import { quietHoursSchema } from '../domain/notifications/quiet-hours.ts'
 import { checkTemplateText, templateLength } from '../domain/notifications/template-check.ts'
 import { locales, type TemplateName, templates } from '../domain/notifications/templates.ts'
@@ -355,6 +356,8 @@ export const resolveUnknownNotification = async (
           ...changes,
           gsi3pk: $remove(),
           gsi3sk: $remove(),
+          // A resend is in the sweeper's in-flight list: if its message below is never sent, the sweeper queues it.
+          ...(input.resolution === 'resend' ? inFlightKeys(notificationId, now) : {}),
           log: $append([{ at: now.toISOString(), status: changes.status, detail }]),
         })
         .options({ condition: { attr: 'status', eq: 'unknown' } }),

@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto'
 import {
   $append,
+  $remove,
   type FormattedItem,
   GetItemCommand,
   PutItemCommand,
@@ -10,6 +11,7 @@ import {
 } from 'dynamodb-toolbox'
 import type { AppDeps } from '../deps.ts'
 import { regionAncestry, regionIndexKeys } from '../domain/access/region-scope.ts'
+import { inFlightKeys } from '../domain/notifications/in-flight.ts'
 import { defaultQuietHours, isQuiet, nextAllowedInstant } from '../domain/notifications/quiet-hours.ts'
 import type { TemplateName } from '../domain/notifications/templates.ts'
 import type { NotificationMessage } from '../domain/scheduling/messages.ts'
@@ -74,6 +76,8 @@ export const queueNotification = async (deps: AppDeps, request: NotificationRequ
         attempts: 0,
         createdAt: now,
         log: [{ at: now, status: 'queued' }],
+        // In the sweeper's in-flight list until dispatched: a crash before the send below is found and queued again.
+        ...inFlightKeys(request.notificationId, clock.now()),
       })
       .options({ condition: { attr: 'notificationId', exists: false } })
       .send(),
@@ -214,11 +218,24 @@ const publishToTopic = async (deps: AppDeps, n: Notification): Promise<'publishe
 const dispatchSms = async (deps: AppDeps, n: Notification): Promise<DispatchOutcome> => {
   const { store, sms, clock, config, logger } = deps
   const { notificationId } = n
-  /** Moves the notification on, provided it is still as expected (by default: as it was read). */
-  const transition = async (changes: Record<string, unknown>, log: LogEntry[], expected: Expected = n) => {
+  /**
+   * Moves the notification on, provided it is still as expected (by default: as it was read). Into `sending` or
+   * `retrying` it stays in the sweeper's in-flight list (due when its next message is: `messageDueAt`); into any
+   * other status it leaves it.
+   */
+  const transition = async (
+    changes: Record<string, unknown>,
+    log: LogEntry[],
+    expected: Expected = n,
+    messageDueAt: Date = clock.now(),
+  ) => {
+    const inFlight =
+      changes.status === 'sending' || changes.status === 'retrying'
+        ? inFlightKeys(notificationId, messageDueAt)
+        : { gsi2pk: $remove(), gsi2sk: $remove() }
     try {
       await store.Notification.build(UpdateItemCommand)
-        .item({ notificationId, ...changes, log: $append(log) })
+        .item({ notificationId, ...changes, ...inFlight, log: $append(log) })
         .options({
           condition: {
             and: [
@@ -345,6 +362,7 @@ const dispatchSms = async (deps: AppDeps, n: Notification): Promise<DispatchOutc
       { status: 'retrying' },
       entry(deps, 'retrying', `${label}: ${reason}; next attempt in ${delay} s`),
       sending,
+      new Date(clock.now().getTime() + delay * 1000),
     )
     await sendMessage(deps, { notificationId, delivery: randomUUID() }, delay)
     return 'retrying'
@@ -361,17 +379,28 @@ const dispatchSms = async (deps: AppDeps, n: Notification): Promise<DispatchOutc
   return 'sent'
 }
 
-/** A deferred notification's timer: quiet hours are over, queue it again. */
+const RELEASED_DETAIL = 'quiet hours over'
+
+/**
+ * A deferred notification's timer: quiet hours are over, queue it again. Released already but still `queued` (the
+ * message after the release was not sent: a crash, the queue refused it), the timer's redelivery queues it again.
+ */
 export const releaseDeferred = async (deps: AppDeps, notificationId: string) => {
   const { store, clock } = deps
   const { Item: n } = await store.Notification.build(GetItemCommand).key({ notificationId }).send()
+  if (n?.status === 'queued' && n.log.at(-1)?.detail === RELEASED_DETAIL) {
+    await sendMessage(deps, { notificationId, delivery: randomUUID() })
+    return true
+  }
   if (n?.status !== 'deferred') return false
   try {
     await store.Notification.build(UpdateItemCommand)
       .item({
         notificationId,
         status: 'queued',
-        log: $append([{ at: clock.now().toISOString(), status: 'queued', detail: 'quiet hours over' }]),
+        // In the in-flight list before its message is sent: if the send below never happens, the sweeper finds it.
+        ...inFlightKeys(notificationId, clock.now()),
+        log: $append([{ at: clock.now().toISOString(), status: 'queued', detail: RELEASED_DETAIL }]),
       })
       .options({ condition: { attr: 'status', eq: 'deferred' } })
       .send()
@@ -385,7 +414,16 @@ export const releaseDeferred = async (deps: AppDeps, notificationId: string) => 
 
 /** What a caller sees of a notification: its delivery log, the number masked. */
 export const notificationView = (item: Notification) => {
-  const { phoneCipher: _c, phoneIndex: _i, gsi3pk: _p, gsi3sk: _s, phoneMasked, ...rest } = item
+  const {
+    phoneCipher: _c,
+    phoneIndex: _i,
+    gsi3pk: _p,
+    gsi3sk: _s,
+    gsi2pk: _fp,
+    gsi2sk: _fs,
+    phoneMasked,
+    ...rest
+  } = item
   return { ...rest, phone: phoneMasked }
 }
 

@@ -6,6 +6,7 @@ import * as z from 'zod'
 import type { AppDeps } from '../deps.ts'
 import { significantPrefix } from '../domain/access/region-scope.ts'
 import { type Actor, roleSchema, type SignIn } from '../domain/access/roles.ts'
+import { nameSchema, strictObject } from '../domain/directory/fields.ts'
 import { idSchema } from '../domain/directory/id.ts'
 import { localeSchema, phoneSchema, regionCodeSchema, unitInput } from '../domain/directory/schemas.ts'
 import { ValidationError } from '../errors.ts'
@@ -18,16 +19,16 @@ export const unitLevelOf = (regionCode: string): z.infer<typeof unitInput>['leve
   return levels[significantPrefix(regionCode).length as keyof typeof levels] ?? 'village'
 }
 
-export const personInput = z.object({
+export const personInput = strictObject({
   personId: idSchema,
-  name: z.string().min(1).max(50),
+  name: nameSchema(50),
   role: roleSchema,
   phone: phoneSchema,
   unitId: idSchema,
   /** Needed only when the unit does not exist yet: it is made at this region. */
   unitRegionCode: regionCodeSchema.optional(),
   /** @default the region code */
-  unitName: z.string().min(1).max(100).optional(),
+  unitName: nameSchema(100).optional(),
   locale: localeSchema,
   /** `email`: an account is created with the sign-in service; `subject`: the provider's account is linked. */
   signIn: z.union([z.object({ email: z.email() }), z.object({ subject: z.string().min(1) })]).optional(),

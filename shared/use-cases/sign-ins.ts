@@ -3,6 +3,7 @@
 // callers.ts.
 import {
   $set,
+  ConditionCheck,
   DeleteTransaction,
   executeTransactWrite,
   GetItemCommand,
@@ -29,8 +30,8 @@ export interface LinkResult {
 /**
  * Links a sign-in to a staff record: the record keeps it, a SignInLink item finds the record from it, and an audit
  * entry says who linked what, all in one transaction. Linking the same sign-in again changes nothing; a sign-in
- * linked to another record is refused; a record linked to another sign-in is relinked (the old link is deleted, so
- * the old account no longer acts for the person).
+ * another record keeps is refused (a link whose record no longer keeps it is stale, and taken over); a record linked
+ * to another sign-in is relinked (the old link is deleted, so the old account no longer acts for the person).
  */
 export const linkSignIn = async (
   deps: Pick<AppDeps, 'store' | 'clock'>,
@@ -44,20 +45,36 @@ export const linkSignIn = async (
     store.SignInLink.build(GetItemCommand).key(signIn).options({ consistent: true }).send(),
   ])
   if (!record) throw new NotFoundError(`officer ${officerId} not found`)
+  // A link to another record stands only while that record keeps the sign-in; one it no longer keeps (left behind by
+  // a relink or a replacement that raced with it) is taken over, on the condition that it still is stale.
+  let staleOf: string | undefined
   if (taken && taken.officerId !== officerId) {
-    throw new ConflictError('this sign-in is linked to another person of the directory already')
+    const { Item: holder } = await store.Officer.build(GetItemCommand)
+      .key({ officerId: taken.officerId })
+      .options({ consistent: true })
+      .send()
+    if (holder && sameSignIn(holder.signIn, signIn)) {
+      throw new ConflictError('this sign-in is linked to another person of the directory already')
+    }
+    staleOf = taken.officerId
   }
   const before = record.signIn
-  if (sameSignIn(before, signIn) && taken) return { officerId, signIn, link: 'unchanged' }
+  if (sameSignIn(before, signIn) && taken && !staleOf) return { officerId, signIn, link: 'unchanged' }
   const now = clock.now()
   try {
     await executeTransactWrite(
       store.Officer.build(UpdateTransaction)
         .item({ officerId, signIn: $set({ issuer: signIn.issuer, subject: signIn.subject }) })
         .options({
-          // The record as read: a concurrent link or replacement makes this one fail rather than overwrite it.
+          // The record as read, issuer and subject: a concurrent link or relink makes this one fail rather than
+          // overwrite it (and leave the link it wrote behind).
           condition: before
-            ? { attr: 'signIn.subject', eq: before.subject }
+            ? {
+                and: [
+                  { attr: 'signIn.issuer', eq: before.issuer },
+                  { attr: 'signIn.subject', eq: before.subject },
+                ],
+              }
             : {
                 and: [
                   { attr: 'officerId', exists: true },
@@ -68,13 +85,28 @@ export const linkSignIn = async (
       store.SignInLink.build(PutTransaction)
         .item({ ...signIn, officerId, linkedAt: now.toISOString(), linkedBy: actor.id })
         .options({
-          condition: {
-            or: [
-              { attr: 'officerId', exists: false },
-              { attr: 'officerId', eq: officerId },
-            ],
-          },
+          condition: staleOf
+            ? { attr: 'officerId', eq: staleOf }
+            : {
+                or: [
+                  { attr: 'officerId', exists: false },
+                  { attr: 'officerId', eq: officerId },
+                ],
+              },
         }),
+      ...(staleOf
+        ? [
+            store.Officer.build(ConditionCheck)
+              .key({ officerId: staleOf })
+              .condition({
+                or: [
+                  { attr: 'signIn', exists: false },
+                  { attr: 'signIn.issuer', ne: signIn.issuer },
+                  { attr: 'signIn.subject', ne: signIn.subject },
+                ],
+              }),
+          ]
+        : []),
       ...(before && !sameSignIn(before, signIn)
         ? [
             store.SignInLink.build(DeleteTransaction)
@@ -96,7 +128,7 @@ export const linkSignIn = async (
         regionCode: record.regionCode,
         at: now,
         before: { signIn: before ?? null },
-        after: { signIn },
+        after: { signIn, ...(staleOf ? { staleLinkOf: staleOf } : {}) },
       }),
     )
   } catch (error) {

@@ -9,35 +9,40 @@ import {
 } from 'dynamodb-toolbox'
 import * as z from 'zod'
 import type { AppDeps } from '../deps.ts'
+import { openCursor, sealCursor } from '../domain/access/cursor.ts'
 import { requireInScopeOrNotFound } from '../domain/access/object-scope.ts'
 import { regionIndexKeys, significantPrefix } from '../domain/access/region-scope.ts'
 import { type Actor, requireRegion } from '../domain/access/roles.ts'
 import { toCsv } from '../domain/reports/csv.ts'
 import { addDays, businessDateOf } from '../domain/scheduling/business-time.ts'
 import type { Outcome } from '../domain/visits/outcome.ts'
-import { ForbiddenError, ValidationError } from '../errors.ts'
+import { ForbiddenError } from '../errors.ts'
 
 export const worklistQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.string().max(2000).optional(),
 })
-export const monthQuery = z.object({
-  month: z
-    .string()
-    .regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be YYYY-MM')
-    .optional(),
-})
 
-const encodeCursor = (key: Record<string, unknown> | undefined) =>
-  key ? Buffer.from(JSON.stringify(key)).toString('base64url') : undefined
-const decodeCursor = (cursor: string | undefined) => {
-  if (!cursor) return undefined
-  try {
-    return JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<string, unknown>
-  } catch {
-    throw new ValidationError([{ field: 'cursor', reason: 'is not a cursor this API gave out' }])
-  }
-}
+/** A month of the office's reports: `YYYY-MM`, 2000 to 2100 (no office reports on year 0 or year 9999). */
+export const monthSchema = z
+  .string()
+  .regex(/^(20\d\d|2100)-(0[1-9]|1[0-2])$/, 'must be a month YYYY-MM of the years 2000 to 2100')
+export const monthQuery = z.object({ month: monthSchema.optional() })
+
+/** The purpose of the MAC key that seals page cursors (a key of its own, derived like the blind indexes' keys). */
+const CURSOR_MAC_PURPOSE = 'page-cursor'
+const cursorMac = (deps: AppDeps) => (message: string) => deps.crypto.blindIndex(message, CURSOR_MAC_PURPOSE)
+
+/** One officer's worklist: a cursor given out for it resumes it and no other. */
+const worklistListing = (officerId: string) => `worklist/${officerId}`
+/** The resume key of the gsi1 query below: a visit of this officer's open visits, and nothing else. */
+const worklistKeySchema = (officerId: string) =>
+  z.strictObject({
+    pk: z.string().regex(/^VISIT#[^#]+$/),
+    sk: z.literal('VISIT'),
+    gsi1pk: z.literal(`OFFICER#${officerId}#VISITS`),
+    gsi1sk: z.string().regex(/^[^#]+#[^#]+$/),
+  })
 
 type Category = 'overdue' | 'due-today' | 'this-week' | 'later'
 const categoryOf = (dueDate: string, today: string): Category => {
@@ -62,13 +67,16 @@ export const worklist = async (
     (await store.Officer.build(GetItemCommand).key({ officerId }).send()).Item,
     `officer ${officerId}`,
   )
+  // Checked after the scope: a caller who may not see this worklist learns nothing from a cursor's answer.
+  const mac = cursorMac(deps)
+  const startKey = openCursor(mac, worklistListing(officerId), query.cursor, worklistKeySchema(officerId))
   const { Items = [], LastEvaluatedKey } = await store.table
     .build(QueryCommand)
     .entities(store.Visit)
     .query({ index: 'gsi1', partition: `OFFICER#${officerId}#VISITS` })
     .options({
       limit: query.limit,
-      exclusiveStartKey: decodeCursor(query.cursor),
+      exclusiveStartKey: startKey,
       filters: { Visit: { attr: 'status', eq: 'planned' } },
     })
     .send()
@@ -87,7 +95,7 @@ export const worklist = async (
       appointmentAt: v.appointmentAt,
       category: categoryOf(v.dueDate, today),
     })),
-    nextCursor: encodeCursor(LastEvaluatedKey),
+    nextCursor: sealCursor(mac, worklistListing(officerId), LastEvaluatedKey),
   }
 }
 

@@ -1,7 +1,8 @@
 // A year whose holiday arrangement is not loaded: dates counted on weekends only, marked provisional, a warning to
 // administrators, and everything recomputed when the year is loaded.
-import { GetItemCommand } from 'dynamodb-toolbox'
+import { GetItemCommand, PutItemCommand } from 'dynamodb-toolbox'
 import { afterEach, expect, it } from 'vitest'
+import { listWarnings } from '../../shared/use-cases/calendar.ts'
 import { admin, seedRegion, startTestRuntime, type TestRuntime } from '../fixtures/runtime.ts'
 
 const supervisor = { sub: 'zhao', role: 'supervisor', region: '330106' } as const
@@ -100,4 +101,118 @@ it('lets only a province-level administrator load a year: the arrangement is nat
   expect(year).toBeUndefined()
   const province = await rt.call('POST', '/admin/calendar-years', { as: admin, body: drill2027 })
   expect(province.status).toBe(200)
+})
+
+it("warns administrators and supervisors from 1 November (Shanghai) that next year's arrangement is missing, once", async () => {
+  rt = await startTestRuntime('2026-10-31T15:59:00Z') // 23:59 on 31 October in Shanghai
+  const warnings = async (as: typeof admin | typeof supervisor) =>
+    (await rt.call('GET', '/admin/warnings', { as })).body
+  await rt.sweep()
+  expect(await warnings(admin)).toEqual([])
+
+  rt.clock.set('2026-10-31T16:00:00Z') // 00:00 on 1 November
+  await rt.sweep()
+  rt.clock.advance(60_000)
+  await rt.sweep()
+  const expected = [
+    expect.objectContaining({
+      key: 'calendar-2027',
+      kind: 'calendar-year-missing',
+      message: expect.stringContaining('The holiday arrangement of 2027 is not loaded'),
+      raisedAt: '2026-10-31T16:00:00.000Z',
+    }),
+  ]
+  expect(await warnings(admin)).toEqual(expected)
+  expect(await warnings(supervisor)).toEqual(expected) // national: every supervisor sees it
+
+  expect((await rt.call('POST', '/admin/calendar-years', { as: admin, body: drill2027 })).status).toBe(200)
+  expect(await warnings(admin)).toEqual([])
+  rt.clock.advance(60_000)
+  await rt.sweep()
+  expect(await warnings(admin)).toEqual([])
+})
+
+it('recomputes, at the next sweep, a visit marked provisional under a year already loaded (a load that stopped half-way)', async () => {
+  rt = await startTestRuntime('2026-12-18T02:00:00Z')
+  await seedRegion(rt)
+  await rt.call('POST', '/cases', {
+    as: supervisor,
+    body: { caseId: 'c-1', petitionerId: 'li', category: '劳动保障', summary: '欠薪' },
+  })
+  await rt.call('POST', '/cases/c-1/events', { as: supervisor, body: { type: 'resolved', eventId: 'ev' } })
+  await rt.drain()
+  const visit = await rt.call('GET', '/visits/ev-v1', { as: supervisor })
+  expect(visit.body.dueDate).toBe('2026-12-29')
+  const ladder = async (timerId: string) =>
+    (await rt.deps.store.Timer.build(GetItemCommand).key({ timerId }).send()).Item
+  // The accountability step counted on weekends only: 12-30, 12-31, 01-01, 01-04, 01-05.
+  expect(await ladder('ev-v1-o2')).toMatchObject({ dueAt: '2027-01-05T01:00:00.000Z' })
+
+  const newYearOff = { ...drill2027, off: ['2027-01-01'], work: [] }
+  expect((await rt.call('POST', '/admin/calendar-years', { as: admin, body: newYearOff })).status).toBe(200)
+  // A mark the load did not see: written after it (a planner counting on a calendar cached before the load), or
+  // left by a load that stopped half-way.
+  await rt.deps.store.ProvisionalMark.build(PutItemCommand).item({ year: '2027', visitId: 'ev-v1' }).send()
+  await rt.sweep()
+
+  // 12-30, 12-31, 01-04, 01-05, 01-06: New Year's Day 2027 is off.
+  expect(await ladder('ev-v1-o2')).toMatchObject({ dueAt: '2027-01-06T01:00:00.000Z', status: 'pending' })
+  expect(await ladder('ev-v1-o1')).toMatchObject({ dueAt: '2026-12-30T01:00:00.000Z', status: 'pending' })
+  const after = await rt.call('GET', '/visits/ev-v1', { as: supervisor })
+  expect(after.body).toMatchObject({ dueDate: '2026-12-29', provisional: false })
+  const { Item: mark } = await rt.deps.store.ProvisionalMark.build(GetItemCommand)
+    .key({ year: '2027', visitId: 'ev-v1' })
+    .send()
+  expect(mark).toBeUndefined()
+  const trail = await rt.call('GET', '/audit/visit/ev-v1', { as: supervisor })
+  expect(JSON.stringify(trail.body)).toContain('visit.recomputed')
+})
+
+it("shows a supervisor the warnings of their own region and national ones, never another region's", async () => {
+  rt = await startTestRuntime('2026-12-01T02:00:00Z')
+  await seedRegion(rt)
+  await rt.call('POST', '/cases', {
+    as: supervisor,
+    body: { caseId: 'c-1', petitionerId: 'li', category: '劳动保障', summary: '欠薪' },
+  })
+  await rt.call('POST', '/cases/c-1/events', { as: supervisor, body: { type: 'resolved', eventId: 'ev' } })
+  await rt.drain() // its third visit falls in 2027, not loaded: a national warning
+  const raise = (key: string, item: { regionCode?: string }) =>
+    rt.deps.store.AdminWarning.build(PutItemCommand)
+      .item({
+        key,
+        kind: 'timer-failed',
+        message: `${key} drill`,
+        raisedAt: '2026-12-01T02:00:00.000Z',
+        ...item,
+      })
+      .send()
+  // A warning about a timer of a visit in 330106, raised as the sweeper does (without a region: found from the
+  // visit), and one that names its region, 330108.
+  await raise('timer-failed-ev-v1-o1', {})
+  await raise('timer-failed-elsewhere', { regionCode: '330108' })
+  const keys = (list: { key: string }[]) => list.map((w) => w.key).sort()
+
+  const other = { sub: 'qian', role: 'supervisor', region: '330108' } as const
+  const countyOf = (identity: typeof supervisor | typeof other) => ({
+    id: identity.sub,
+    role: identity.role,
+    regionCode: identity.region,
+  })
+  expect(keys(await listWarnings(rt.deps, countyOf(supervisor)))).toEqual([
+    'calendar-2027',
+    'timer-failed-ev-v1-o1',
+  ])
+  expect(keys(await listWarnings(rt.deps, countyOf(other)))).toEqual([
+    'calendar-2027',
+    'timer-failed-elsewhere',
+  ])
+  expect(
+    keys(await listWarnings(rt.deps, { id: 'test-admin', role: 'admin', regionCode: '330000' })),
+  ).toEqual(['calendar-2027', 'timer-failed-elsewhere', 'timer-failed-ev-v1-o1'])
+  // Through the API, a supervisor of 330108 sees neither 330106's warning nor any other region's but their own.
+  const seen = await rt.call('GET', '/admin/warnings', { as: other })
+  expect(seen.status).toBe(200)
+  expect(keys(seen.body)).not.toContain('timer-failed-ev-v1-o1')
+  expect(keys(seen.body)).toContain('calendar-2027')
 })

@@ -1,7 +1,9 @@
-// What a client meets at the HTTP edge: tokens, roles, regions, and bad requests answered as JSON naming the problem.
+// What a client meets at the HTTP edge: tokens, roles, regions, and bad requests answered as JSON naming the problem,
+// bodies and headers too large among them.
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { functionModules } from '../../local/functions.ts'
+import { MAX_BODY_BYTES } from '../../local/http-server.ts'
 import { lambdaContext } from '../../local/lambda-context.ts'
 import { localSubject } from '../../shared/adapters/sign-in/local-sign-in.ts'
 import { LOCAL_CLIENT_ID, LOCAL_ISSUER } from '../../shared/adapters/sign-in/local-tokens.ts'
@@ -199,6 +201,56 @@ describe('bad requests', () => {
     const second = await rt.call('POST', '/cases/c-1/events', { as: supervisor, body: { type: 'resolved' } })
     expect(second.status).toBe(409)
     expect(second.body.message).toMatch(/is mediated/)
+  })
+})
+
+describe('sizes', () => {
+  const post = (init: Omit<RequestInit, 'headers'> & { duplex?: 'half' }) =>
+    rt.token(supervisor).then((token) =>
+      fetch(`${rt.url}/cases`, {
+        method: 'POST',
+        ...init,
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      }),
+    )
+
+  it('refuses a body over 1 MiB with a JSON 413, said length or streamed', async () => {
+    const big = JSON.stringify({ caseId: 'c-big', summary: 'x'.repeat(MAX_BODY_BYTES) })
+    const declared = await post({ body: big })
+    expect(declared.status).toBe(413)
+    expect(declared.headers.get('content-type')).toMatch(/application\/json/)
+    expect(await declared.json()).toEqual({
+      error: 'PayloadTooLargeError',
+      message: `the request body is larger than ${MAX_BODY_BYTES} bytes`,
+    })
+    // Chunked, without a length: refused once it passes the limit.
+    const chunk = new TextEncoder().encode('x'.repeat(64 * 1024))
+    let sent = 0
+    const stream = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (sent > 2 * MAX_BODY_BYTES) return controller.close()
+        sent += chunk.length
+        controller.enqueue(chunk)
+      },
+    })
+    const streamed = await post({ body: stream, duplex: 'half' })
+    expect(streamed.status).toBe(413)
+    expect(((await streamed.json()) as { error: string }).error).toBe('PayloadTooLargeError')
+    // A body under the limit still reaches the function, which names what is wrong with it.
+    const under = await post({ body: JSON.stringify({ caseId: 'c-under', summary: 'x'.repeat(10_000) }) })
+    expect(under.status).toBe(400)
+  })
+
+  it('answers headers over the limit with a JSON 431', async () => {
+    const r = await fetch(`${rt.url}/cases/c-1`, { headers: { 'x-padding': 'x'.repeat(12_000) } })
+    expect(r.status).toBe(431)
+    expect(r.headers.get('content-type')).toMatch(/application\/json/)
+    expect(await r.json()).toEqual({
+      error: 'RequestHeaderFieldsTooLargeError',
+      message: expect.stringMatching(/request line and headers are larger than/),
+    })
+    // The server still answers after it.
+    expect((await rt.call('GET', '/cases/c-1', { as: supervisor })).status).toBe(200)
   })
 })
 

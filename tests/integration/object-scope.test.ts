@@ -161,7 +161,7 @@ describe('an object outside the scope is answered as a missing one', () => {
       as: otherProvinceAdmin,
       body: { unitId: 'nanjing', name: '南京市信访局', regionCode: '320100', level: 'city' },
     })
-    expect(nanjing.status).toBe(200)
+    expect(nanjing.status).toBe(201)
     // A staff record, a petitioner or a child unit placed in a unit of Zhejiang: "does not exist", as for none.
     for (const [path, body] of [
       [
@@ -219,6 +219,21 @@ describe('an object outside the scope is answered as a missing one', () => {
         message: `${field}: ${id} is already in use; choose another`,
       })
     }
+    // Replacing one of them from Jiangsu: the 404 of a record that does not exist, whichever it is.
+    for (const [path, body, id, absent] of [
+      ['/admin/officers', { name: '王', phone: '13600136001', unitId: 'nanjing' }, 'wang', 'wong'],
+      ['/admin/petitioners', { name: '李', phone: '13600136001', unitId: 'nanjing' }, 'li', 'lu'],
+      ['/admin/units', { name: '某街道', regionCode: '320115', level: 'township' }, 'township', 'townshap'],
+    ] as const) {
+      const replaced = await rt.call('PUT', `${path}/${id}`, { as: otherProvinceAdmin, body })
+      expect(replaced.status, path).toBe(404)
+      expectAlike(
+        replaced,
+        await rt.call('PUT', `${path}/${absent}`, { as: otherProvinceAdmin, body }),
+        id,
+        absent,
+      )
+    }
     // Wang and Li are as they were.
     const wangNow = await rt.call('GET', '/officers/wang/worklist', { as: supervisor })
     expect(wangNow.status).toBe(200)
@@ -227,10 +242,9 @@ describe('an object outside the scope is answered as a missing one', () => {
 
 describe('a unit keeps its region', () => {
   it('refuses to move a unit to another region: its staff, petitioners and child units took their region from it', async () => {
-    const moved = await rt.call('POST', '/admin/units', {
+    const moved = await rt.call('PUT', '/admin/units/township', {
       as: admin,
       body: {
-        unitId: 'township',
         name: '西溪街道',
         regionCode: '330106010000',
         level: 'township',
@@ -242,10 +256,9 @@ describe('a unit keeps its region', () => {
       'regionCode: unit township is in region 330106009000 and cannot move to 330106010000; create a unit in the new ' +
         'region and move its people there',
     )
-    const renamed = await rt.call('POST', '/admin/units', {
+    const renamed = await rt.call('PUT', '/admin/units/township', {
       as: admin,
       body: {
-        unitId: 'township',
         name: '西溪街道办事处',
         regionCode: '330106009000',
         level: 'township',

@@ -89,14 +89,14 @@ describe('an officer signed in as Cognito signs people in', () => {
   })
 
   it('keeps her sign-in when her record is replaced, and her duty while she has open visits', async () => {
-    const body = { officerId: 'wang', name: '王芳', phone: '13800138009', unitId: 'township' }
-    const promoted = await rt.call('POST', '/admin/officers', {
+    const body = { name: '王芳', phone: '13800138009', unitId: 'township' }
+    const promoted = await rt.call('PUT', '/admin/officers/wang', {
       as: admin,
       body: { ...body, duty: 'supervisor' },
     })
     expect(promoted.status).toBe(409)
     expect(promoted.body.message).toMatch(/^wang has \d+ open visits: hand them over/)
-    const replaced = await rt.call('POST', '/admin/officers', { as: admin, body })
+    const replaced = await rt.call('PUT', '/admin/officers/wang', { as: admin, body })
     expect(replaced.status).toBe(200)
     expect(replaced.body.signIn).toEqual({
       issuer: LOCAL_ISSUER,
@@ -156,7 +156,7 @@ describe("an administrator's route to a person's sign-in", () => {
       as: admin,
       body: { officerId: 'sun', name: '孙丽', phone: '13600136000', unitId: 'township', duty: 'committee' },
     })
-    expect(r.status).toBe(200)
+    expect(r.status).toBe(201)
   })
 
   it('creates the sign-in, links it once however often it is asked, audits it, and gives a local token', async () => {
@@ -392,7 +392,7 @@ describe('units', () => {
       as: admin,
       body: { unitId: 'binjiang', name: '滨江区信访局', regionCode: '330108', level: 'county' },
     })
-    expect(binjiang.status).toBe(200)
+    expect(binjiang.status).toBe(201)
   })
 
   it('hang only under a unit whose region covers theirs', async () => {
@@ -440,6 +440,6 @@ describe('units', () => {
         parentUnitId: 'county',
       },
     })
-    expect(inScope.status).toBe(200)
+    expect(inScope.status).toBe(201)
   })
 })

@@ -334,7 +334,16 @@ export const createStore = (documentClient: DynamoDBDocumentClient, tableName: s
     name: 'AdminWarning',
     table,
     timestamps,
-    schema: item({ key: string().key(), kind: string(), message: string(), raisedAt: string() }),
+    schema: item({
+      key: string().key(),
+      kind: string(),
+      message: string(),
+      raisedAt: string(),
+      /** The region it is about: shown to those whose scope covers it (see listWarnings). */
+      regionCode: string().optional(),
+      /** About every region (a holiday arrangement to load): shown to every administrator and supervisor. */
+      national: boolean().optional(),
+    }),
     computeKey: ({ key }) => ({ pk: 'WARNING', sk: key }),
   })
 
@@ -490,6 +499,13 @@ export const createStore = (documentClient: DynamoDBDocumentClient, tableName: s
       /** Present only while `unknown`: the region's list of notifications to reconcile (sparse). */
       gsi3pk: string().optional(),
       gsi3sk: string().optional(),
+      /**
+       * Present only while a queue message should be on its way (`queued`, `retrying`, `sending`): the sweeper's list
+       * of notifications in flight (`SMS-INFLIGHT#<shard>`, by the time its message is due), so that one whose
+       * message was lost is queued again (shared/use-cases/requeue-notifications.ts).
+       */
+      gsi2pk: string().optional(),
+      gsi2sk: string().optional(),
     }),
     computeKey: ({ notificationId }) => ({ pk: `NOTIFICATION#${notificationId}`, sk: 'NOTIFICATION' }),
   })

@@ -19,7 +19,11 @@ export const tableDesign = {
       partitionKey: { name: 'gsi3pk', type: 'string' },
       sortKey: { name: 'gsi3sk', type: 'string' },
     },
-    /** Timers by due minute bucket and shard (`DUE#2026-11-25T09:00#07`); sparse: only timers still to fire. */
+    /**
+     * The sweeper's index, sparse. Timers by due minute bucket and shard (`DUE#2026-11-25T09:00#07`): only timers
+     * still to fire. Notifications in flight by shard (`SMS-INFLIGHT#03`, sorted by the time their queue message is
+     * due): only those `queued`, `retrying` or `sending`, so that one whose message was lost is queued again.
+     */
     gsi2: {
       type: 'global',
       partitionKey: { name: 'gsi2pk', type: 'string' },

@@ -1,16 +1,30 @@
 // Units, officers and petitioners as an administrator submits them.
-import { parsePhoneNumberFromString } from 'libphonenumber-js/min'
+import { parsePhoneNumberFromString } from 'libphonenumber-js/mobile'
 import * as z from 'zod'
 import { isRegionCode } from '../access/region-scope.ts'
 import { roleSchema } from '../access/roles.ts'
 import { cadencePolicySchema } from '../visits/cadence.ts'
+import { nameSchema, strictObject } from './fields.ts'
 import { idSchema as id } from './id.ts'
 
-/** A mobile number, mainland by default, kept in E.164 (+86…). */
+/**
+ * A number SMS can reach, mainland by default, kept in E.164 (+86…). The whole text must be the number (nothing is
+ * picked out of `abc13800138000`, no extension), and the mobile metadata must know it as a mobile: the minimal
+ * metadata only checks lengths and cannot tell a mobile from a landline, which takes no SMS.
+ */
 export const phoneSchema = z.string().transform((value, ctx) => {
-  const phone = parsePhoneNumberFromString(value, 'CN')
-  if (!phone?.isValid()) {
-    ctx.addIssue({ code: 'custom', message: 'must be a valid phone number (E.164 or a mainland number)' })
+  const phone = parsePhoneNumberFromString(value, { defaultCountry: 'CN', extract: false })
+  if (phone?.ext) {
+    ctx.addIssue({ code: 'custom', message: 'must be a phone number without an extension' })
+    return z.NEVER
+  }
+  const type = phone?.isValid() ? phone.getType() : undefined
+  if (!phone || (type !== 'MOBILE' && type !== 'FIXED_LINE_OR_MOBILE')) {
+    ctx.addIssue({
+      code: 'custom',
+      message:
+        'must be a valid phone number that takes SMS: a mobile number, in E.164 (+86…) or as a mainland number',
+    })
     return z.NEVER
   }
   return phone.number
@@ -19,17 +33,23 @@ export const phoneSchema = z.string().transform((value, ctx) => {
 export const regionCodeSchema = z.string().refine(isRegionCode, 'must be a 6, 9 or 12 digit division code')
 export const localeSchema = z.enum(['zh-CN', 'en']).default('zh-CN')
 
-export const unitInput = z.object({
+export const unitInput = strictObject({
   unitId: id,
-  name: z.string().min(1).max(100),
+  name: nameSchema(100),
   regionCode: regionCodeSchema,
   level: z.enum(['village', 'township', 'county', 'city', 'province']),
   parentUnitId: id.optional(),
 })
 
-export const officerInput = z.object({
+/**
+ * `PUT /admin/units/{unitId}`: the unit as it is to be (no `parentUnitId`: a unit at the top); `unitId`, if given,
+ * must be the one of the path.
+ */
+export const unitReplacement = strictObject({ ...unitInput.shape, unitId: id.optional() })
+
+const staffFields = {
   officerId: id,
-  name: z.string().min(1).max(50),
+  name: nameSchema(50),
   phone: phoneSchema,
   unitId: id,
   locale: localeSchema,
@@ -40,39 +60,59 @@ export const officerInput = z.object({
    * configure. Only `officer` is ever assigned visits.
    */
   duty: roleSchema.default('officer'),
+}
+
+export const officerInput = strictObject(staffFields)
+
+/**
+ * `PUT /admin/officers/{officerId}`: the name, phone and unit replace the record's; `duty`, `locale` and `active`
+ * replace it only when given, so that a replacement never reactivates a person who has left, nor changes a duty, by
+ * leaving a field out. The open visits and the sign-in are not the body's to set.
+ */
+export const officerReplacement = strictObject({
+  ...staffFields,
+  officerId: id.optional(),
+  locale: z.enum(['zh-CN', 'en']).optional(),
+  active: z.boolean().optional(),
+  duty: roleSchema.optional(),
 })
 
-export const petitionerInput = z.object({
+export const petitionerInput = strictObject({
   petitionerId: id,
-  name: z.string().min(1).max(50),
+  name: nameSchema(50),
   phone: phoneSchema,
   unitId: id,
   locale: localeSchema,
 })
 
-export const cadencePolicyInput = z.object({ regionCode: regionCodeSchema, policy: cadencePolicySchema })
+/** `PUT /admin/petitioners/{petitionerId}`: name, phone and unit replace the record's; `locale` when given. */
+export const petitionerReplacement = strictObject({
+  ...petitionerInput.shape,
+  petitionerId: id.optional(),
+  locale: z.enum(['zh-CN', 'en']).optional(),
+})
+
+export const cadencePolicyInput = strictObject({ regionCode: regionCodeSchema, policy: cadencePolicySchema })
 
 /**
  * A person's sign-in for `POST /admin/officers/{officerId}/sign-in`: `email` creates the account with the sign-in
  * service (Cognito, or the local one) and links it; `subject` links an account made at the identity provider
  * already (another OIDC provider: its `sub`), under TOKEN_ISSUER.
  */
-export const signInInput = z
-  .object({
-    email: z.email('must be an e-mail address').max(254).optional(),
-    subject: z
-      .string()
-      .regex(/^[\x21-\x7e]{1,255}$/, "must be the provider's subject: 1-255 printable characters, no spaces")
-      .optional(),
-  })
-  .superRefine(({ email, subject }, ctx) => {
-    if (email === undefined && subject === undefined) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['email'],
-        message: 'is required (or subject, to link an account the identity provider has already)',
-      })
-    } else if (email !== undefined && subject !== undefined) {
-      ctx.addIssue({ code: 'custom', path: ['subject'], message: 'give email or subject, not both' })
-    }
-  })
+export const signInInput = strictObject({
+  email: z.email('must be an e-mail address').max(254).optional(),
+  subject: z
+    .string()
+    .regex(/^[\x21-\x7e]{1,255}$/, "must be the provider's subject: 1-255 printable characters, no spaces")
+    .optional(),
+}).superRefine(({ email, subject }, ctx) => {
+  if (email === undefined && subject === undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['email'],
+      message: 'is required (or subject, to link an account the identity provider has already)',
+    })
+  } else if (email !== undefined && subject !== undefined) {
+    ctx.addIssue({ code: 'custom', path: ['subject'], message: 'give email or subject, not both' })
+  }
+})

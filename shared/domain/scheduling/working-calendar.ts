@@ -32,6 +32,20 @@ export class WorkingCalendar {
     return this.#years.has(year)
   }
 
+  /**
+   * The years without a loaded arrangement from the earliest of the dates to the latest (both included): a date
+   * counted across or into one of them is provisional, and is counted again when that year is loaded.
+   */
+  unloadedYears(dates: readonly BusinessDate[]): string[] {
+    if (dates.length === 0) return []
+    const years = dates.map((d) => Number(d.slice(0, 4)))
+    const unloaded: string[] = []
+    for (let y = Math.min(...years); y <= Math.max(...years); y++) {
+      if (!this.hasYear(String(y))) unloaded.push(String(y))
+    }
+    return unloaded
+  }
+
   isWorkingDay(date: BusinessDate): boolean {
     if (this.#work.has(date)) return true
     if (this.#off.has(date)) return false

@@ -1,5 +1,6 @@
 // Cadence policies: when return visits fall due after a trigger, and when the officer is reminded of each.
 import * as z from 'zod'
+import { strictObject } from '../directory/fields.ts'
 
 export const visitTriggers = [
   'resolved',
@@ -11,26 +12,47 @@ export const visitTriggers = [
 export const visitTriggerSchema = z.enum(visitTriggers)
 export type VisitTrigger = z.infer<typeof visitTriggerSchema>
 
+/**
+ * The longest offsets a policy may name: a year of working days, two years of calendar days, a day of minutes. A
+ * larger number is a typing slip (1,000,000 working days is a date in the year 5859), and one past 2^53 cannot be
+ * counted at all.
+ */
+export const OFFSET_LIMITS = { workingDays: 250, calendarDays: 730, minutes: 1440 } as const
+/** How far ahead of a visit its officer may be reminded: a month of working days, or a day of minutes. */
+export const REMINDER_LIMITS = { workingDays: 20, minutes: 1440 } as const
+
+const count = (min: 0 | 1, max: number, unit: string) =>
+  z.number().int().min(min, `must be at least ${min}`).max(max, `must be at most ${max} (${unit})`)
+
 /** An offset from the trigger. `minutes` exists for demonstrations and drills, not for office policy. */
 export const offsetSchema = z.discriminatedUnion('unit', [
-  z.object({ unit: z.literal('workingDays'), value: z.number().int().positive() }),
-  z.object({ unit: z.literal('calendarDays'), value: z.number().int().positive() }),
-  z.object({ unit: z.literal('minutes'), value: z.number().int().positive() }),
+  strictObject({
+    unit: z.literal('workingDays'),
+    value: count(1, OFFSET_LIMITS.workingDays, 'working days, about a year'),
+  }),
+  strictObject({
+    unit: z.literal('calendarDays'),
+    value: count(1, OFFSET_LIMITS.calendarDays, 'calendar days, two years'),
+  }),
+  strictObject({ unit: z.literal('minutes'), value: count(1, OFFSET_LIMITS.minutes, 'minutes, one day') }),
 ])
 export type Offset = z.infer<typeof offsetSchema>
 
 /** A reminder before a visit's due day, at an office time, or a number of minutes before a minute-based visit. */
 export const reminderRuleSchema = z.discriminatedUnion('unit', [
-  z.object({
+  strictObject({
     unit: z.literal('workingDays'),
-    before: z.number().int().nonnegative(),
+    before: count(0, REMINDER_LIMITS.workingDays, 'working days before the due day, about a month'),
     at: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:mm'),
   }),
-  z.object({ unit: z.literal('minutes'), before: z.number().int().nonnegative() }),
+  strictObject({
+    unit: z.literal('minutes'),
+    before: count(0, REMINDER_LIMITS.minutes, 'minutes before the visit, one day'),
+  }),
 ])
 export type ReminderRule = z.infer<typeof reminderRuleSchema>
 
-export const cadencePolicySchema = z.object({
+export const cadencePolicySchema = strictObject({
   trigger: visitTriggerSchema,
   visits: z.array(offsetSchema).min(1).max(10),
   reminders: z.array(reminderRuleSchema).max(5),

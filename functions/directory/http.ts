@@ -80,7 +80,7 @@ export const createHandler = (deps: AppDeps) =>
         }),
       }),
       'GET /admin/warnings': route({
-        run: async () => ({ statusCode: 200, body: await listWarnings(deps) }),
+        run: async ({ actor }) => ({ statusCode: 200, body: await listWarnings(deps, actor) }),
       }),
       'POST /admin/cadence-policies': route({
         body: cadencePolicyInput,

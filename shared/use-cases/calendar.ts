@@ -139,7 +139,7 @@ const regionOfTimerWarning = async ({ store }: AppDeps, warning: Warning) => {
  * region within the caller's scope. A warning whose region cannot be told is shown only to administrators of a
  * province or above. Without a caller, national warnings only.
  */
-export const listWarnings = async (deps: AppDeps, actor?: Actor) => {
+export const listWarnings = async (deps: AppDeps, actor: Actor) => {
   const { store } = deps
   const { Items = [] } = await store.table
     .build(QueryCommand)
@@ -168,7 +168,14 @@ export const listWarnings = async (deps: AppDeps, actor?: Actor) => {
  * is loaded. For the planner and a reschedule as for a recompute.
  */
 export const datedVisit = (
-  visit: { visitId: string; offset: Offset; reminderRules: ReminderRule[]; triggeredAt: string },
+  visit: {
+    visitId: string
+    offset: Offset
+    reminderRules: ReminderRule[]
+    triggeredAt: string
+    /** When it was planned: a visit already due then was given five working days from then (decision 0016). */
+    plannedAt: string
+  },
   calendar: WorkingCalendar,
 ) => {
   const plan = planVisit(
@@ -177,6 +184,7 @@ export const datedVisit = (
     new Date(visit.triggeredAt),
     new Date(0),
     calendar,
+    new Date(visit.plannedAt),
   )
   const timers = visitTimers({ visitId: visit.visitId, dueDate: plan.dueDate }, plan.reminders, calendar)
   const dates = [plan.dueDate, ...timers.map((t) => businessDateOf(t.dueAt))]
@@ -235,6 +243,7 @@ const recomputeOnce = async (deps: AppDeps, calendar: WorkingCalendar, visitId: 
       offset: visit.offset as Offset,
       reminderRules: visit.reminderRules as ReminderRule[],
       triggeredAt: visit.triggeredAt,
+      plannedAt: visit.plannedAt,
     },
     calendar,
   )

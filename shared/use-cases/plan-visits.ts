@@ -19,7 +19,7 @@ import {
 import { planVisits } from '../domain/visits/plan.ts'
 import { AppError } from '../errors.ts'
 import { auditTransaction, isConditionRefusal } from './audit.ts'
-import { warnCalendarMissing, workingCalendar } from './calendar.ts'
+import { datedVisit, provisionalMarks, warnCalendarMissing, workingCalendar } from './calendar.ts'
 import { queueNotification } from './notify.ts'
 import { openPhone } from './personal-data.ts'
 import { enqueueIfSwept, type NewTimer, timerItem } from './timers.ts'
@@ -91,8 +91,22 @@ export const planVisitsForEvent = async (deps: AppDeps, event: CaseEventMessage)
   const calendar = await workingCalendar(deps)
   const planned = planVisits(policy, new Date(event.occurredAt), now, calendar)
   const officer = await assignOfficer(deps, event.unitId)
+  // Every date of each visit (due date, reminders, ladder) and the years not loaded that any of them depends on.
+  const dated = planned.map((p) =>
+    datedVisit(
+      {
+        visitId: visitIdOf(event, p.sequence),
+        offset: p.offset,
+        reminderRules: policy.reminders,
+        triggeredAt: event.occurredAt,
+        plannedAt: now.toISOString(),
+      },
+      calendar,
+    ),
+  )
+  const unloadedYears = (n: number) => dated[n]?.unloadedYears ?? []
 
-  const visits = planned.map((p) => ({
+  const visits = planned.map((p, n) => ({
     visitId: visitIdOf(event, p.sequence),
     caseId: event.caseId,
     petitionerId: event.petitionerId,
@@ -110,7 +124,7 @@ export const planVisitsForEvent = async (deps: AppDeps, event: CaseEventMessage)
     sequence: p.sequence,
     dueDate: p.dueDate,
     dueAt: p.dueAt.toISOString(),
-    provisional: p.provisional,
+    provisional: unloadedYears(n).length > 0,
     status: 'planned' as const,
     plannedAt: now.toISOString(),
     version: 1,
@@ -119,7 +133,6 @@ export const planVisitsForEvent = async (deps: AppDeps, event: CaseEventMessage)
     visitTimers({ visitId: visitIdOf(event, p.sequence), dueDate: p.dueDate }, p.reminders, calendar),
   )
 
-  const provisional = visits.filter((v) => v.provisional)
   const caughtUp = planned.find((p) => p.catchUp) ? visitIdOf(event, 1) : undefined
   const pastPoints = policy.visits.length - planned.length + (caughtUp ? 1 : 0)
 
@@ -131,9 +144,7 @@ export const planVisitsForEvent = async (deps: AppDeps, event: CaseEventMessage)
           .options({ condition: { attr: 'visitId', exists: false } }),
       ),
       ...timers.map((t) => store.Timer.build(PutTransaction).item(timerItem(t, config.TIMER_SHARDS))),
-      ...provisional.map((v) =>
-        store.ProvisionalMark.build(PutTransaction).item({ year: v.dueDate.slice(0, 4), visitId: v.visitId }),
-      ),
+      ...visits.flatMap((v, n) => provisionalMarks(store, v.visitId, unloadedYears(n))),
       store.Officer.build(UpdateTransaction)
         .item({ officerId: officer.officerId, openVisits: $add(visits.length) })
         .options({ condition: { attr: 'active', eq: true } }),
@@ -166,7 +177,7 @@ export const planVisitsForEvent = async (deps: AppDeps, event: CaseEventMessage)
   await enqueueIfSwept(deps, timers)
   await warnCalendarMissing(
     deps,
-    provisional.map((v) => v.dueDate.slice(0, 4)),
+    visits.flatMap((_, n) => unloadedYears(n)),
   )
   if (visits[0]) await tellPetitioner(deps, event, visits[0].dueDate)
   return { visits, replayed: false }

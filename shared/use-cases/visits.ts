@@ -5,6 +5,7 @@ import {
   $add,
   $append,
   $set,
+  DeleteTransaction,
   type ExecuteTransactWriteInput,
   type ExecuteTransactWriteOptions,
   executeTransactWrite,
@@ -162,6 +163,7 @@ const warnNoSupervisor = async (deps: AppDeps, visit: Visit, kind: FlagKind) => 
       .item({
         key: `no-supervisor-${visit.unitId}`,
         kind: 'no-supervisor',
+        regionCode: visit.regionCode,
         message:
           `Unit ${visit.unitId} (region ${visit.regionCode}) and the units above it have no active supervisor: ` +
           `flags on its visits (first: ${flagLabels[kind]}, visit ${visit.visitId}) are recorded but told to no ` +
@@ -732,6 +734,12 @@ export const cancelVisit = async (
   return visitView(deps, actor, await findVisit(deps, visitId))
 }
 
+/** The years a visit's marks may be under: its due date's, and the next, where its reminders or ladder may fall. */
+const provisionalYears = (visit: Visit) => {
+  const year = Number(visit.dueDate.slice(0, 4))
+  return [String(year), String(year + 1)]
+}
+
 /** Overdue: its due day has passed and it is still planned. From then on the ladder runs against its officer. */
 const isOverdue = (visit: Visit, now: Date) => businessDateOf(now) > visit.dueDate
 
@@ -766,6 +774,11 @@ const moveVisit = async (
           reminderCount: Math.max(visit.reminderCount, reminders.length),
         }),
         ...movedVisitTimers(store, config.TIMER_SHARDS, visit, timers, now),
+        // Its date is now chosen (or counted from today), not counted from its trigger: loading a year recomputes
+        // it no more.
+        ...provisionalYears(visit).map((year) =>
+          store.ProvisionalMark.build(DeleteTransaction).key({ year, visitId: visit.visitId }),
+        ),
         ...writes,
       ),
     visit.visitId,

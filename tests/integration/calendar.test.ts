@@ -30,6 +30,8 @@ it('marks a 2027 visit provisional, warns administrators once, and recomputes it
   const third = await rt.call('GET', '/visits/c-1.ev-v3', { as: supervisor })
   expect(third.body).toMatchObject({ dueDate: '2027-03-01', provisional: true })
   expect((await rt.call('GET', '/visits/c-1.ev-v1', { as: supervisor })).body.provisional).toBe(false)
+  // Due 12-31, its ladder counted into January: provisional too, recomputed with the third.
+  expect((await rt.call('GET', '/visits/c-1.ev-v2', { as: supervisor })).body.provisional).toBe(true)
   // Before the load, the ladder was counted on weekends only.
   const { Item: supervisorBefore } = await rt.deps.store.Timer.build(GetItemCommand)
     .key({ timerId: 'c-1.ev-v3-o1' })
@@ -42,7 +44,7 @@ it('marks a 2027 visit provisional, warns administrators once, and recomputes it
 
   const loaded = await rt.call('POST', '/admin/calendar-years', { as: admin, body: drill2027 })
   expect(loaded.status).toBe(200)
-  expect(loaded.body).toEqual({ year: '2027', recomputed: 1, moved: 1 })
+  expect(loaded.body).toEqual({ year: '2027', recomputed: 2, moved: 1 })
   const moved = await rt.call('GET', '/visits/c-1.ev-v3', { as: supervisor })
   expect(moved.body).toMatchObject({ dueDate: '2027-03-03', provisional: false })
   // Its reminder (three working days before, 09:00) moved with it: 02-26, 02-27 (a working Saturday), 03-03.
@@ -141,30 +143,32 @@ it('recomputes, at the next sweep, a visit marked provisional under a year alrea
   })
   await rt.call('POST', '/cases/c-1/events', { as: supervisor, body: { type: 'resolved', eventId: 'ev' } })
   await rt.drain()
-  const visit = await rt.call('GET', '/visits/ev-v1', { as: supervisor })
+  const visit = await rt.call('GET', '/visits/c-1.ev-v1', { as: supervisor })
   expect(visit.body.dueDate).toBe('2026-12-29')
   const ladder = async (timerId: string) =>
     (await rt.deps.store.Timer.build(GetItemCommand).key({ timerId }).send()).Item
   // The accountability step counted on weekends only: 12-30, 12-31, 01-01, 01-04, 01-05.
-  expect(await ladder('ev-v1-o2')).toMatchObject({ dueAt: '2027-01-05T01:00:00.000Z' })
+  expect(await ladder('c-1.ev-v1-o2')).toMatchObject({ dueAt: '2027-01-05T01:00:00.000Z' })
 
   const newYearOff = { ...drill2027, off: ['2027-01-01'], work: [] }
   expect((await rt.call('POST', '/admin/calendar-years', { as: admin, body: newYearOff })).status).toBe(200)
   // A mark the load did not see: written after it (a planner counting on a calendar cached before the load), or
   // left by a load that stopped half-way.
-  await rt.deps.store.ProvisionalMark.build(PutItemCommand).item({ year: '2027', visitId: 'ev-v1' }).send()
+  await rt.deps.store.ProvisionalMark.build(PutItemCommand)
+    .item({ year: '2027', visitId: 'c-1.ev-v1' })
+    .send()
   await rt.sweep()
 
   // 12-30, 12-31, 01-04, 01-05, 01-06: New Year's Day 2027 is off.
-  expect(await ladder('ev-v1-o2')).toMatchObject({ dueAt: '2027-01-06T01:00:00.000Z', status: 'pending' })
-  expect(await ladder('ev-v1-o1')).toMatchObject({ dueAt: '2026-12-30T01:00:00.000Z', status: 'pending' })
-  const after = await rt.call('GET', '/visits/ev-v1', { as: supervisor })
+  expect(await ladder('c-1.ev-v1-o2')).toMatchObject({ dueAt: '2027-01-06T01:00:00.000Z', status: 'pending' })
+  expect(await ladder('c-1.ev-v1-o1')).toMatchObject({ dueAt: '2026-12-30T01:00:00.000Z', status: 'pending' })
+  const after = await rt.call('GET', '/visits/c-1.ev-v1', { as: supervisor })
   expect(after.body).toMatchObject({ dueDate: '2026-12-29', provisional: false })
   const { Item: mark } = await rt.deps.store.ProvisionalMark.build(GetItemCommand)
-    .key({ year: '2027', visitId: 'ev-v1' })
+    .key({ year: '2027', visitId: 'c-1.ev-v1' })
     .send()
   expect(mark).toBeUndefined()
-  const trail = await rt.call('GET', '/audit/visit/ev-v1', { as: supervisor })
+  const trail = await rt.call('GET', '/audit/visit/c-1.ev-v1', { as: supervisor })
   expect(JSON.stringify(trail.body)).toContain('visit.recomputed')
 })
 
@@ -189,7 +193,7 @@ it("shows a supervisor the warnings of their own region and national ones, never
       .send()
   // A warning about a timer of a visit in 330106, raised as the sweeper does (without a region: found from the
   // visit), and one that names its region, 330108.
-  await raise('timer-failed-ev-v1-o1', {})
+  await raise('timer-failed-c-1.ev-v1-o1', {})
   await raise('timer-failed-elsewhere', { regionCode: '330108' })
   const keys = (list: { key: string }[]) => list.map((w) => w.key).sort()
 
@@ -201,7 +205,7 @@ it("shows a supervisor the warnings of their own region and national ones, never
   })
   expect(keys(await listWarnings(rt.deps, countyOf(supervisor)))).toEqual([
     'calendar-2027',
-    'timer-failed-ev-v1-o1',
+    'timer-failed-c-1.ev-v1-o1',
   ])
   expect(keys(await listWarnings(rt.deps, countyOf(other)))).toEqual([
     'calendar-2027',
@@ -209,10 +213,10 @@ it("shows a supervisor the warnings of their own region and national ones, never
   ])
   expect(
     keys(await listWarnings(rt.deps, { id: 'test-admin', role: 'admin', regionCode: '330000' })),
-  ).toEqual(['calendar-2027', 'timer-failed-elsewhere', 'timer-failed-ev-v1-o1'])
+  ).toEqual(['calendar-2027', 'timer-failed-elsewhere', 'timer-failed-c-1.ev-v1-o1'])
   // Through the API, a supervisor of 330108 sees neither 330106's warning nor any other region's but their own.
   const seen = await rt.call('GET', '/admin/warnings', { as: other })
   expect(seen.status).toBe(200)
-  expect(keys(seen.body)).not.toContain('timer-failed-ev-v1-o1')
+  expect(keys(seen.body)).not.toContain('timer-failed-c-1.ev-v1-o1')
   expect(keys(seen.body)).toContain('calendar-2027')
 })

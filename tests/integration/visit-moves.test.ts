@@ -279,3 +279,17 @@ it('moves a visit and all its timers together or not at all, whichever write fai
     '-o2': { status: 'pending', dueAt: '2026-03-20T01:00:00.000Z' },
   })
 }, 120_000)
+
+it('marks a visit provisional when only its ladder falls in a year not loaded, and warns of that year', async () => {
+  rt = await startTestRuntime('2026-12-18T02:00:00Z') // Friday 10:00; 2027 ships without its arrangement
+  await seedRegion(rt)
+  await resolveMatterOfLi(rt, 'c-1', 'ev')
+  await rt.drain()
+  // Due Tuesday 29 December; its accountability step, five working days on, is counted into January 2027.
+  const visit = await rt.call('GET', '/visits/c-1.ev-v1', { as: zhao })
+  expect(visit.body).toMatchObject({ dueDate: '2026-12-29', provisional: true })
+  const warnings = await rt.call('GET', '/admin/warnings', { as: zhao })
+  expect(warnings.body).toEqual([
+    expect.objectContaining({ key: 'calendar-2027', kind: 'calendar-year-missing' }),
+  ])
+}, 60_000)

@@ -25,6 +25,7 @@ const firstVisit = (day: string, calendar: WorkingCalendar) => {
         { unit: 'workingDays', before: 0, at: '09:00' },
       ],
       triggeredAt: `${day}T02:00:00.000Z`,
+      plannedAt: `${day}T02:00:00.000Z`,
     },
     calendar,
   )

@@ -213,7 +213,7 @@ it("shows a supervisor the warnings of their own region and national ones, never
   ])
   expect(
     keys(await listWarnings(rt.deps, { id: 'test-admin', role: 'admin', regionCode: '330000' })),
-  ).toEqual(['calendar-2027', 'timer-failed-elsewhere', 'timer-failed-c-1.ev-v1-o1'])
+  ).toEqual(['calendar-2027', 'timer-failed-c-1.ev-v1-o1', 'timer-failed-elsewhere'])
   // Through the API, a supervisor of 330108 sees neither 330106's warning nor any other region's but their own.
   const seen = await rt.call('GET', '/admin/warnings', { as: other })
   expect(seen.status).toBe(200)

@@ -23,6 +23,7 @@ import { datedVisit, provisionalMarks, warnCalendarMissing, workingCalendar } fr
 import { queueNotification } from './notify.ts'
 import { openPhone } from './personal-data.ts'
 import { enqueueIfSwept, type NewTimer, timerItem } from './timers.ts'
+import { noteSmsOnVisit } from './visit-sms.ts'
 import { visitTimers } from './visit-timers.ts'
 
 export const PLANNER = 'visit-planner'
@@ -189,8 +190,10 @@ const tellPetitioner = async (deps: AppDeps, event: CaseEventMessage, firstDueDa
     .key({ petitionerId: event.petitionerId })
     .send()
   if (!petitioner) return
+  const notificationId = `sms-${eventKeyOf(event)}-petitioner`
+  await noteSmsOnVisit(deps, visitIdOf(event, 1), notificationId)
   await queueNotification(deps, {
-    notificationId: `sms-${eventKeyOf(event)}-petitioner`,
+    notificationId,
     recipientType: 'petitioner',
     recipientId: petitioner.petitionerId,
     regionCode: petitioner.regionCode,

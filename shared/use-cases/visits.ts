@@ -37,6 +37,7 @@ import { queueNotification } from './notify.ts'
 import { openAttempt, openOutcome, openPhone, sealOutcome } from './personal-data.ts'
 import { nearestStaff, visitIdOf } from './plan-visits.ts'
 import { closeTimer, enqueueIfSwept, timerItem } from './timers.ts'
+import { noteSmsOnVisit, smsAbout } from './visit-sms.ts'
 import { cancelVisitTimers, movedVisitTimers, visitTimers } from './visit-timers.ts'
 
 /** One write of a TransactWriteItems call, as dynamodb-toolbox types it. */
@@ -103,7 +104,7 @@ export const getVisit = async (deps: AppDeps, actor: Actor, visitId: string) =>
  */
 const visitView = async (deps: AppDeps, actor: Actor, visit: Visit | undefined) => {
   if (!visit) return visit
-  const { outcomeCipher: _, ...rest } = visit
+  const { outcomeCipher: _, sms: smsIds, ...rest } = visit
   const mayRead = actor.role !== 'officer' || actor.id === visit.officerId
   const unreached = await Promise.all(
     visit.unreached.map(async ({ privateCipher, ...attempt }, i) =>
@@ -112,7 +113,12 @@ const visitView = async (deps: AppDeps, actor: Actor, visit: Visit | undefined) 
         : attempt,
     ),
   )
-  return { ...rest, unreached, outcome: mayRead ? await openOutcome(deps.crypto, visit) : visit.outcome }
+  return {
+    ...rest,
+    unreached,
+    outcome: mayRead ? await openOutcome(deps.crypto, visit) : visit.outcome,
+    sms: await smsAbout(deps, smsIds),
+  }
 }
 
 const flagLabels = {
@@ -429,6 +435,7 @@ const extraVisit = (visit: Visit, dueDate: string, now: Date) => {
     unreached: [],
     outcome: undefined,
     appointmentAt: undefined,
+    sms: undefined,
     version: 1,
   }
   const timers = (calendar: Parameters<typeof visitTimers>[2]) => {
@@ -457,9 +464,11 @@ export const remindOfficerOfVisit = async (
     store.Petitioner.build(GetItemCommand).key({ petitionerId: visit.petitionerId }).send(),
   ])
   if (!officer) throw new Error(`officer ${visit.officerId} of visit ${visit.visitId} does not exist`)
+  // One SMS per reminder and due time: a visit moved after its reminder was sent is reminded of again.
+  const notificationId = `sms-${timer.timerId}-${compactMinute(timer.dueAt)}`
+  await noteSmsOnVisit(deps, visit.visitId, notificationId)
   await queueNotification(deps, {
-    // One SMS per reminder and due time: a visit moved after its reminder was sent is reminded of again.
-    notificationId: `sms-${timer.timerId}-${compactMinute(timer.dueAt)}`,
+    notificationId,
     recipientType: 'officer',
     recipientId: officer.officerId,
     regionCode: visit.regionCode,
@@ -898,6 +907,7 @@ export const setAppointment = async (
     store.Petitioner.build(GetItemCommand).key({ petitionerId: visit.petitionerId }).send(),
   ])
   if (petitioner) {
+    await noteSmsOnVisit(deps, visitId, notificationId)
     await queueNotification(deps, {
       notificationId,
       recipientType: 'petitioner',

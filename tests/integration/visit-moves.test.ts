@@ -4,6 +4,7 @@
 import { afterEach, expect, it, vi } from 'vitest'
 import {
   admin,
+  INBOUND_SECRET,
   resolveMatterOfLi,
   seedRegion,
   startTestRuntime,
@@ -292,4 +293,34 @@ it('marks a visit provisional when only its ladder falls in a year not loaded, a
   expect(warnings.body).toEqual([
     expect.objectContaining({ key: 'calendar-2027', kind: 'calendar-year-missing' }),
   ])
+}, 60_000)
+
+it("shows the officer what became of each SMS about her visit: the petitioner's, her reminders, one suppressed", async () => {
+  rt = await startTestRuntime('2026-03-02T02:00:00Z')
+  await seedRegion(rt)
+  await resolveMatterOfLi(rt, 'c-1', 'ev')
+  await rt.drain()
+  await at('2026-03-06T01:00:00Z') // her first reminder
+  // Li replies 退订: the appointment SMS is suppressed, and the officer sees so.
+  const reply = await rt.call('POST', '/sms/inbound', {
+    headers: { 'x-aftercare-inbound-secret': INBOUND_SECRET },
+    body: { from: PETITIONER_LI, text: '退订' },
+  })
+  expect(reply.status).toBeLessThan(300)
+  rt.clock.set('2026-03-06T02:00:00Z')
+  const appointment = await rt.call('POST', '/visits/c-1.ev-v1/appointment', {
+    as: wang,
+    body: { at: '2026-03-10T06:00:00Z' },
+  })
+  expect(appointment.status).toBe(200)
+  await rt.drain()
+  const visit = await rt.call('GET', '/visits/c-1.ev-v1', { as: wang })
+  expect(
+    visit.body.sms.map((s: { to: string; template: string; status: string }) => [s.to, s.template, s.status]),
+  ).toEqual([
+    ['petitioner', 'petitioner-visit-planned', 'sent'],
+    ['officer', 'officer-visit-reminder', 'sent'],
+    ['petitioner', 'petitioner-appointment', 'suppressed'],
+  ])
+  expect(JSON.stringify(visit.body.sms)).not.toContain('139')
 }, 60_000)

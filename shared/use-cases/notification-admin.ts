@@ -57,10 +57,17 @@ export const inboundSmsInput = z.object({
   messageId: z.string().max(200).optional(),
 })
 
-/** Replies that opt a number out, compared after trimming spaces and punctuation, in any case. */
-export const OPT_OUT_KEYWORDS = ['退订', 'TD', 'T', 'STOP', 'UNSUBSCRIBE', '取消'] as const
+/**
+ * The documented replies that opt a number out (README, the templates' own "回复TD退订" and "Reply STOP"), compared
+ * after trimming spaces and punctuation, in any case and any width (ＴＤ, ｓｔｏｐ). Not 取消 ("cancel"), a natural
+ * reply to an appointment SMS, nor a bare T.
+ */
+export const OPT_OUT_KEYWORDS = ['退订', 'TD', 'STOP'] as const
 export const optOutKeyword = (text: string): string | undefined => {
-  const word = text.replace(/[\s\p{P}]/gu, '').toUpperCase()
+  const word = text
+    .normalize('NFKC')
+    .replace(/[\s\p{P}\p{S}]/gu, '')
+    .toUpperCase()
   return OPT_OUT_KEYWORDS.find((k) => k === word)
 }
 
@@ -156,7 +163,11 @@ export const checkInboundSecret = async (deps: AppDeps, presented: string | unde
   }
 }
 
-/** An inbound SMS: an opt-out keyword opts its sender out; anything else is logged (masked) and ignored. */
+/**
+ * An inbound SMS: an opt-out keyword opts its sender out of petitioners' SMS; anything else is logged (masked) and
+ * ignored. It does not stop an officer's operational reminders (the dispatcher heeds only an administrator's opt-out
+ * for those), and a number an administrator opted out stays so, recorded as the administrator's decision.
+ */
 export const receiveInboundSms = async (deps: AppDeps, input: z.infer<typeof inboundSmsInput>) => {
   const keyword = optOutKeyword(input.text)
   if (!keyword) {
@@ -166,6 +177,10 @@ export const receiveInboundSms = async (deps: AppDeps, input: z.infer<typeof inb
     })
     return { action: 'none' as const }
   }
+  const { Item: current } = await deps.store.OptOut.build(GetItemCommand)
+    .key({ phoneIndex: deps.crypto.blindIndex(input.from, PHONE_INDEX) })
+    .send()
+  if (current?.optedOut && current.source === 'admin') return { action: 'opted-out' as const, keyword }
   const result = await saveOptOut(deps, input.from, {
     optedOut: true,
     source: 'sms',

@@ -12,6 +12,7 @@ import {
 import type { AppDeps } from '../deps.ts'
 import { regionAncestry, regionIndexKeys } from '../domain/access/region-scope.ts'
 import { inFlightKeys } from '../domain/notifications/in-flight.ts'
+import { maskProviderText } from '../domain/notifications/provider-text.ts'
 import { defaultQuietHours, isQuiet, nextAllowedInstant } from '../domain/notifications/quiet-hours.ts'
 import type { TemplateName } from '../domain/notifications/templates.ts'
 import type { NotificationMessage } from '../domain/scheduling/messages.ts'
@@ -97,9 +98,19 @@ const quietHoursFor = async ({ store }: AppDeps, regionCode: string) => {
   return defaultQuietHours
 }
 
-const isOptedOut = async ({ store }: AppDeps, phoneIndex: string) => {
+/**
+ * Whether the number is opted out for this recipient. A petitioner's reply opts their number out; an officer's
+ * operational reminders are stopped only by an administrator's decision (POST /admin/opt-outs), never by an SMS
+ * reply from the officer's phone.
+ */
+const isOptedOut = async (
+  { store }: AppDeps,
+  phoneIndex: string,
+  recipientType: Notification['recipientType'],
+) => {
   const { Item } = await store.OptOut.build(GetItemCommand).key({ phoneIndex }).send()
-  return Item?.optedOut === true
+  if (Item?.optedOut !== true) return false
+  return recipientType === 'petitioner' || Item.source === 'admin'
 }
 
 export type DispatchOutcome =
@@ -203,7 +214,7 @@ const publishToTopic = async (deps: AppDeps, n: Notification): Promise<'publishe
       notificationId: n.notificationId,
     }))
   } catch (error) {
-    const reason = `${(error as Error).name}: ${(error as Error).message}`
+    const reason = maskProviderText(`${(error as Error).name}: ${(error as Error).message}`)
     await record({ topic: 'failed' }, entry(deps, 'topic-failed', reason))
     logger.warn('officers topic publish failed', { notificationId: n.notificationId, reason })
     return 'failed'
@@ -285,7 +296,7 @@ const dispatchSms = async (deps: AppDeps, n: Notification): Promise<DispatchOutc
     // The provider never got it: sending again is safe.
   }
 
-  if (await isOptedOut(deps, n.phoneIndex)) {
+  if (await isOptedOut(deps, n.phoneIndex, n.recipientType)) {
     await transition({ status: 'suppressed' }, entry(deps, 'suppressed', 'the number opted out'))
     logger.info('SMS suppressed: opted out', { notificationId, to: n.phoneMasked })
     return 'suppressed'
@@ -339,7 +350,8 @@ const dispatchSms = async (deps: AppDeps, n: Notification): Promise<DispatchOutc
   try {
     ;({ providerMessageId } = await sms.send({ to: phone, text: n.text, idempotencyKey: notificationId }))
   } catch (error) {
-    const reason = (error as Error).message
+    // A provider's text may quote the number or an ID: kept and logged masked.
+    const reason = maskProviderText((error as Error).message)
     const kind = smsErrorKind(error)
     if (kind === 'uncertain') {
       const result = await interrupted(sending, `no clear answer from the provider (${reason})`)

@@ -1,19 +1,26 @@
 // `npm start` as a user runs it (node --import tsx local/start.ts --in-memory --demo) on free ports: it comes up, serves the
 // demo, and every way of stopping it leaves no DynamoDB Local (Java) process behind. It does not use the run's
-// shared DynamoDB Local: it starts its own, which is the point.
+// shared DynamoDB Local: it starts its own, which is the point. Each start runs in a folder of its own (its
+// .aftercare/), never in the working copy's. A port in use, or a folder in use, stops it with a message naming what.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { createServer, type Server } from 'node:net'
+import { networkInterfaces, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { afterEach, describe, expect, it } from 'vitest'
 import { freePort } from '../../local/dynamodb-local.ts'
+import { startLocalFauxqs } from '../../local/runtime.ts'
+import { signLocalIdToken } from '../../local/tokens.ts'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
 
 interface Started {
   child: ChildProcess
   dynamodbPort: number
+  /** The folder it runs in, and so holds its .aftercare/. */
+  home: string
+  ports: { http: number; dynamodb: number; fauxqs: number }
   url: string
   output: () => string
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>
@@ -21,6 +28,24 @@ interface Started {
 
 const children: ChildProcess[] = []
 const dynamodbPorts: number[] = []
+const homes: string[] = []
+const blockers: Server[] = []
+
+/** A fresh folder for one start's .aftercare/. */
+const newHome = () => {
+  const home = mkdtempSync(join(tmpdir(), 'aftercare-start-'))
+  homes.push(home)
+  return home
+}
+
+/** Something else listening on `port` (on `host`), as another program would. */
+const occupy = (port: number, host: string) =>
+  new Promise<Server>((ok, fail) => {
+    const server = createServer()
+    server.once('error', fail)
+    server.listen(port, host, () => ok(server))
+    blockers.push(server)
+  })
 
 const alive = (pid: number): boolean => {
   try {
@@ -71,14 +96,22 @@ const waitFor = async <T>(
   throw new Error(`timed out waiting for ${what}`)
 }
 
-/** `args` for local/start.ts; `cwd` holds its `.aftercare/` when not in memory. */
-const start = async (args: string[] = ['--in-memory', '--demo'], cwd = root): Promise<Started> => {
+/** `args` for local/start.ts; `cwd` holds its `.aftercare/` (its keys, and its data when not in memory). */
+const start = async (
+  args: string[] = ['--in-memory', '--demo'],
+  cwd = newHome(),
+  given: { http?: number; dynamodb?: number; fauxqs?: number } = {},
+): Promise<Started> => {
   const ports: number[] = []
   while (ports.length < 3) {
     const port = await freePort()
     if (!ports.includes(port)) ports.push(port)
   }
-  const [http, dynamodb, fauxqs] = ports as [number, number, number]
+  const [http = 0, dynamodb = 0, fauxqs = 0] = [
+    given.http ?? ports[0],
+    given.dynamodb ?? ports[1],
+    given.fauxqs ?? ports[2],
+  ]
   // As package.json's start script: node with tsx's loader, no wrapper process between the signal and the runtime.
   const tsx = pathToFileURL(join(root, 'node_modules/tsx/dist/loader.mjs')).href
   const child = spawn(process.execPath, ['--import', tsx, join(root, 'local/start.ts'), ...args], {
@@ -103,7 +136,15 @@ const start = async (args: string[] = ['--in-memory', '--demo'], cwd = root): Pr
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) =>
     child.once('exit', (code, signal) => done({ code, signal })),
   )
-  return { child, dynamodbPort: dynamodb, url: `http://127.0.0.1:${http}`, output: () => output, exited }
+  return {
+    child,
+    dynamodbPort: dynamodb,
+    url: `http://127.0.0.1:${http}`,
+    output: () => output,
+    exited,
+    home: cwd,
+    ports: { http, dynamodb, fauxqs },
+  }
 }
 
 const javaUnder = (app: Started) =>
@@ -120,13 +161,21 @@ const expectGone = async (app: Started, pid: number) => {
   expect(dynamoDbLocalOn(app.dynamodbPort), 'no DynamoDB Local on that port, orphaned or not').toBeUndefined()
 }
 
-afterEach(() => {
+afterEach(async () => {
   // Whatever a failed test left behind.
-  for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL')
+  await Promise.all(
+    children.splice(0).map((child) => {
+      if (child.exitCode !== null || child.signalCode !== null) return undefined
+      child.kill('SIGKILL')
+      return new Promise((done) => child.once('exit', done))
+    }),
+  )
   for (const port of dynamodbPorts.splice(0)) {
     const pid = dynamoDbLocalOn(port)
     if (pid) process.kill(pid, 'SIGKILL')
   }
+  await Promise.all(blockers.splice(0).map((server) => new Promise((done) => server.close(done))))
+  for (const home of homes.splice(0)) rmSync(home, { recursive: true, force: true })
 })
 
 describe('npm start', () => {
@@ -152,6 +201,36 @@ describe('npm start', () => {
       10_000,
     )
     expect(visit).toMatchObject({ visitId, officerId: 'demo-officer-wang' })
+
+    // What a user needs to call it, printed: how to get a token, where the inbound SMS secret is; fauxqs's address.
+    expect(app.output()).toMatch(/tokens: `npm run person -- …` makes a person and prints a token/)
+    expect(app.output()).toContain(
+      'inbound SMS secret (header x-aftercare-inbound-secret): .aftercare/inbound-sms-secret',
+    )
+    expect(app.output()).toContain(`fauxqs (SQS, SNS): http://127.0.0.1:${app.ports.fauxqs}`)
+    // In memory, the keys are still .aftercare/'s: a token signed as `npm run token` signs it is accepted, and the
+    // inbound secret is the file's.
+    const secret = readFileSync(join(app.home, '.aftercare', 'token-secret'), 'utf8').trim()
+    const cliToken = await signLocalIdToken(secret, { username: 'demo-officer-wang', lifetimeSeconds: 600 })
+    const again = await fetch(`${app.url}/visits/${visitId}`, {
+      headers: { authorization: `Bearer ${cliToken}` },
+    })
+    expect(again.status).toBe(200)
+    const inbound = await fetch(`${app.url}/sms/inbound`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-aftercare-inbound-secret': readFileSync(
+          join(app.home, '.aftercare', 'inbound-sms-secret'),
+          'utf8',
+        ).trim(),
+      },
+      body: JSON.stringify({ from: '+8613900139001', text: '你好' }),
+    })
+    expect(inbound.status).toBeLessThan(300)
+    // Nothing but the keys: no data, no lock.
+    expect(existsSync(join(app.home, '.aftercare', 'dynamodb'))).toBe(false)
+    expect(existsSync(join(app.home, '.aftercare', 'npm-start.pid'))).toBe(false)
 
     // The pid the startup log names is the Java process under npm start.
     const logged = Number(/java pid (\d+)/.exec(app.output())?.[1])
@@ -188,7 +267,7 @@ describe('npm start', () => {
   })
 
   it('keeps its data, tokens and keys in .aftercare/ across a restart', async () => {
-    const home = mkdtempSync(join(tmpdir(), 'aftercare-start-'))
+    const home = newHome()
     const keys = () =>
       ['token-secret', 'crypto-key', 'inbound-sms-secret'].map((f) =>
         readFileSync(join(home, '.aftercare', f), 'utf8'),
@@ -230,5 +309,75 @@ describe('npm start', () => {
       )
       rmSync(home, { recursive: true, force: true })
     }
+  }, 180_000)
+
+  it('runs fauxqs on 127.0.0.1 only', async () => {
+    const fauxqs = await startLocalFauxqs(0)
+    try {
+      expect(fauxqs.host).toBe('127.0.0.1')
+      expect((await fetch(`http://127.0.0.1:${fauxqs.port}/_fauxqs/queues`)).status).toBe(200)
+      // Every other address of this machine is refused (a machine with loopback only has none to try).
+      const others = Object.values(networkInterfaces())
+        .flat()
+        .filter((a) => a && !a.internal && a.family === 'IPv4')
+        .map((a) => a?.address as string)
+      for (const address of others) {
+        await expect(fetch(`http://${address}:${fauxqs.port}/_fauxqs/queues`), address).rejects.toThrow()
+      }
+    } finally {
+      await fauxqs.stop()
+    }
+  })
+
+  it('stops at a port in use, naming the component and the variable that moves it, and leaves no Java process', async () => {
+    const cases = [
+      { component: 'DynamoDB Local', variable: 'DYNAMODB_LOCAL_PORT', key: 'dynamodb', host: '0.0.0.0' },
+      { component: 'fauxqs', variable: 'FAUXQS_PORT', key: 'fauxqs', host: '127.0.0.1' },
+      { component: 'HTTP API', variable: 'PORT', key: 'http', host: '127.0.0.1' },
+    ] as const
+    for (const { component, variable, key, host } of cases) {
+      const port = await freePort()
+      await occupy(port, host)
+      const app = await start(['--in-memory'], newHome(), { [key]: port })
+      expect(await app.exited, component).toEqual({ code: 1, signal: null })
+      expect(app.output()).toContain(
+        `${component} cannot listen on port ${port}: it is in use by another program. Stop that program, or set ` +
+          `${variable} to a free port`,
+      )
+      expect(app.output()).not.toMatch(/Aftercare is running/)
+      expect(dynamoDbLocalOn(app.dynamodbPort), component).toBeUndefined()
+    }
+  }, 180_000)
+
+  it("never uses another npm start's DynamoDB Local, nor its folder", async () => {
+    const first = await start([], newHome())
+    await waitFor(
+      'the first start',
+      () => /Ctrl-C stops everything/.test(first.output()) || undefined,
+      45_000,
+    )
+    const firstJava = javaUnder(first)
+    expect(readFileSync(join(first.home, '.aftercare', 'npm-start.pid'), 'utf8').trim()).toBe(
+      String(first.child.pid),
+    )
+
+    // The same folder, other ports: refused before anything starts, naming the first one.
+    const sameFolder = await start([], first.home)
+    expect(await sameFolder.exited).toEqual({ code: 1, signal: null })
+    expect(sameFolder.output()).toContain(`another npm start (pid ${first.child.pid}) is using .aftercare/`)
+    expect(dynamoDbLocalOn(sameFolder.dynamodbPort)).toBeUndefined()
+
+    // Another folder, the first one's DynamoDB Local port: refused, not served by the first one's Java.
+    const samePort = await start(['--in-memory'], newHome(), { dynamodb: first.dynamodbPort })
+    expect(await samePort.exited).toEqual({ code: 1, signal: null })
+    expect(samePort.output()).toContain(`DynamoDB Local cannot listen on port ${first.dynamodbPort}`)
+    expect(samePort.output()).not.toMatch(/Aftercare is running/)
+
+    // The first one went on untouched, and takes its lock with it when it stops.
+    expect((await fetch(`${first.url}/health`)).status).toBe(200)
+    expect(javaUnder(first)).toBe(firstJava)
+    first.child.kill('SIGTERM')
+    expect(await first.exited).toEqual({ code: 0, signal: null })
+    expect(existsSync(join(first.home, '.aftercare', 'npm-start.pid'))).toBe(false)
   }, 180_000)
 })

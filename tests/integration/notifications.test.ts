@@ -5,7 +5,7 @@
 import { SubscribeCommand } from '@aws-sdk/client-sns'
 import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs'
 import { QueryCommand } from 'dynamodb-toolbox'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { FaultPoint } from '../../shared/deps.ts'
 import { SmsError } from '../../shared/ports/sms.ts'
 import { queueNotification } from '../../shared/use-cases/notify.ts'
@@ -41,6 +41,21 @@ const pump = async (rounds: number) => {
   }
 }
 
+/**
+ * Counts provider calls per notification: the local provider keeps one SMS per key, so a second call for the same
+ * notification would not show in the SMS list; these counts would.
+ */
+const countingProvider = () => {
+  let counting: CountingSms | undefined
+  return {
+    wrapSms: (inner: ConstructorParameters<typeof CountingSms>[0]) => {
+      counting = new CountingSms(inner)
+      return counting
+    },
+    calls: () => Object.fromEntries(counting?.calls ?? []),
+  }
+}
+
 const smsTo = async (phone: string) => (await rt.localSms.list()).filter((sms) => sms.phone === phone)
 
 /** Registers and resolves a matter of petitioner Li at the runtime's current time. */
@@ -66,7 +81,8 @@ const officerReminder = (notificationId: string, sequence = '1') => ({
 
 describe('quiet hours', () => {
   it('holds a petitioner SMS at 22:00 until 08:00 the next morning, and sends it then', async () => {
-    rt = await startTestRuntime('2026-03-05T14:00:00Z') // 22:00 in Shanghai
+    const provider = countingProvider()
+    rt = await startTestRuntime('2026-03-05T14:00:00Z', { wrapSms: provider.wrapSms }) // 22:00 in Shanghai
     await seedRegion(rt)
     const id = await resolveMatter()
     expect(await smsTo(PETITIONER_LI)).toEqual([])
@@ -89,6 +105,7 @@ describe('quiet hours', () => {
     const sent = await smsTo(PETITIONER_LI)
     expect(sent).toHaveLength(1)
     expect(sent[0]?.sentAt).toBe('2026-03-06T00:00:00.000Z')
+    expect(provider.calls()).toEqual({ [id]: 1 })
     expect((await notification(id)).log.map((e: { status: string }) => e.status)).toEqual([
       'queued',
       'deferred',
@@ -99,7 +116,8 @@ describe('quiet hours', () => {
   })
 
   it('defers again when released into hours an administrator made longer meanwhile, and sends at the new end', async () => {
-    rt = await startTestRuntime('2026-03-05T14:00:00Z') // 22:00, quiet until 08:00
+    const provider = countingProvider()
+    rt = await startTestRuntime('2026-03-05T14:00:00Z', { wrapSms: provider.wrapSms }) // 22:00, quiet until 08:00
     await seedRegion(rt)
     const id = await resolveMatter()
     expect((await notification(id)).status).toBe('deferred')
@@ -125,6 +143,7 @@ describe('quiet hours', () => {
     const sent = await smsTo(PETITIONER_LI)
     expect(sent).toHaveLength(1)
     expect(sent[0]?.sentAt).toBe('2026-03-06T01:00:00.000Z')
+    expect(provider.calls()).toEqual({ [id]: 1 })
     expect(statusesOf(await notification(id))).toEqual([
       'queued',
       'deferred',
@@ -137,7 +156,8 @@ describe('quiet hours', () => {
   })
 
   it("follows a region's own quiet hours, set by an administrator", async () => {
-    rt = await startTestRuntime('2026-03-06T00:30:00Z') // 08:30 in Shanghai
+    const provider = countingProvider()
+    rt = await startTestRuntime('2026-03-06T00:30:00Z', { wrapSms: provider.wrapSms }) // 08:30 in Shanghai
     await seedRegion(rt)
     const set = await rt.call('POST', '/admin/quiet-hours', {
       as: admin,
@@ -150,10 +170,12 @@ describe('quiet hours', () => {
     await rt.sweep()
     await rt.drain()
     expect(await smsTo(PETITIONER_LI)).toHaveLength(1)
+    expect(provider.calls()).toEqual({ [id]: 1 })
   })
 
   it("does not hold an officer's reminder at night", async () => {
-    rt = await startTestRuntime('2026-03-05T14:00:00Z')
+    const provider = countingProvider()
+    rt = await startTestRuntime('2026-03-05T14:00:00Z', { wrapSms: provider.wrapSms })
     await seedRegion(rt)
     await queueNotification(rt.deps, {
       notificationId: 'night-reminder',
@@ -173,6 +195,7 @@ describe('quiet hours', () => {
     })
     await rt.drain()
     expect(await smsTo(OFFICER_WANG)).toHaveLength(1)
+    expect(provider.calls()).toEqual({ 'night-reminder': 1 })
   })
 })
 
@@ -199,22 +222,78 @@ describe('opting out', () => {
     expect(suppressed.log.at(-1)).toMatchObject({ status: 'suppressed', detail: 'the number opted out' })
   })
 
-  it.each(['TD', 'stop', 'Stop!'])('recognises %s, and ignores other replies', async (text) => {
-    rt = await startTestRuntime('2026-03-05T02:00:00Z')
-    const other = await rt.call('POST', '/sms/inbound', {
-      body: { from: PETITIONER_LI, text: '谢谢，已收到' },
+  it.each(['TD', 'td', 'ＴＤ', 'stop', 'Stop!', 'ＳＴＯＰ', '退订'])(
+    'recognises %s, and ignores other replies',
+    async (text) => {
+      rt = await startTestRuntime('2026-03-05T02:00:00Z')
+      const other = await rt.call('POST', '/sms/inbound', {
+        body: { from: PETITIONER_LI, text: '谢谢，已收到' },
+        headers: { 'x-aftercare-inbound-secret': INBOUND_SECRET },
+      })
+      expect(other.body).toEqual({ action: 'none' })
+      const r = await rt.call('POST', '/sms/inbound', {
+        body: { from: PETITIONER_LI, text },
+        headers: { 'x-aftercare-inbound-secret': INBOUND_SECRET },
+      })
+      expect(r.body.action).toBe('opted-out')
+    },
+  )
+
+  it.each(['取消', 'T', 't', '取消。', 'UNSUBSCRIBE'])(
+    'does not opt a petitioner out on %s: the petitioner still gets the SMS',
+    async (text) => {
+      const provider = countingProvider()
+      rt = await startTestRuntime('2026-03-05T02:00:00Z', { wrapSms: provider.wrapSms })
+      await seedRegion(rt)
+      const reply = await rt.call('POST', '/sms/inbound', {
+        body: { from: PETITIONER_LI, text },
+        headers: { 'x-aftercare-inbound-secret': INBOUND_SECRET },
+      })
+      expect(reply.body).toEqual({ action: 'none' })
+      const id = await resolveMatter()
+      expect((await smsTo(PETITIONER_LI)).map((sms) => sms.text)).toEqual([
+        '【信访回访】李明您好：您反映的事项c-1已办结，我们将于2026-03-16前回访，听取您的意见。回复TD退订。',
+      ])
+      expect(provider.calls()).toEqual({ [id]: 1 })
+    },
+  )
+
+  it("does not stop an officer's reminders on the officer's own 退订; an administrator's opt-out does", async () => {
+    const provider = countingProvider()
+    rt = await startTestRuntime('2026-03-05T02:00:00Z', { wrapSms: provider.wrapSms })
+    await seedRegion(rt)
+    const reply = await rt.call('POST', '/sms/inbound', {
+      body: { from: OFFICER_WANG, text: '退订' },
       headers: { 'x-aftercare-inbound-secret': INBOUND_SECRET },
     })
-    expect(other.body).toEqual({ action: 'none' })
-    const r = await rt.call('POST', '/sms/inbound', {
-      body: { from: PETITIONER_LI, text },
+    expect(reply.body).toEqual({ action: 'opted-out', keyword: '退订' })
+    await queueNotification(rt.deps, officerReminder('after-reply', '1'))
+    await rt.drain()
+    expect((await smsTo(OFFICER_WANG)).map((sms) => sms.text)).toEqual([
+      '【回访提醒】王芳：信访事项c-9的第1次回访（回访对象李明）应于2026-03-09完成。',
+    ])
+    expect((await notification('after-reply')).status).toBe('sent')
+
+    const decided = await rt.call('POST', '/admin/opt-outs', {
+      as: admin,
+      body: { phone: OFFICER_WANG, optedOut: true, officerId: 'wang' },
+    })
+    expect(decided.status).toBe(200)
+    // A later reply from the phone does not turn the administrator's decision into the officer's own.
+    await rt.call('POST', '/sms/inbound', {
+      body: { from: OFFICER_WANG, text: 'TD' },
       headers: { 'x-aftercare-inbound-secret': INBOUND_SECRET },
     })
-    expect(r.body.action).toBe('opted-out')
+    await queueNotification(rt.deps, officerReminder('after-decision', '2'))
+    await rt.drain()
+    expect((await notification('after-decision')).status).toBe('suppressed')
+    expect(await smsTo(OFFICER_WANG)).toHaveLength(1)
+    expect(provider.calls()).toEqual({ 'after-reply': 1 })
   })
 
   it('lets an administrator opt a number out and back in', async () => {
-    rt = await startTestRuntime('2026-03-05T02:00:00Z')
+    const provider = countingProvider()
+    rt = await startTestRuntime('2026-03-05T02:00:00Z', { wrapSms: provider.wrapSms })
     await seedRegion(rt)
     const out = await rt.call('POST', '/admin/opt-outs', {
       as: admin,
@@ -226,8 +305,9 @@ describe('opting out', () => {
       body: { phone: PETITIONER_LI, optedOut: false },
     })
     expect(back.body.optedOut).toBe(false)
-    await resolveMatter()
+    const id = await resolveMatter()
     expect(await smsTo(PETITIONER_LI)).toHaveLength(1)
+    expect(provider.calls()).toEqual({ [id]: 1 })
   })
 })
 
@@ -444,7 +524,8 @@ describe('the officers topic', () => {
 
 describe('the send-rate limit', () => {
   it('holds sends to the limit per second across dispatchers, and loses none', async () => {
-    rt = await startTestRuntime('2026-03-05T02:00:00Z', { smsMaxPerSecond: 2 })
+    const provider = countingProvider()
+    rt = await startTestRuntime('2026-03-05T02:00:00Z', { smsMaxPerSecond: 2, wrapSms: provider.wrapSms })
     for (let i = 0; i < 5; i++) {
       await queueNotification(rt.deps, {
         notificationId: `rate-${i}`,
@@ -471,6 +552,8 @@ describe('the send-rate limit', () => {
     rt.clock.advance(1000)
     await pump(20)
     expect(await smsTo(OFFICER_WANG)).toHaveLength(5)
+    // Held, never sent twice: one provider call per notification.
+    expect(provider.calls()).toEqual(Object.fromEntries([0, 1, 2, 3, 4].map((i) => [`rate-${i}`, 1])))
   })
 })
 
@@ -775,6 +858,37 @@ describe('crashes and failures', () => {
     const given = await notification('n-1')
     expect(given.status).toBe('failed')
     expect(given.log.at(-1).detail).toContain('given up after')
+  })
+
+  it("stores and logs a provider's error text with the number and the ID in it masked", async () => {
+    rt = await startTestRuntime('2026-03-05T02:00:00Z', {
+      wrapSms: (inner) =>
+        new CountingSms(
+          inner,
+          () =>
+            new SmsError(
+              'InvalidParameter: PhoneNumber +8613800138000 (owner 330106199001011234) is blocked (drill)',
+              'permanent',
+            ),
+        ),
+    })
+    const logged: unknown[] = []
+    const { logger } = rt.functionDeps['notification-dispatcher']
+    vi.spyOn(logger, 'error').mockImplementation((...args: unknown[]) => {
+      logged.push(args)
+    })
+    await queueNotification(rt.deps, request(0))
+    await rt.drain()
+    const n = await notification('n-0')
+    expect(n.status).toBe('failed')
+    expect(n.log.at(-1)).toMatchObject({
+      status: 'failed',
+      detail: 'InvalidParameter: PhoneNumber 138****8000 (owner 330***********1234) is blocked (drill)',
+    })
+    const text = JSON.stringify(logged)
+    expect(text).toContain('138****8000 (owner 330***********1234)')
+    expect(text).not.toContain('13800138000')
+    expect(text).not.toContain('199001011234')
   })
 
   it('gives up a throttled petitioner SMS four days after it was created, although each night deferred it', async () => {

@@ -10,7 +10,7 @@ import {
   MAX_TIMER_SENDS,
   rescheduleTimer,
 } from '../../shared/use-cases/timers.ts'
-import { admin, seedRegion } from '../fixtures/runtime.ts'
+import { admin, expectLogged, seedRegion } from '../fixtures/runtime.ts'
 import {
   forgetRuntimes,
   start,
@@ -159,6 +159,7 @@ describe('the due-work engine', () => {
       }),
     ])
     expect((await rt.sweep()).reswept).toBe(0)
+    expectLogged(rt, ['timer given up after repeated sends'])
   })
 
   it('never leaves a given-up timer out of the due index without its warning: both are one write', async () => {
@@ -187,6 +188,7 @@ describe('the due-work engine', () => {
     expect(await timerStatus(rt, timerId)).toBe('failed')
     const warnings = await rt.call('GET', '/admin/warnings', { as: admin })
     expect(warnings.body).toEqual([expect.objectContaining({ key: `timer-failed-${timerId}` })])
+    expectLogged(rt, ['timer given up after repeated sends'])
   })
 
   it('gives a rescheduled timer its full number of sends for its new time', async () => {
@@ -199,6 +201,7 @@ describe('the due-work engine', () => {
     rt.clock.set('2026-03-05T03:00:00Z')
     expect(await sweepRounds(rt, MAX_TIMER_SENDS + 2)).toEqual({ sends: MAX_TIMER_SENDS, failed: 1 })
     expect(await timerOf(rt, timerId)).toMatchObject({ status: 'failed', attempts: MAX_TIMER_SENDS })
+    expectLogged(rt, ['timer given up after repeated sends'])
   })
 
   it('does not count a delivery that came early (and went back to pending) as a send', async () => {
@@ -213,6 +216,7 @@ describe('the due-work engine', () => {
     // Due now, and its consumer throws every time: it still gets every send before it is given up.
     rt.clock.set('2026-03-05T01:00:50Z')
     expect(await sweepRounds(rt, MAX_TIMER_SENDS + 2)).toEqual({ sends: MAX_TIMER_SENDS, failed: 1 })
+    expectLogged(rt, ['timer given up after repeated sends'])
   })
 
   it('keeps the stored send count of a timer enqueued at once for a swept window', async () => {

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest'
+import { maskProviderText } from '../../shared/domain/notifications/provider-text.ts'
 import { renderTemplate } from '../../shared/domain/notifications/templates.ts'
 import { maskPhone } from '../../shared/masking.ts'
+import { optOutKeyword } from '../../shared/use-cases/notification-admin.ts'
 
 const params = {
   officerName: '王芳',
@@ -34,5 +36,33 @@ describe('masking', () => {
   })
   it('keeps only the last four characters of anything else', () => {
     expect(maskPhone('+85291234567')).toBe('********4567')
+  })
+})
+
+describe('provider error texts', () => {
+  it('masks mainland mobiles in any form, other E.164 numbers and identity numbers', () => {
+    expect(
+      maskProviderText(
+        'to +8613812341234, 13912345678 and 86 13700137000: owner 33010619900101123X, +85291234567',
+      ),
+    ).toBe('to 138****1234, 139****5678 and 137****7000: owner 330***********123X, ********4567')
+  })
+  it('leaves other text and numbers alone', () => {
+    expect(maskProviderText('Rate exceeded (429), retry after 2000 ms')).toBe(
+      'Rate exceeded (429), retry after 2000 ms',
+    )
+  })
+})
+
+describe('opt-out keywords', () => {
+  it('are the documented ones, in any case or width, with spaces and punctuation trimmed', () => {
+    for (const text of ['退订', ' 退订。', 'TD', 'td', 'ＴＤ', 'STOP', 'Stop!', 'ｓｔｏｐ']) {
+      expect(optOutKeyword(text), text).toBeDefined()
+    }
+  })
+  it('are not 取消 (a natural answer to an appointment), nor T, nor a sentence', () => {
+    for (const text of ['取消', 'T', 't', 'Ｔ', '取消预约', '请勿退订', 'UNSUBSCRIBE', 'stop it']) {
+      expect(optOutKeyword(text), text).toBeUndefined()
+    }
   })
 })

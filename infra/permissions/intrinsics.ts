@@ -25,6 +25,8 @@ export interface Scope {
   ref(name: string): unknown
   getAtt(argument: unknown): string
   importValue(name: string): unknown
+  /** `Fn::GetStackOutput` (weak cross-stack references): an output of another stack of the same app. */
+  stackOutput(stackName: string, outputName: string): unknown
   condition(name: string): boolean
   mapping(map: string, top: string, second: string): unknown
 }
@@ -63,6 +65,13 @@ export const evaluateIntrinsic = (name: string, argument: unknown, scope: Scope)
       return scope.getAtt(argument)
     case 'Fn::ImportValue':
       return scope.importValue(scope.resolveString(argument))
+    case 'Fn::GetStackOutput': {
+      if (!isRecord(argument)) throw new Error(`${scope.where}: malformed Fn::GetStackOutput`)
+      return scope.stackOutput(
+        scope.resolveString(argument.StackName),
+        scope.resolveString(argument.OutputName),
+      )
+    }
     case 'Fn::Join': {
       const [delimiter, items] = args(2)
       return list(items)

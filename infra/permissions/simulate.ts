@@ -161,6 +161,10 @@ export class SimulatedDeployment {
       const exported = this.exported(this.resolveString(stack, argument, where), where)
       return this.originOf(exported.stack, exported.value, `${where} (export in ${exported.stack})`)
     }
+    if (name === 'Fn::GetStackOutput' && isRecord(argument)) {
+      const output = this.stackOutput(stack, argument, where)
+      return this.originOf(output.stack, output.value, `${where} (output of ${output.stack})`)
+    }
     return undefined
   }
 
@@ -214,6 +218,15 @@ export class SimulatedDeployment {
     const found = this.exportIndex.get(name)
     if (!found) throw new Error(`${where}: Fn::ImportValue ${name}: no template exports it`)
     return found
+  }
+
+  /** The stack and value of the output that `Fn::GetStackOutput` reads (a weak cross-stack reference). */
+  private stackOutput(stack: string, argument: Record<string, unknown>, where: string) {
+    const producer = this.resolveString(stack, argument.StackName, where)
+    const name = this.resolveString(stack, argument.OutputName, where)
+    const output = this.template(producer).Outputs?.[name]
+    if (!output) throw new Error(`${where}: Fn::GetStackOutput ${producer}.${name}: no such output`)
+    return { stack: producer, value: output.Value }
   }
 
   private getAttArguments(stack: string, argument: unknown, where: string): [string, string] {
@@ -283,6 +296,10 @@ export class SimulatedDeployment {
       importValue: (name) => {
         const exported = this.exported(name, where)
         return this.resolveValue(exported.stack, exported.value, `${where} (export in ${exported.stack})`)
+      },
+      stackOutput: (stackName, outputName) => {
+        const output = this.stackOutput(stack, { StackName: stackName, OutputName: outputName }, where)
+        return this.resolveValue(output.stack, output.value, `${where} (output of ${output.stack})`)
       },
       condition: (name) => this.condition(stack, name),
       mapping: (map, top, second) => this.template(stack).Mappings?.[map]?.[top]?.[second],

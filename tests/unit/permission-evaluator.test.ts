@@ -339,10 +339,16 @@ describe('SimulatedDeployment', () => {
 
 describe('evaluatePermissions on a CDK-synthesized two-stack app', { timeout: 60_000 }, () => {
   /** Queues and their key in one stack; in the other a function that sends to one queue and consumes the other. */
-  const synthesize = (grantSend: boolean) => {
+  const synthesize = (grantSend: boolean, references: 'strong' | 'weak' = 'strong') => {
     const app = new App({
-      // Path metadata names the function (the CDK CLI adds it; an App in a test does not).
-      context: { 'aws:cdk:bundling-stacks': [], 'aws:cdk:enable-path-metadata': true },
+      // Path metadata names the function (the CDK CLI adds it; an App in a test does not). Cross-stack references
+      // by export (Fn::ImportValue) or, as the recommended flag makes them, by Fn::GetStackOutput.
+      context: {
+        'aws:cdk:bundling-stacks': [],
+        'aws:cdk:enable-path-metadata': true,
+      },
+      // Over the flags the test run hands every app (CDK_CONTEXT_JSON, from cdk.json).
+      postCliContext: { '@aws-cdk/core:defaultCrossStackReferences': references },
       // The built-in template validation loads a WebAssembly engine that costs ~8 s here; not what is tested.
       builtinCloudFormationValidation: false,
     })
@@ -396,6 +402,14 @@ describe('evaluatePermissions on a CDK-synthesized two-stack app', { timeout: 60
 
   it('synthesizes a cross-stack reference, so the check goes through Fn::ImportValue', () => {
     expect(JSON.stringify(granted.templates['Perm-Service'])).toContain('Fn::ImportValue')
+  })
+
+  it('follows a weak cross-stack reference (Fn::GetStackOutput) as far as an export', () => {
+    const weak = synthesize(true, 'weak')
+    expect(JSON.stringify(weak.templates['Perm-Service'])).toContain('Fn::GetStackOutput')
+    expect(run(weak).denied).toEqual([])
+    const none = synthesize(false, 'weak')
+    expect(run(none).denied.map((d) => d.action)).toEqual(['sqs:SendMessage', 'kms:GenerateDataKey'])
   })
 
   it('allows the granted send and the event source, and lists what the CDK grants beyond use', () => {

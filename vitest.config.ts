@@ -9,8 +9,9 @@ import { defineConfig } from 'vitest/config'
 process.env.AFTERCARE_AWS_CALLS ??= mkdtempSync(join(tmpdir(), 'aftercare-aws-calls-'))
 
 // The CDK feature flags of cdk.json, as the CDK CLI hands them to the app (CDK_CONTEXT_JSON): the stacks the infra and
-// permissions projects synthesize are the ones `cdk synth` and `cdk deploy` make.
-process.env.CDK_CONTEXT_JSON ??= JSON.stringify(
+// permissions projects synthesize are the ones `cdk synth` and `cdk deploy` make. (Not the unit project's: its apps
+// are its own small ones.)
+const cdkContext = JSON.stringify(
   (JSON.parse(readFileSync(new URL('./cdk.json', import.meta.url), 'utf8')) as { context: object }).context,
 )
 
@@ -40,6 +41,7 @@ export default defineConfig({
         test: {
           name: 'infra',
           include: ['tests/infra/**/*.test.ts'],
+          env: { CDK_CONTEXT_JSON: cdkContext },
           testTimeout: 120_000,
           hookTimeout: 120_000,
         },
@@ -48,6 +50,7 @@ export default defineConfig({
         test: {
           name: 'permissions',
           include: ['tests/permissions/**/*.test.ts'],
+          env: { CDK_CONTEXT_JSON: cdkContext },
           // After every other project: it reads the AWS calls they recorded.
           sequence: { groupOrder: 1 },
           testTimeout: 120_000,

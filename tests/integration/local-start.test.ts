@@ -187,8 +187,9 @@ describe('npm start', () => {
     expect((await fetch(`${app.url}/local/sms`)).status).toBe(200)
 
     // The seeded matter's first visit, planned from the stream, as the demo officer sees it.
-    const visitId = /first visit: \/visits\/([\w-]+)/.exec(app.output())?.[1]
+    const visitId = /first visit: \/visits\/([\w.-]+)\)/.exec(app.output())?.[1]
     const token = /officer token \(demo-officer-wang\):\s+(\S+)/.exec(app.output())?.[1]
+    // Named after the matter and the event: `demo-…` then `.demo-…-resolved-v1`.
     expect(visitId).toMatch(/^(demo-\d{14})\.\1-resolved-v1$/)
     const visit = await waitFor(
       'the demo visit',
@@ -275,7 +276,7 @@ describe('npm start', () => {
     try {
       const first = await start(['--demo'], home)
       await waitFor('the demo', () => /Ctrl-C stops everything/.test(first.output()) || undefined, 45_000)
-      const visitId = /first visit: \/visits\/([\w-]+)/.exec(first.output())?.[1]
+      const visitId = /first visit: \/visits\/([\w.-]+)\)/.exec(first.output())?.[1]
       const token = /officer token \(demo-officer-wang\):\s+(\S+)/.exec(first.output())?.[1]
       const read = (app: Started) =>
         fetch(`${app.url}/visits/${visitId}`, { headers: { authorization: `Bearer ${token}` } })

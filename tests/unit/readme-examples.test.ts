@@ -69,6 +69,10 @@ describe("the README's shell examples", () => {
     }
   })
 
+  it('mark no option as optional with brackets, which the shell would pass on as they are', () => {
+    for (const command of commands) expect(command).not.toMatch(/\s\[--/)
+  })
+
   it('carry no hard-coded date: a date pasted from the README must not be in the past', () => {
     for (const command of commands) {
       expect(command).not.toMatch(/\b20\d\d-\d\d-\d\d\b/)

@@ -244,7 +244,7 @@ export const recordOutcome = async (deps: AppDeps, actor: Actor, visitId: string
       ...closedVisitIndexKeys(visit),
     }
     const { Item: overdue } = await store.LedgerEntry.build(GetItemCommand)
-      .key({ entryId: `overdue-${visitId}` })
+      .key({ entryId: `overdue-${visitId}-${visit.dueDate}` })
       .send()
     if (overdue) {
       // Completing late closes the ladder; the record stays, and the ledger says when the visit was done.

@@ -72,9 +72,10 @@ describe('the due-work engine under volume', () => {
     const commands = countCommands(rt)
     const report = await rt.sweep()
     expect(report.enqueued).toBe(48)
-    // 2 days of minutes × 8 shards read bucket by bucket would be some 23,000 queries.
+    // 2 days of minutes × 8 shards read bucket by bucket would be some 23,000 queries. The sweep's other lists
+    // (notifications in flight, one query a shard; provisional marks) are read by a handful more.
     expect(commands.get('ScanCommand')).toBe(1)
-    expect(commands.get('QueryCommand')).toBeUndefined()
+    expect(commands.get('QueryCommand') ?? 0).toBeLessThan(20)
     vi.restoreAllMocks()
     await rt.drain()
     expect(await rt.localSms.list()).toHaveLength(48)

@@ -12,6 +12,7 @@ import { queueNotification } from '../../shared/use-cases/notify.ts'
 import { CountingSms } from '../fixtures/counting-sms.ts'
 import {
   admin,
+  expectLogged,
   INBOUND_SECRET,
   resolveMatterOfLi,
   seedRegion,
@@ -519,6 +520,8 @@ describe('the officers topic', () => {
     expect(refused.log.at(-1)).toMatchObject({ status: 'failed', detail: 'invalid number (drill)' })
     expect(refused.topic).toBe('published')
     expect((await received(pager)).map((m) => m.Body)).toEqual([expect.stringContaining('第2次回访')])
+    // The drill's own errors, expected: the log an operator would read.
+    expectLogged(rt, ['SMS refused by the provider'])
   })
 })
 
@@ -704,6 +707,8 @@ describe('crashes and failures', () => {
       .query({ partition: 'AUDIT#NOTIFICATION#n-1' })
       .send()
     expect(audit).toMatchObject([{ actor: 'zhao', action: 'sms.unknown-resent', regionCode: '330106' }])
+    // The drill's own errors, expected: the log an operator would read.
+    expectLogged(rt, ['SMS outcome unknown: not resent'])
   }, 30_000)
 
   it('queues a resend again when the request is repeated after its message was lost, and sends it once', async () => {
@@ -760,6 +765,8 @@ describe('crashes and failures', () => {
       .query({ partition: 'AUDIT#NOTIFICATION#n-0' })
       .send()
     expect(audit).toMatchObject([{ actor: 'zhao', action: 'sms.unknown-resent' }])
+    // The drill's own errors, expected: the log an operator would read.
+    expectLogged(rt, ['SMS outcome unknown: not resent', 'request failed'])
   }, 30_000)
 
   it('counts the retry window of a resend from the decision, not from the notification created days before', async () => {
@@ -789,6 +796,8 @@ describe('crashes and failures', () => {
     expect(n.status).toBe('sent')
     expect(statusesOf(n).slice(-5)).toEqual(['queued', 'sending', 'retrying', 'sending', 'sent'])
     expect(counting?.calls.get('n-0')).toBe(3)
+    // The drill's own errors, expected: the log an operator would read.
+    expectLogged(rt, ['SMS outcome unknown: not resent'])
   }, 30_000)
 
   it('logs unknown, not resent, when the provider gives no clear answer', async () => {
@@ -805,6 +814,8 @@ describe('crashes and failures', () => {
     expect(n.status).toBe('unknown')
     expect(n.log.at(-1).detail).toContain('socket hang up (drill)')
     expect(counting?.calls.get('n-0')).toBe(1)
+    // The drill's own errors, expected: the log an operator would read.
+    expectLogged(rt, ['SMS outcome unknown: not resent'])
   })
 
   it('keeps retrying a throttled SMS well past six attempts, and sends it once', async () => {
@@ -858,6 +869,8 @@ describe('crashes and failures', () => {
     const given = await notification('n-1')
     expect(given.status).toBe('failed')
     expect(given.log.at(-1).detail).toContain('given up after')
+    // The drill's own errors, expected: the log an operator would read.
+    expectLogged(rt, ['SMS refused by the provider', 'SMS given up after its retry window'])
   })
 
   it("stores and logs a provider's error text with the number and the ID in it masked", async () => {
@@ -921,6 +934,8 @@ describe('crashes and failures', () => {
     const given = await notification('p-0')
     expect(given.status).toBe('failed')
     expect(given.log.at(-1).detail).toContain('given up after')
+    // The drill's own errors, expected: the log an operator would read.
+    expectLogged(rt, ['SMS given up after its retry window'])
   })
 
   /** Makes a function's queue port refuse the first message of each named notification, as a crash before it would. */

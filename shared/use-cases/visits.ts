@@ -796,8 +796,8 @@ const moveVisit = async (
 }
 
 /**
- * A visit is moved by its officer while it is not yet overdue. An overdue one only by a supervisor (or an
- * administrator), with a reason: each such move is flagged on the board and written on the accountability ledger,
+ * A visit is moved by its officer while it is not yet overdue. An overdue one only by a supervisor, with a
+ * reason: each such move is flagged on the board and written on the accountability ledger,
  * so that moving a late visit cannot quietly reset its ladder.
  */
 export const rescheduleVisit = async (

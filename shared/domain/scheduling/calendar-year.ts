@@ -5,7 +5,11 @@ import { dayOfWeek } from './business-time.ts'
 const isoDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD')
-  .refine((d) => new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), 'is not a calendar date')
+  // 2027-02-30 or 2027-13-01 is no date: refused, never thrown (an Invalid Date has no ISO string).
+  .refine((d) => {
+    const at = new Date(`${d}T00:00:00Z`)
+    return !Number.isNaN(at.getTime()) && at.toISOString().startsWith(d)
+  }, 'is not a calendar date')
 
 export const calendarYearInput = z
   .object({
@@ -24,6 +28,7 @@ export const calendarYearInput = z
     check('off')
     check('work')
     c.work.forEach((date, i) => {
+      if (!isoDate.safeParse(date).success) return // named already: no date, no weekday
       const dow = dayOfWeek(date)
       if (dow !== 0 && dow !== 6) {
         ctx.addIssue({

@@ -35,7 +35,7 @@ describe('the due-work engine under volume', () => {
     expect(await rt.localSms.list()).toHaveLength(1000)
     const statuses = await pMap(timerIds, (id) => timerStatus(rt, id), { concurrency: 16 })
     expect(new Set(statuses)).toEqual(new Set(['fired']))
-  }, 180_000) // about 60 s on an idle machine; the 2 cores are shared with other test runs
+  }, 300_000) // about 80 s alone on an idle machine; in npm test the 2 cores are shared with the other files
 
   it('fires every timer missed during an hour-long outage, once', async () => {
     let sms: CountingSms | undefined

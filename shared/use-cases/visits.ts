@@ -173,7 +173,8 @@ const warnNoSupervisor = async (deps: AppDeps, visit: Visit, kind: FlagKind) => 
         message:
           `Unit ${visit.unitId} (region ${visit.regionCode}) and the units above it have no active supervisor: ` +
           `flags on its visits (first: ${flagLabels[kind]}, visit ${visit.visitId}) are recorded but told to no ` +
-          'one. Give a staff record of the unit the duty supervisor with POST /admin/officers.',
+          'one. Appoint one in the unit or a unit above it: POST /admin/officers with the duty supervisor, or PUT ' +
+          '/admin/officers/{officerId} to give a record that duty.',
         raisedAt: deps.clock.now().toISOString(),
       })
       .options({ condition: { attr: 'key', exists: false } })

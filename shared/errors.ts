@@ -62,12 +62,25 @@ export class ConfigError extends Error {
 
 /** zod issues → field problems, with the path joined as `a.b[0].c`. */
 export const problemsFromZod = (
-  issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }>,
+  issues: ReadonlyArray<{
+    path: ReadonlyArray<PropertyKey>
+    message: string
+    code?: string
+    keys?: string[]
+  }>,
   prefix?: string,
 ): FieldProblem[] =>
-  issues.map((i) => {
-    const path = i.path
-      .map((p, n) => (typeof p === 'number' ? `[${p}]` : `${n === 0 ? '' : '.'}${String(p)}`))
-      .join('')
-    return { field: [prefix, path].filter(Boolean).join('.') || '(body)', reason: i.message }
+  issues.flatMap((i) => {
+    const fieldOf = (path: ReadonlyArray<PropertyKey>) =>
+      [
+        prefix,
+        path.map((p, n) => (typeof p === 'number' ? `[${p}]` : `${n === 0 ? '' : '.'}${String(p)}`)).join(''),
+      ]
+        .filter(Boolean)
+        .join('.') || '(body)'
+    // A field the route does not know: one problem per field, named by it.
+    if (i.code === 'unrecognized_keys' && i.keys && i.keys.length > 0) {
+      return i.keys.map((key) => ({ field: fieldOf([...i.path, key]), reason: i.message }))
+    }
+    return [{ field: fieldOf(i.path), reason: i.message }]
   })

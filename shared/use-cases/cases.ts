@@ -19,6 +19,7 @@ import {
   eventKeyOf,
   statusAfter,
 } from '../domain/cases/events.ts'
+import { strictObject } from '../domain/directory/fields.ts'
 import { idSchema } from '../domain/directory/id.ts'
 import { ConflictError, ValidationError } from '../errors.ts'
 import { auditTransaction, isConditionRefusal } from './audit.ts'
@@ -26,14 +27,14 @@ import { auditTransaction, isConditionRefusal } from './audit.ts'
 /** Outbox items are kept a week: long enough for the stream to be replayed, short enough not to pile up. */
 const OUTBOX_RETENTION_SECONDS = 7 * 24 * 3600
 
-export const registerCaseInput = z.object({
+export const registerCaseInput = strictObject({
   caseId: idSchema,
   petitionerId: idSchema,
   category: z.string().min(1).max(50),
   summary: z.string().min(1).max(2000),
 })
 
-export const caseEventInput = z.object({
+export const caseEventInput = strictObject({
   type: caseEventTypeSchema,
   /** When it happened; defaults to now. */
   occurredAt: z.iso.datetime({ offset: true, message: 'must be an ISO-8601 instant' }).optional(),

@@ -19,6 +19,8 @@ import {
   requireProvincialAdmin,
   requireRegion,
 } from '../domain/access/roles.ts'
+import { strictObject } from '../domain/directory/fields.ts'
+import { idSchema } from '../domain/directory/id.ts'
 import { phoneSchema, regionCodeSchema } from '../domain/directory/schemas.ts'
 import { inFlightKeys } from '../domain/notifications/in-flight.ts'
 import { quietHoursSchema } from '../domain/notifications/quiet-hours.ts'
@@ -31,25 +33,26 @@ import { getNotification, notificationView, RESEND_DETAIL, sendMessage } from '.
 import { PHONE_INDEX, withoutCipher } from './personal-data.ts'
 import { templateText } from './templates.ts'
 
-export const optOutInput = z.object({
+export const optOutInput = strictObject({
   phone: phoneSchema,
   optedOut: z.boolean(),
   /** Whose number it is: needed below the province level, where a caller's scope is proven by the person's region. */
-  petitionerId: z.string().min(1).max(100).optional(),
-  officerId: z.string().min(1).max(100).optional(),
+  petitionerId: idSchema.optional(),
+  officerId: idSchema.optional(),
 })
-export const resolutionInput = z.object({
+export const resolutionInput = strictObject({
   /** `sent`: the provider did send it (its console, a delivery receipt); `resend`: send it again, knowingly. */
   resolution: z.enum(['sent', 'resend']),
   providerMessageId: z.string().min(1).max(200).optional(),
   note: z.string().max(500).optional(),
 })
 export const quietHoursInput = z.object({ regionCode: regionCodeSchema }).and(quietHoursSchema)
-export const templateInput = z.object({
+export const templateInput = strictObject({
   template: z.enum(Object.keys(templates) as [TemplateName, ...TemplateName[]]),
   locale: z.enum(locales),
   text: z.string(),
 })
+// A provider's callback may carry fields of its own: taken as it comes, only these are read.
 export const inboundSmsInput = z.object({
   from: phoneSchema,
   text: z.string().max(1000),

@@ -20,6 +20,7 @@ import { closedVisitIndexKeys, visitIndexKeys } from '../adapters/dynamodb/store
 import type { AppDeps } from '../deps.ts'
 import { inScope, requireInScopeOrNotFound } from '../domain/access/object-scope.ts'
 import type { Actor } from '../domain/access/roles.ts'
+import { strictObject } from '../domain/directory/fields.ts'
 import { idSchema } from '../domain/directory/id.ts'
 import { businessDateOf, shanghaiInstant } from '../domain/scheduling/business-time.ts'
 import { defaultCadence, type Offset, type ReminderRule } from '../domain/visits/cadence.ts'
@@ -46,15 +47,15 @@ type TransactionItem = Exclude<ExecuteTransactWriteInput[number], ExecuteTransac
 const reason = z.string().trim().min(2, 'must say why (at least 2 characters)').max(1000)
 const businessDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD')
 
-export const reassignInput = z.object({ officerId: idSchema, reason })
-export const cancelInput = z.object({ reason })
-export const rescheduleInput = z.object({ dueDate: businessDate, reason })
-export const appointmentInput = z.object({
+export const reassignInput = strictObject({ officerId: idSchema, reason })
+export const cancelInput = strictObject({ reason })
+export const rescheduleInput = strictObject({ dueDate: businessDate, reason })
+export const appointmentInput = strictObject({
   at: z.iso.datetime({ offset: true, message: 'must be an ISO-8601 instant' }),
   note: z.string().max(500).optional(),
 })
-export const leaveInput = z.object({ reason })
-export const closeRemainingInput = z.object({ triggerEventId: idSchema, reason })
+export const leaveInput = strictObject({ reason })
+export const closeRemainingInput = strictObject({ triggerEventId: idSchema, reason })
 
 type Visit = NonNullable<Awaited<ReturnType<typeof findVisit>>>
 

@@ -135,6 +135,6 @@ describe('the offsets of a policy', () => {
       ...policyOf(1),
       visits: [{ unit: 'calendarDays', value: 3, valeu: 4 }],
     })
-    expect(problems).toEqual([{ field: 'policy.visits[0]', reason: expect.stringContaining('"valeu"') }])
+    expect(problems).toEqual([{ field: 'policy.visits[0].valeu', reason: expect.stringContaining('"valeu"') }])
   })
 })

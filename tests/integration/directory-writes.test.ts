@@ -182,7 +182,7 @@ describe('unknown fields', () => {
     expect(created.status).toBe(400)
     expect(created.body.problems).toEqual([
       {
-        field: '(body)',
+        field: 'acitve',
         reason: expect.stringMatching(/^unknown field "acitve": the fields are officerId, /),
       },
     ])

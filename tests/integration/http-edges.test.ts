@@ -76,6 +76,24 @@ describe('bad requests', () => {
     )
   })
 
+  it('refuses a field a route does not take, naming it, on every kind of body', async () => {
+    for (const [path, body, field] of [
+      ['/cases/c-1/events', { type: 'resolved', evntId: 'ev' }, 'evntId'],
+      [
+        '/cases',
+        { caseId: 'c-2', petitionerId: 'li', category: '劳动保障', summary: '欠薪', status: 'x' },
+        'status',
+      ],
+      ['/visits/c-1.ev-v1/reschedule', { dueDate: '2026-03-20', reason: '外出', by: 'zhao' }, 'by'],
+    ] as const) {
+      const r = await rt.call('POST', path, { as: supervisor, body })
+      expect(r.status, path).toBe(400)
+      expect(r.body.problems, path).toEqual([
+        { field, reason: expect.stringMatching(new RegExp(`^unknown field "${field}": the fields are `)) },
+      ])
+    }
+  })
+
   it('answers malformed JSON with a JSON 400', async () => {
     const r = await rt.call('POST', '/cases/c-1/events', {
       as: supervisor,

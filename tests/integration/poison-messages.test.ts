@@ -6,7 +6,13 @@ import { PutItemCommand } from 'dynamodb-toolbox'
 import { afterEach, expect, it } from 'vitest'
 import type { StreamFailureRecord } from '../../local/stream-poller.ts'
 import { queues, streamConsumer } from '../../shared/resources.ts'
-import { resolveMatterOfLi, seedRegion, startTestRuntime, type TestRuntime } from '../fixtures/runtime.ts'
+import {
+  expectLogged,
+  resolveMatterOfLi,
+  seedRegion,
+  startTestRuntime,
+  type TestRuntime,
+} from '../fixtures/runtime.ts'
 
 let rt: TestRuntime
 afterEach(async () => rt?.stop())
@@ -131,6 +137,7 @@ it('sends a malformed outbox record to the stream DLQ after its retries, as Lamb
   // The poller moved past it: another drain neither retries it nor sends it again.
   await rt.drain()
   expect(await readStreamDlq(rt)).toEqual([])
+  expectLogged(rt, ['stream record sent to the stream DLQ after its retries'])
 })
 
 it('waits between retries of a failing shard, so that a short SNS outage uses up no retries', async () => {

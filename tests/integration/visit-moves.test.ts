@@ -4,6 +4,7 @@
 import { afterEach, expect, it, vi } from 'vitest'
 import {
   admin,
+  expectLogged,
   INBOUND_SECRET,
   resolveMatterOfLi,
   seedRegion,
@@ -265,6 +266,7 @@ it('moves a visit and all its timers together or not at all, whichever write fai
   })
   expect(failed.status).toBe(500)
   vi.restoreAllMocks()
+  expectLogged(rt, ['request failed'])
   expect((await rt.call('GET', '/visits/c-1.ev-v1', { as: wang })).body.dueDate).toBe('2026-03-11')
   expect(await timersOf('c-1.ev-v1')).toEqual(before)
 

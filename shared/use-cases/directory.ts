@@ -10,7 +10,7 @@ import {
 import type * as z from 'zod'
 import type { AppDeps } from '../deps.ts'
 import { inScope, requireInScopeOrNotFound } from '../domain/access/object-scope.ts'
-import { regionCovers, significantPrefix } from '../domain/access/region-scope.ts'
+import { regionCodeOfPrefix, regionCovers, significantPrefix } from '../domain/access/region-scope.ts'
 import { type Actor, requireRegion } from '../domain/access/roles.ts'
 import { idSchema } from '../domain/directory/id.ts'
 import type {
@@ -426,7 +426,6 @@ export const putPetitioner = async (deps: AppDeps, actor: Actor, input: z.infer<
 const policyKeyOf = (regionCode: string) => significantPrefix(regionCode)
 
 /** A policy key shown as the region code it stands for: 33 → 330000, 3301 → 330100; 6, 9 or 12 digits as kept. */
-const regionCodeOfKey = (key: string) => (key.length < 6 ? key.padEnd(6, '0') : key)
 
 /** A new version of a region's policy applies to visits planned afterwards; planned visits keep their dates. */
 export const putCadencePolicy = async (
@@ -467,7 +466,7 @@ export const putCadencePolicy = async (
         subject: `CADENCE#${key.regionCode}#${input.policy.trigger}`,
         actor: actor.id,
         action: 'cadence-policy.saved',
-        regionCode: regionCodeOfKey(key.regionCode),
+        regionCode: regionCodeOfPrefix(key.regionCode),
         at: now,
         before,
         after: saved,
@@ -482,7 +481,7 @@ export const putCadencePolicy = async (
     }
     throw error
   }
-  return { ...saved, regionCode: regionCodeOfKey(key.regionCode) }
+  return { ...saved, regionCode: regionCodeOfPrefix(key.regionCode) }
 }
 
 /**
@@ -503,7 +502,7 @@ export const cadencePolicies = async (deps: AppDeps, actor: Actor, regionCode: s
       return {
         trigger,
         effective: {
-          from: effective.regionCode === 'default' ? 'default' : regionCodeOfKey(effective.regionCode),
+          from: effective.regionCode === 'default' ? 'default' : regionCodeOfPrefix(effective.regionCode),
           version: effective.version,
           policy: effective.policy,
         },

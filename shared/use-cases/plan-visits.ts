@@ -8,7 +8,7 @@ import {
   UpdateTransaction,
 } from 'dynamodb-toolbox'
 import type { AppDeps } from '../deps.ts'
-import { regionAncestry } from '../domain/access/region-scope.ts'
+import { regionAncestry, regionCodeOfPrefix } from '../domain/access/region-scope.ts'
 import { type CaseEventMessage, eventKeyOf } from '../domain/cases/events.ts'
 import {
   type CadencePolicy,
@@ -35,7 +35,12 @@ export const cadenceFor = async ({ store }: AppDeps, regionCode: string, trigger
       .key({ regionCode: candidate, trigger })
       .send()
     if (Item)
-      return { policy: cadencePolicySchema.parse(Item.policy), version: Item.version, regionCode: candidate }
+      return {
+        policy: cadencePolicySchema.parse(Item.policy),
+        version: Item.version,
+        // The region it was saved for, as a division code (a province's `33` is 330000), as the listing shows it.
+        regionCode: regionCodeOfPrefix(candidate),
+      }
   }
   return { policy: defaultCadence[trigger] as CadencePolicy, version: 0, regionCode: 'default' }
 }

@@ -47,6 +47,9 @@ describe('a cadence policy saved at any level', () => {
 
     expect((await save('330000', policyOf(7))).status).toBe(200)
     expect(await dueDatesOfNewMatter('c-province')).toEqual(['2026-03-09'])
+    // The visit names the policy it was planned by as the listing does: the province's division code.
+    const planned = await rt.call('GET', '/visits/c-province.c-province-resolved-v1', { as: zhao })
+    expect(planned.body).toMatchObject({ policyRegion: '330000', policyVersion: 1 })
 
     expect((await save('330100', policyOf(14))).status).toBe(200)
     expect(await dueDatesOfNewMatter('c-city')).toEqual(['2026-03-16'])
@@ -135,6 +138,8 @@ describe('the offsets of a policy', () => {
       ...policyOf(1),
       visits: [{ unit: 'calendarDays', value: 3, valeu: 4 }],
     })
-    expect(problems).toEqual([{ field: 'policy.visits[0].valeu', reason: expect.stringContaining('"valeu"') }])
+    expect(problems).toEqual([
+      { field: 'policy.visits[0].valeu', reason: expect.stringContaining('"valeu"') },
+    ])
   })
 })

@@ -31,3 +31,6 @@ export const regionIndexKeys = (code: string) => ({
   partition: `REGION#${code.slice(0, 2)}`,
   sortPrefix: pad(code),
 })
+
+/** The division code a significant prefix stands for (`33` → `330000`, `3301` → `330100`); longer codes as they are. */
+export const regionCodeOfPrefix = (prefix: string) => (prefix.length < 6 ? prefix.padEnd(6, '0') : prefix)

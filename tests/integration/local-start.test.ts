@@ -244,17 +244,19 @@ describe('npm start', () => {
 
   it('stops what has started on SIGTERM during startup and exits 143, leaving no Java process', async () => {
     const app = await start()
-    const java = await waitFor('java to start', () => javaUnder(app), 30_000)
+    // Node and tsx load before Java starts: on two cores shared with the other test files, most of a minute.
+    const java = await waitFor('java to start', () => javaUnder(app), 60_000)
     expect(app.output()).not.toMatch(/Aftercare is running/)
     app.child.kill('SIGTERM')
     expect(await app.exited).toEqual({ code: 143, signal: null })
     expect(app.output()).not.toMatch(/Aftercare is running/)
     await expectGone(app, java)
-  })
+  }, 120_000)
 
   it('handles SIGHUP like SIGTERM, and a second signal forces the exit after killing Java', async () => {
     const app = await start()
-    const java = await waitFor('java to start', () => javaUnder(app), 30_000)
+    // Node and tsx load before Java starts: on two cores shared with the other test files, most of a minute.
+    const java = await waitFor('java to start', () => javaUnder(app), 60_000)
     // A closing terminal sends SIGHUP to every process of the session.
     const node = app.child.pid as number
     // A Java process that does not stop on SIGTERM (stopped, it cannot act on it): only the second signal ends this.
@@ -265,7 +267,7 @@ describe('npm start', () => {
     expect(await app.exited).toEqual({ code: 129, signal: null })
     expect(app.output()).toMatch(/SIGHUP again: forcing the exit/)
     await expectGone(app, java)
-  })
+  }, 120_000)
 
   it('keeps its data, tokens and keys in .aftercare/ across a restart', async () => {
     const home = newHome()

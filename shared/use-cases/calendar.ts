@@ -232,7 +232,9 @@ const recomputeOnce = async (deps: AppDeps, calendar: WorkingCalendar, visitId: 
     .key({ visitId })
     .options({ consistent: true })
     .send()
-  if (visit?.status !== 'planned') {
+  // Done, cancelled, or moved to a date a person chose (a reschedule, a hand-over: no longer provisional): nothing
+  // of it is counted from its trigger any more, and a recompute would undo the move.
+  if (visit?.status !== 'planned' || !visit.provisional) {
     await executeTransactWrite(dropMark)
     return false
   }

@@ -29,18 +29,28 @@ import { visitTimers } from './visit-timers.ts'
 export const PLANNER = 'visit-planner'
 
 /** The most specific policy for the region: its own, then each enclosing region's, then the default. */
-export const cadenceFor = async ({ store }: AppDeps, regionCode: string, trigger: VisitTrigger) => {
+export const cadenceFor = async ({ store, logger }: AppDeps, regionCode: string, trigger: VisitTrigger) => {
   for (const candidate of regionAncestry(regionCode)) {
     const { Item } = await store.CadencePolicy.build(GetItemCommand)
       .key({ regionCode: candidate, trigger })
       .send()
-    if (Item)
-      return {
-        policy: cadencePolicySchema.parse(Item.policy),
-        version: Item.version,
-        // The region it was saved for, as a division code (a province's `33` is 330000), as the listing shows it.
+    if (!Item) continue
+    // A policy saved before today's limits: the region above plans instead of every event failing.
+    const parsed = cadencePolicySchema.safeParse(Item.policy)
+    if (!parsed.success) {
+      logger.warn('cadence policy no longer valid: the region above applies', {
         regionCode: regionCodeOfPrefix(candidate),
-      }
+        trigger,
+        problems: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`),
+      })
+      continue
+    }
+    return {
+      policy: parsed.data,
+      version: Item.version,
+      // The region it was saved for, as a division code (a province's `33` is 330000), as the listing shows it.
+      regionCode: regionCodeOfPrefix(candidate),
+    }
   }
   return { policy: defaultCadence[trigger] as CadencePolicy, version: 0, regionCode: 'default' }
 }

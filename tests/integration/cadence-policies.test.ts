@@ -1,5 +1,6 @@
 // A region's cadence policy applies to the matters of its region and of every region below it, whatever level it is
 // saved at (a province, a city, a county, a township or a village), the nearest one winning; offsets are bounded.
+import { PutItemCommand } from 'dynamodb-toolbox'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { admin, seedRegion, startTestRuntime, type TestRuntime, zhao } from '../fixtures/runtime.ts'
 
@@ -141,5 +142,40 @@ describe('the offsets of a policy', () => {
     expect(problems).toEqual([
       { field: 'policy.visits[0].valeu', reason: expect.stringContaining('"valeu"') },
     ])
+  })
+})
+
+describe('policies the planner cannot take', () => {
+  it('refuses a policy whose planning would pass the 100 writes of one transaction, naming visits', async () => {
+    const r = await save('330106', {
+      trigger: 'resolved',
+      visits: Array.from({ length: 10 }, (_, i) => ({ unit: 'calendarDays', value: 30 * (i + 1) })),
+      reminders: Array.from({ length: 5 }, (_, i) => ({ unit: 'workingDays', before: i, at: '09:00' })),
+    })
+    expect(r.status).toBe(400)
+    expect(r.body.problems).toEqual([
+      {
+        field: 'policy.visits',
+        reason:
+          '10 visits with 5 reminders each make 112 writes to plan in one transaction, over its limit of 100: fewer ' +
+          'visits or fewer reminders',
+      },
+    ])
+  })
+
+  it('plans by the region above when a stored policy no longer meets the limits, instead of failing every event', async () => {
+    expect((await save('330106', policyOf(21))).status).toBe(200)
+    // Saved before the limits (three years of days), as an older version would have stored it.
+    await rt.deps.store.CadencePolicy.build(PutItemCommand)
+      .item({
+        regionCode: '330106009001',
+        trigger: 'resolved',
+        policy: { trigger: 'resolved', visits: [{ unit: 'calendarDays', value: 1095 }], reminders: [] },
+        version: 9,
+        updatedAt: '2025-01-01T00:00:00.000Z',
+        updatedBy: 'old-admin',
+      })
+      .send()
+    expect(await dueDatesOfNewMatter('c-old-policy')).toEqual(['2026-03-23']) // the county's 21 days
   })
 })

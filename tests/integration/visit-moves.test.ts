@@ -326,3 +326,29 @@ it("shows the officer what became of each SMS about her visit: the petitioner's,
   ])
   expect(JSON.stringify(visit.body.sms)).not.toContain('139')
 }, 60_000)
+
+it('keeps the date a person chose for a provisional visit when its year is loaded', async () => {
+  rt = await startTestRuntime('2026-12-01T02:00:00Z')
+  await seedRegion(rt)
+  await resolveMatterOfLi(rt, 'c-1', 'ev')
+  await rt.drain()
+  // The third visit, +90 days, falls in 2027: counted on weekends only, provisional.
+  expect((await rt.call('GET', '/visits/c-1.ev-v3', { as: zhao })).body).toMatchObject({
+    dueDate: '2027-03-01',
+    provisional: true,
+  })
+  const moved = await rt.call('POST', '/visits/c-1.ev-v3/reschedule', {
+    as: wang,
+    body: { dueDate: '2027-03-05', reason: '信访人春节后返乡' },
+  })
+  expect(moved.status).toBe(200)
+  const loaded = await rt.call('POST', '/admin/calendar-years', {
+    as: admin,
+    body: { year: '2027', source: 'drill: not the State Council arrangement', off: ['2027-01-01'], work: [] },
+  })
+  expect(loaded.status).toBe(200)
+  expect((await rt.call('GET', '/visits/c-1.ev-v3', { as: zhao })).body).toMatchObject({
+    dueDate: '2027-03-05',
+    provisional: false,
+  })
+}, 60_000)

@@ -52,10 +52,28 @@ export const reminderRuleSchema = z.discriminatedUnion('unit', [
 ])
 export type ReminderRule = z.infer<typeof reminderRuleSchema>
 
+/**
+ * The items the planner writes for one event in its one transaction, which DynamoDB caps at 100: per visit the
+ * visit, its reminders, its two ladder steps and up to three marks of years not loaded; then the officer's counter
+ * and the audit entry.
+ */
+export const planningWrites = (visits: number, reminders: number) => visits * (1 + reminders + 2 + 3) + 2
+
 export const cadencePolicySchema = strictObject({
   trigger: visitTriggerSchema,
   visits: z.array(offsetSchema).min(1).max(10),
   reminders: z.array(reminderRuleSchema).max(5),
+}).superRefine((policy, ctx) => {
+  const writes = planningWrites(policy.visits.length, policy.reminders.length)
+  if (writes > 100) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['visits'],
+      message:
+        `${policy.visits.length} visits with ${policy.reminders.length} reminders each make ${writes} writes to plan ` +
+        'in one transaction, over its limit of 100: fewer visits or fewer reminders',
+    })
+  }
 })
 export type CadencePolicy = z.infer<typeof cadencePolicySchema>
 

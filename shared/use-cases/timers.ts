@@ -379,11 +379,27 @@ export const returnToPending = async (
  * Ends a timer (fired, or void when what it was about no longer applies) and takes it out of the due index. A
  * `failed` timer can still end this way: its message redriven from the dead-letter queue once the fault is fixed.
  */
-export const closeTimer = async ({ store, clock }: AppDeps, timerId: string, status: 'fired' | 'void') => {
+export const closeTimer = async (
+  { store, clock }: AppDeps,
+  timerId: string,
+  status: 'fired' | 'void',
+  /** The due time it was fired for: a timer moved since (its visit moved) is not closed for its new time. */
+  dueAt?: string,
+) => {
+  const open: ['pending', 'enqueued', 'failed'] = ['pending', 'enqueued', 'failed']
   try {
     await store.Timer.build(UpdateItemCommand)
       .item({ timerId, status, firedAt: clock.now().toISOString(), gsi2pk: $remove(), gsi2sk: $remove() })
-      .options({ condition: { attr: 'status', in: ['pending', 'enqueued', 'failed'] } })
+      .options({
+        condition: dueAt
+          ? {
+              and: [
+                { attr: 'status', in: open },
+                { attr: 'dueAt', eq: dueAt },
+              ],
+            }
+          : { attr: 'status', in: open },
+      })
       .send()
     return true
   } catch (error) {

@@ -37,7 +37,7 @@ import { workingCalendar } from './calendar.ts'
 import { queueNotification } from './notify.ts'
 import { openAttempt, openOutcome, openPhone, sealOutcome } from './personal-data.ts'
 import { nearestStaff, visitIdOf } from './plan-visits.ts'
-import { closeTimer, enqueueIfSwept, timerItem } from './timers.ts'
+import { closeTimer, enqueueIfSwept, getTimer, timerItem } from './timers.ts'
 import { noteSmsOnVisit, smsAbout } from './visit-sms.ts'
 import { cancelVisitTimers, movedVisitTimers, visitTimers } from './visit-timers.ts'
 
@@ -450,6 +450,14 @@ const extraVisit = (visit: Visit, dueDate: string, now: Date) => {
 /** `2026-03-04T01:00:00.000Z` → `202603040100`: a due time in an id. */
 const compactMinute = (iso: string) => iso.slice(0, 16).replace(/\D/g, '')
 
+/**
+ * Whether the timer was moved after this firing was sent (a move writes the visit and its timers in one
+ * transaction, so a visit read after the move finds its timer moved too): the firing for the old time does nothing,
+ * and the message for the new time acts on the visit as it now is.
+ */
+const movedSince = async (deps: AppDeps, timer: { timerId: string; dueAt: string }) =>
+  (await getTimer(deps, timer.timerId))?.dueAt !== timer.dueAt
+
 /** At fire time: a visit no longer planned (completed, cancelled) reminds nobody. */
 export const remindOfficerOfVisit = async (
   deps: AppDeps,
@@ -458,9 +466,11 @@ export const remindOfficerOfVisit = async (
   const { store } = deps
   const visit = await findVisit(deps, timer.subjectId)
   if (visit?.status !== 'planned') {
-    await closeTimer(deps, timer.timerId, 'void')
+    await closeTimer(deps, timer.timerId, 'void', timer.dueAt)
     return { reminded: false, reason: visit ? `visit ${visit.status}` : 'visit missing' }
   }
+  if (await movedSince(deps, timer))
+    return { reminded: false, reason: 'the visit moved: its reminder has a new time' }
   const [{ Item: officer }, { Item: petitioner }] = await Promise.all([
     store.Officer.build(GetItemCommand).key({ officerId: visit.officerId }).send(),
     store.Petitioner.build(GetItemCommand).key({ petitionerId: visit.petitionerId }).send(),
@@ -485,7 +495,7 @@ export const remindOfficerOfVisit = async (
       dueDate: visit.dueDate,
     },
   })
-  await closeTimer(deps, timer.timerId, 'fired')
+  await closeTimer(deps, timer.timerId, 'fired', timer.dueAt)
   return { reminded: true }
 }
 
@@ -495,15 +505,17 @@ export const remindOfficerOfVisit = async (
  */
 export const climbLadder = async (
   deps: AppDeps,
-  timer: { timerId: string; subjectId: string },
+  timer: { timerId: string; subjectId: string; dueAt: string },
   step: 'supervisor' | 'accountability',
 ) => {
   const { store, clock } = deps
   const visit = await findVisit(deps, timer.subjectId)
   if (visit?.status !== 'planned') {
-    await closeTimer(deps, timer.timerId, 'void')
+    await closeTimer(deps, timer.timerId, 'void', timer.dueAt)
     return { acted: false, reason: visit ? `visit ${visit.status}` : 'visit missing' }
   }
+  if (await movedSince(deps, timer))
+    return { acted: false, reason: 'the visit moved: its step has a new time' }
   const now = clock.now()
   if (step === 'supervisor') {
     const flag = flagItem(visit, 'overdue', now, `due ${visit.dueDate}`)
@@ -561,7 +573,7 @@ export const climbLadder = async (
       ),
     )
   }
-  await closeTimer(deps, timer.timerId, 'fired')
+  await closeTimer(deps, timer.timerId, 'fired', timer.dueAt)
   return { acted: true }
 }
 

@@ -2,6 +2,7 @@
 // before its visit moved, a ladder step with no supervisor to tell. The office's calendar of 2026: the Spring
 // Festival (15-23 Feb, Saturdays 14 and 28 Feb worked) and National Day (1-7 Oct, Saturday 10 Oct worked).
 import { afterEach, expect, it, vi } from 'vitest'
+import { climbLadder } from '../../shared/use-cases/visits.ts'
 import {
   admin,
   expectLogged,
@@ -351,4 +352,30 @@ it('keeps the date a person chose for a provisional visit when its year is loade
     dueDate: '2027-03-05',
     provisional: false,
   })
+}, 60_000)
+
+it('does nothing with a ladder step fired for the time a visit had before it moved, and keeps its new step', async () => {
+  rt = await startTestRuntime('2026-03-02T02:00:00Z')
+  await seedRegion(rt)
+  await resolveMatterOfLi(rt, 'c-1', 'ev')
+  await rt.drain()
+  // 12 March 09:00: the supervisor step of the visit due 11 March is on its way when supervisor Zhao moves the visit.
+  rt.clock.set('2026-03-12T01:00:00Z')
+  const onItsWay = { timerId: 'c-1.ev-v1-o1', subjectId: 'c-1.ev-v1', dueAt: '2026-03-12T01:00:00.000Z' }
+  const moved = await rt.call('POST', '/visits/c-1.ev-v1/reschedule', {
+    as: zhao,
+    body: { dueDate: '2026-03-20', reason: '信访人住院' },
+  })
+  expect(moved.status).toBe(200)
+  expect(await climbLadder(rt.deps, onItsWay, 'supervisor')).toEqual({
+    acted: false,
+    reason: 'the visit moved: its step has a new time',
+  })
+  expect((await timersOf('c-1.ev-v1'))['-o1']).toEqual({
+    status: 'pending',
+    dueAt: '2026-03-23T01:00:00.000Z',
+  })
+  const board = await rt.call('GET', '/regions/330106/board?month=2026-03', { as: zhao })
+  expect(board.body.flags.map((f: { kind: string }) => f.kind)).toEqual(['moved-while-overdue'])
+  expect(await smsTo(SUPERVISOR_ZHAO)).toEqual([])
 }, 60_000)

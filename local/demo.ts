@@ -8,8 +8,9 @@
 import type { AppDeps } from '#shared/deps.ts'
 import type { Actor, Role } from '#shared/domain/access/roles.ts'
 import { cadencePolicyInput, petitionerInput, unitInput } from '#shared/domain/directory/schemas.ts'
+import { putCadencePolicy } from '#shared/use-cases/cadence-policies.ts'
 import { recordCaseEvent, registerCase } from '#shared/use-cases/cases.ts'
-import { putCadencePolicy, putPetitioner, putUnit } from '#shared/use-cases/directory.ts'
+import { putPetitioner, putUnit } from '#shared/use-cases/directory.ts'
 import { putPerson } from '#shared/use-cases/people.ts'
 import { visitIdOf } from '#shared/use-cases/plan-visits.ts'
 

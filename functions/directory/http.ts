@@ -12,13 +12,12 @@ import {
 import { calendarYearInput } from '#shared/domain/scheduling/calendar-year.ts'
 import { lambdaHandler } from '#shared/lambda.ts'
 import { httpApi, route } from '#shared/middleware/http-api.ts'
+import { cadencePolicies, putCadencePolicy } from '#shared/use-cases/cadence-policies.ts'
 import { listWarnings, loadCalendarYear } from '#shared/use-cases/calendar.ts'
 import {
-  cadencePolicies,
   createOfficer,
   createPetitioner,
   createUnit,
-  putCadencePolicy,
   replaceOfficer,
   replacePetitioner,
   replaceUnit,

@@ -1,20 +1,13 @@
 // Administration of units, staff (officers, supervisors, committee members, administrators), petitioners and
 // cadence policies; every change audited.
-import {
-  executeTransactWrite,
-  GetItemCommand,
-  PutTransaction,
-  QueryCommand,
-  UpdateTransaction,
-} from 'dynamodb-toolbox'
+import { executeTransactWrite, GetItemCommand, PutTransaction, UpdateTransaction } from 'dynamodb-toolbox'
 import type * as z from 'zod'
 import type { AppDeps } from '../deps.ts'
 import { inScope, requireInScopeOrNotFound } from '../domain/access/object-scope.ts'
-import { regionCodeOfPrefix, regionCovers, significantPrefix } from '../domain/access/region-scope.ts'
+import { regionCovers } from '../domain/access/region-scope.ts'
 import { type Actor, requireRegion } from '../domain/access/roles.ts'
 import { idSchema } from '../domain/directory/id.ts'
 import type {
-  cadencePolicyInput,
   officerInput,
   officerReplacement,
   petitionerInput,
@@ -22,11 +15,9 @@ import type {
   unitInput,
   unitReplacement,
 } from '../domain/directory/schemas.ts'
-import { visitTriggers } from '../domain/visits/cadence.ts'
 import { ConflictError, ValidationError } from '../errors.ts'
 import { auditTransaction, isConditionRefusal } from './audit.ts'
 import { sealPhone, withoutCipher } from './personal-data.ts'
-import { cadenceFor } from './plan-visits.ts'
 
 /** What callers see of a record with a phone: the mask, never the ciphertext or the index. */
 export const phoneView = <T extends { phoneCipher: string; phoneIndex: string; phoneMasked: string }>(
@@ -418,102 +409,3 @@ export const putPetitioner = async (deps: AppDeps, actor: Actor, input: z.infer<
   (await readPetitioner(deps, input.petitionerId))
     ? replacePetitioner(deps, actor, input.petitionerId, input)
     : createPetitioner(deps, actor, input)
-
-/**
- * Where a region's policy is kept: under its significant prefix (330000 → 33, 330100 → 3301, 330106009000 →
- * 330106009), the key the planner looks up for the region and each region above it (cadenceFor, regionAncestry).
- */
-const policyKeyOf = (regionCode: string) => significantPrefix(regionCode)
-
-/** A policy key shown as the region code it stands for: 33 → 330000, 3301 → 330100; 6, 9 or 12 digits as kept. */
-
-/** A new version of a region's policy applies to visits planned afterwards; planned visits keep their dates. */
-export const putCadencePolicy = async (
-  deps: AppDeps,
-  actor: Actor,
-  input: z.infer<typeof cadencePolicyInput>,
-) => {
-  const { store, clock } = deps
-  requireRegion(actor, input.regionCode)
-  const key = { regionCode: policyKeyOf(input.regionCode), trigger: input.policy.trigger }
-  const { Item: before } = await store.CadencePolicy.build(GetItemCommand)
-    .key(key)
-    .options({ consistent: true })
-    .send()
-  const now = clock.now()
-  const saved = {
-    ...key,
-    policy: input.policy,
-    version: (before?.version ?? 0) + 1,
-    updatedAt: now.toISOString(),
-    updatedBy: actor.id,
-  }
-  try {
-    await executeTransactWrite(
-      store.CadencePolicy.build(PutTransaction)
-        .item(saved)
-        .options({
-          condition: before ? { attr: 'version', eq: before.version } : { attr: 'version', exists: false },
-        }),
-      store.CadencePolicyVersion.build(PutTransaction).item({
-        ...key,
-        version: saved.version,
-        policy: saved.policy,
-        savedAt: saved.updatedAt,
-        savedBy: actor.id,
-      }),
-      auditTransaction(store, {
-        subject: `CADENCE#${key.regionCode}#${input.policy.trigger}`,
-        actor: actor.id,
-        action: 'cadence-policy.saved',
-        regionCode: regionCodeOfPrefix(key.regionCode),
-        at: now,
-        before,
-        after: saved,
-      }),
-    )
-  } catch (error) {
-    if (isConditionRefusal(error)) {
-      throw new ConflictError(
-        `the ${input.policy.trigger} policy of region ${input.regionCode} was saved by someone else meanwhile: ` +
-          'read it again (GET /admin/cadence-policies/{regionCode}) and try again',
-      )
-    }
-    throw error
-  }
-  return { ...saved, regionCode: regionCodeOfPrefix(key.regionCode) }
-}
-
-/**
- * What a region's visits are planned by, per trigger: the effective policy (its own, an enclosing region's, or the
- * default) and the history of the region's own versions.
- */
-export const cadencePolicies = async (deps: AppDeps, actor: Actor, regionCode: string) => {
-  requireRegion(actor, regionCode)
-  const { Items = [] } = await deps.store.table
-    .build(QueryCommand)
-    .entities(deps.store.CadencePolicyVersion)
-    .query({ partition: `CADENCE#${policyKeyOf(regionCode)}`, range: { beginsWith: 'HISTORY#' } })
-    .options({ maxPages: Number.POSITIVE_INFINITY })
-    .send()
-  const triggers = await Promise.all(
-    visitTriggers.map(async (trigger) => {
-      const effective = await cadenceFor(deps, regionCode, trigger)
-      return {
-        trigger,
-        effective: {
-          from: effective.regionCode === 'default' ? 'default' : regionCodeOfPrefix(effective.regionCode),
-          version: effective.version,
-          policy: effective.policy,
-        },
-        history: Items.filter((v) => v.trigger === trigger).map(({ version, policy, savedAt, savedBy }) => ({
-          version,
-          policy,
-          savedAt,
-          savedBy,
-        })),
-      }
-    }),
-  )
-  return { regionCode, triggers }
-}

@@ -5,202 +5,62 @@ import {
   $add,
   $append,
   $set,
-  DeleteTransaction,
-  type ExecuteTransactWriteInput,
-  type ExecuteTransactWriteOptions,
   executeTransactWrite,
   GetItemCommand,
-  PutItemCommand,
   PutTransaction,
-  QueryCommand,
   UpdateTransaction,
 } from 'dynamodb-toolbox'
-import * as z from 'zod'
-import { closedVisitIndexKeys, visitIndexKeys } from '../adapters/dynamodb/store.ts'
+import type * as z from 'zod'
+import { closedVisitIndexKeys } from '../adapters/dynamodb/store.ts'
 import type { AppDeps } from '../deps.ts'
-import { inScope, requireInScopeOrNotFound } from '../domain/access/object-scope.ts'
+import { requireInScopeOrNotFound } from '../domain/access/object-scope.ts'
 import type { Actor } from '../domain/access/roles.ts'
-import { strictObject } from '../domain/directory/fields.ts'
-import { idSchema } from '../domain/directory/id.ts'
 import { businessDateOf, shanghaiInstant } from '../domain/scheduling/business-time.ts'
-import { defaultCadence, type Offset, type ReminderRule } from '../domain/visits/cadence.ts'
+import { defaultCadence, type ReminderRule } from '../domain/visits/cadence.ts'
 import {
   consequencesOf,
   EXTRA_VISIT_WORKING_DAYS,
   mayCloseRemaining,
   type Outcome,
 } from '../domain/visits/outcome.ts'
-import { catchUpDue, remindersFor } from '../domain/visits/plan.ts'
-import { ConflictError, ForbiddenError, ValidationError } from '../errors.ts'
-import { auditTransaction, isConditionRefusal, writeUnlessDone } from './audit.ts'
+import { remindersFor } from '../domain/visits/plan.ts'
+import { ConflictError, ValidationError } from '../errors.ts'
+import { auditTransaction } from './audit.ts'
 import { workingCalendar } from './calendar.ts'
 import { queueNotification } from './notify.ts'
-import { openAttempt, openOutcome, openPhone, sealOutcome } from './personal-data.ts'
-import { nearestStaff, visitIdOf } from './plan-visits.ts'
-import { closeTimer, enqueueIfSwept, getTimer, timerItem } from './timers.ts'
-import { noteSmsOnVisit, smsAbout } from './visit-sms.ts'
-import { cancelVisitTimers, movedVisitTimers, visitTimers } from './visit-timers.ts'
+import { openOutcome, openPhone, sealOutcome } from './personal-data.ts'
+import { visitIdOf } from './plan-visits.ts'
+import { enqueueIfSwept, timerItem } from './timers.ts'
+import { flagItem, flagLabels, tellSupervisors } from './visit-flags.ts'
+import { cancelVisit } from './visit-moves.ts'
+import {
+  type appointmentInput,
+  type closeRemainingInput,
+  commit,
+  findVisit,
+  loadVisit,
+  requireAssigned,
+  requirePlanned,
+  type TransactionItem,
+  type Visit,
+  visitUpdate,
+  visitView,
+} from './visit-records.ts'
+import { noteSmsOnVisit } from './visit-sms.ts'
+import { cancelVisitTimers, visitTimers } from './visit-timers.ts'
 
-/** One write of a TransactWriteItems call, as dynamodb-toolbox types it. */
-type TransactionItem = Exclude<ExecuteTransactWriteInput[number], ExecuteTransactWriteOptions>
-
-const reason = z.string().trim().min(2, 'must say why (at least 2 characters)').max(1000)
-const businessDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD')
-
-export const reassignInput = strictObject({ officerId: idSchema, reason })
-export const cancelInput = strictObject({ reason })
-export const rescheduleInput = strictObject({ dueDate: businessDate, reason })
-export const appointmentInput = strictObject({
-  at: z.iso.datetime({ offset: true, message: 'must be an ISO-8601 instant' }),
-  note: z.string().max(500).optional(),
-})
-export const leaveInput = strictObject({ reason })
-export const closeRemainingInput = strictObject({ triggerEventId: idSchema, reason })
-
-type Visit = NonNullable<Awaited<ReturnType<typeof findVisit>>>
-
-const findVisit = async ({ store }: AppDeps, visitId: string) =>
-  (await store.Visit.build(GetItemCommand).key({ visitId }).send()).Item
-
-/** A visit outside the caller's scope is answered as a missing one: 404, not a 403 that would say where it is. */
-const loadVisit = async (deps: AppDeps, actor: Actor, visitId: string) =>
-  requireInScopeOrNotFound(actor, await findVisit(deps, visitId), `visit ${visitId}`)
-
-const requirePlanned = (visit: Visit) => {
-  if (visit.status !== 'planned') throw new ConflictError(`visit ${visit.visitId} is ${visit.status}`)
-}
-
-/**
- * An officer works on the visits assigned to them; supervisors and administrators on any in their region. Checked
- * after `loadVisit`: the 403 goes only to an officer who may read the visit anyway.
- */
-const requireAssigned = (actor: Actor, visit: Visit) => {
-  if (actor.role === 'officer' && actor.id !== visit.officerId) {
-    throw new ForbiddenError(`visit ${visit.visitId} is assigned to another officer`)
-  }
-}
-
-/** The visit's version moves on with every change: a concurrent change is refused, not overwritten. */
-const visitUpdate = (deps: AppDeps, visit: Visit, changes: Record<string, unknown>) =>
-  deps.store.Visit.build(UpdateTransaction)
-    .item({ visitId: visit.visitId, ...changes, version: visit.version + 1 })
-    .options({ condition: { attr: 'version', eq: visit.version } })
-
-const commit = async (run: () => Promise<unknown>, visitId: string) => {
-  try {
-    await run()
-  } catch (error) {
-    if (isConditionRefusal(error))
-      throw new ConflictError(`visit ${visitId} changed meanwhile; read it again`)
-    throw error
-  }
-}
-
-export const getVisit = async (deps: AppDeps, actor: Actor, visitId: string) =>
-  visitView(deps, actor, await loadVisit(deps, actor, visitId))
-
-/**
- * What a caller sees of a visit. The outcome's notes and hardship reason are personal data: decrypted for the
- * assigned officer, supervisors, the committee and administrators of the region, never for another officer.
- */
-const visitView = async (deps: AppDeps, actor: Actor, visit: Visit | undefined) => {
-  if (!visit) return visit
-  const { outcomeCipher: _, sms: smsIds, ...rest } = visit
-  const mayRead = actor.role !== 'officer' || actor.id === visit.officerId
-  const unreached = await Promise.all(
-    visit.unreached.map(async ({ privateCipher, ...attempt }, i) =>
-      mayRead && privateCipher
-        ? { ...attempt, ...(await openAttempt(deps.crypto, visit.visitId, i + 1, privateCipher)) }
-        : attempt,
-    ),
-  )
-  return {
-    ...rest,
-    unreached,
-    outcome: mayRead ? await openOutcome(deps.crypto, visit) : visit.outcome,
-    sms: await smsAbout(deps, smsIds),
-  }
-}
-
-const flagLabels = {
-  dissatisfied: '回访不满意',
-  'high-risk': '重复访、越级访风险高',
-  'not-reached': '三次未能联系上信访人',
-  overdue: '已逾期',
-  'moved-while-overdue': '逾期后改期',
-} as const
-type FlagKind = keyof typeof flagLabels
-
-/** Tells the supervisors of the visit's unit (the nearest unit that has one) by SMS; the flag itself is stored. */
-const tellSupervisors = async (deps: AppDeps, visit: Visit, kind: FlagKind) => {
-  const supervisors = await nearestStaff(deps, visit.unitId, 'supervisor')
-  const { Item: officer } = await deps.store.Officer.build(GetItemCommand)
-    .key({ officerId: visit.officerId })
-    .send()
-  for (const supervisor of supervisors) {
-    await queueNotification(deps, {
-      notificationId: `sms-flag-${flagIdOf(visit, kind)}-${supervisor.officerId}`,
-      recipientType: 'officer',
-      recipientId: supervisor.officerId,
-      regionCode: visit.regionCode,
-      phone: await openPhone(deps.crypto, 'Officer', supervisor.officerId, supervisor),
-      locale: supervisor.locale,
-      template: 'supervisor-visit-flag',
-      params: {
-        supervisorName: supervisor.name,
-        officerName: officer?.name ?? visit.officerId,
-        caseId: visit.caseId,
-        sequence: String(visit.sequence),
-        dueDate: visit.dueDate,
-        reason: flagLabels[kind],
-      },
-    })
-  }
-  if (supervisors.length === 0) await warnNoSupervisor(deps, visit, kind)
-}
-
-/**
- * A flag no one can be told of: the visit's unit and every unit above it have no active supervisor. The flag and
- * the ledger are written all the same; administrators are warned, once per unit, to appoint one.
- */
-const warnNoSupervisor = async (deps: AppDeps, visit: Visit, kind: FlagKind) => {
-  deps.logger.warn('no supervisor to tell', { visitId: visit.visitId, unitId: visit.unitId, kind })
-  await writeUnlessDone(
-    deps.store.AdminWarning.build(PutItemCommand)
-      .item({
-        key: `no-supervisor-${visit.unitId}`,
-        kind: 'no-supervisor',
-        regionCode: visit.regionCode,
-        message:
-          `Unit ${visit.unitId} (region ${visit.regionCode}) and the units above it have no active supervisor: ` +
-          `flags on its visits (first: ${flagLabels[kind]}, visit ${visit.visitId}) are recorded but told to no ` +
-          'one. Appoint one in the unit or a unit above it: POST /admin/officers with the duty supervisor, or PUT ' +
-          '/admin/officers/{officerId} to give a record that duty.',
-        raisedAt: deps.clock.now().toISOString(),
-      })
-      .options({ condition: { attr: 'key', exists: false } })
-      .send(),
-  )
-}
-
-/** A visit is flagged once per kind; overdue and moved once per due date, since a moved visit can be late again. */
-const flagIdOf = (visit: Visit, kind: FlagKind) =>
-  kind === 'overdue' || kind === 'moved-while-overdue'
-    ? `${kind}-${visit.visitId}-${visit.dueDate}`
-    : `${kind}-${visit.visitId}`
-
-const flagItem = (visit: Visit, kind: FlagKind, at: Date, detail: string) => ({
-  flagId: flagIdOf(visit, kind),
-  kind,
-  visitId: visit.visitId,
-  caseId: visit.caseId,
-  petitionerId: visit.petitionerId,
-  officerId: visit.officerId,
-  unitId: visit.unitId,
-  regionCode: visit.regionCode,
-  raisedAt: at.toISOString(),
-  detail,
-})
+export { climbLadder, remindOfficerOfVisit } from './visit-ladder.ts'
+export { cancelVisit, officerLeaves, openVisitsOf, reassignVisit, rescheduleVisit } from './visit-moves.ts'
+// The visit actions, where the HTTP function and the timer consumer find them.
+export {
+  appointmentInput,
+  cancelInput,
+  closeRemainingInput,
+  getVisit,
+  leaveInput,
+  reassignInput,
+  rescheduleInput,
+} from './visit-records.ts'
 
 /**
  * Records what a visit found. Reached: the visit is completed (on time or late); a dissatisfied petitioner or a high
@@ -445,430 +305,6 @@ const extraVisit = (visit: Visit, dueDate: string, now: Date) => {
     return visitTimers({ visitId, dueDate }, reminders, calendar)
   }
   return { visit: { ...item, reminderCount: reminderRules.length }, timers }
-}
-
-/** `2026-03-04T01:00:00.000Z` → `202603040100`: a due time in an id. */
-const compactMinute = (iso: string) => iso.slice(0, 16).replace(/\D/g, '')
-
-/**
- * Whether the timer was moved after this firing was sent (a move writes the visit and its timers in one
- * transaction, so a visit read after the move finds its timer moved too): the firing for the old time does nothing,
- * and the message for the new time acts on the visit as it now is.
- */
-const movedSince = async (deps: AppDeps, timer: { timerId: string; dueAt: string }) =>
-  (await getTimer(deps, timer.timerId))?.dueAt !== timer.dueAt
-
-/** At fire time: a visit no longer planned (completed, cancelled) reminds nobody. */
-export const remindOfficerOfVisit = async (
-  deps: AppDeps,
-  timer: { timerId: string; subjectId: string; dueAt: string },
-) => {
-  const { store } = deps
-  const visit = await findVisit(deps, timer.subjectId)
-  if (visit?.status !== 'planned') {
-    await closeTimer(deps, timer.timerId, 'void', timer.dueAt)
-    return { reminded: false, reason: visit ? `visit ${visit.status}` : 'visit missing' }
-  }
-  if (await movedSince(deps, timer))
-    return { reminded: false, reason: 'the visit moved: its reminder has a new time' }
-  const [{ Item: officer }, { Item: petitioner }] = await Promise.all([
-    store.Officer.build(GetItemCommand).key({ officerId: visit.officerId }).send(),
-    store.Petitioner.build(GetItemCommand).key({ petitionerId: visit.petitionerId }).send(),
-  ])
-  if (!officer) throw new Error(`officer ${visit.officerId} of visit ${visit.visitId} does not exist`)
-  // One SMS per reminder and due time: a visit moved after its reminder was sent is reminded of again.
-  const notificationId = `sms-${timer.timerId}-${compactMinute(timer.dueAt)}`
-  await noteSmsOnVisit(deps, visit.visitId, notificationId)
-  await queueNotification(deps, {
-    notificationId,
-    recipientType: 'officer',
-    recipientId: officer.officerId,
-    regionCode: visit.regionCode,
-    phone: await openPhone(deps.crypto, 'Officer', officer.officerId, officer),
-    locale: officer.locale,
-    template: 'officer-visit-reminder',
-    params: {
-      officerName: officer.name,
-      sequence: String(visit.sequence),
-      caseId: visit.caseId,
-      petitionerName: petitioner?.name ?? visit.petitionerId,
-      dueDate: visit.dueDate,
-    },
-  })
-  await closeTimer(deps, timer.timerId, 'fired', timer.dueAt)
-  return { reminded: true }
-}
-
-/**
- * The overdue ladder. One working day late: the supervisor is told and the visit flagged. Five working days late:
- * one accountability record for the officer and the unit (a second firing finds it and adds nothing).
- */
-export const climbLadder = async (
-  deps: AppDeps,
-  timer: { timerId: string; subjectId: string; dueAt: string },
-  step: 'supervisor' | 'accountability',
-) => {
-  const { store, clock } = deps
-  const visit = await findVisit(deps, timer.subjectId)
-  if (visit?.status !== 'planned') {
-    await closeTimer(deps, timer.timerId, 'void', timer.dueAt)
-    return { acted: false, reason: visit ? `visit ${visit.status}` : 'visit missing' }
-  }
-  if (await movedSince(deps, timer))
-    return { acted: false, reason: 'the visit moved: its step has a new time' }
-  const now = clock.now()
-  if (step === 'supervisor') {
-    const flag = flagItem(visit, 'overdue', now, `due ${visit.dueDate}`)
-    // Refused: flagged by an earlier firing (telling is idempotent).
-    await writeUnlessDone(
-      executeTransactWrite(
-        store.Flag.build(PutTransaction)
-          .item(flag)
-          .options({ condition: { attr: 'flagId', exists: false } }),
-        auditTransaction(store, {
-          subject: `VISIT#${visit.visitId}`,
-          actor: 'overdue-ladder',
-          action: 'visit.overdue-flagged',
-          regionCode: visit.regionCode,
-          at: now,
-          before: { flagged: false },
-          after: { flagged: true, flagId: flag.flagId, dueDate: visit.dueDate, officerId: visit.officerId },
-        }),
-      ),
-    )
-    await tellSupervisors(deps, visit, 'overdue')
-  } else {
-    // Refused: recorded by an earlier firing.
-    await writeUnlessDone(
-      executeTransactWrite(
-        store.LedgerEntry.build(PutTransaction)
-          .item({
-            entryId: `overdue-${visit.visitId}-${visit.dueDate}`,
-            kind: 'overdue',
-            visitId: visit.visitId,
-            caseId: visit.caseId,
-            officerId: visit.officerId,
-            unitId: visit.unitId,
-            regionCode: visit.regionCode,
-            dueDate: visit.dueDate,
-            recordedAt: now.toISOString(),
-            detail: `not done five working days after ${visit.dueDate}`,
-          })
-          .options({ condition: { attr: 'entryId', exists: false } }),
-        auditTransaction(store, {
-          subject: `VISIT#${visit.visitId}`,
-          actor: 'overdue-ladder',
-          action: 'accountability.recorded',
-          regionCode: visit.regionCode,
-          at: now,
-          before: { accountabilityRecorded: false },
-          after: {
-            accountabilityRecorded: true,
-            entryId: `overdue-${visit.visitId}-${visit.dueDate}`,
-            officerId: visit.officerId,
-            unitId: visit.unitId,
-            dueDate: visit.dueDate,
-          },
-        }),
-      ),
-    )
-  }
-  await closeTimer(deps, timer.timerId, 'fired', timer.dueAt)
-  return { acted: true }
-}
-
-export const reassignVisit = async (
-  deps: AppDeps,
-  actor: Actor,
-  visitId: string,
-  input: z.infer<typeof reassignInput>,
-  /** A hand-over may go to the officer of an enclosing unit, outside the caller's own region. */
-  options: { handOver?: boolean } = {},
-) => {
-  const { store, clock } = deps
-  const visit = await loadVisit(deps, actor, visitId)
-  requirePlanned(visit)
-  const { Item: officer } = await store.Officer.build(GetItemCommand)
-    .key({ officerId: input.officerId })
-    .send()
-  // An officer outside the caller's scope is refused as a missing one: the answer does not say where they work.
-  if (!officer?.active || officer.duty !== 'officer' || (!options.handOver && !inScope(actor, officer))) {
-    throw new ValidationError([
-      { field: 'officerId', reason: `${input.officerId} is not an active officer in your scope` },
-    ])
-  }
-  if (officer.officerId === visit.officerId)
-    throw new ConflictError(`visit ${visitId} is already assigned to ${officer.officerId}`)
-  const now = clock.now()
-  const counters = [
-    store.Officer.build(UpdateTransaction).item({ officerId: visit.officerId, openVisits: $add(-1) }),
-    store.Officer.build(UpdateTransaction).item({ officerId: officer.officerId, openVisits: $add(1) }),
-  ]
-  const assignment = {
-    officerId: officer.officerId,
-    unitId: officer.unitId,
-  }
-  const audit = (after: Record<string, unknown>) =>
-    auditTransaction(store, {
-      subject: `VISIT#${visitId}`,
-      actor: actor.id,
-      action: 'visit.reassigned',
-      regionCode: visit.regionCode,
-      at: now,
-      before: {
-        officerId: visit.officerId,
-        unitId: visit.unitId,
-        dueDate: visit.dueDate,
-        version: visit.version,
-      },
-      after: { ...assignment, version: visit.version + 1, reason: input.reason, ...after },
-    })
-  if (visit.dueAt <= now.toISOString()) {
-    // Already due: the ladder starts again for the officer who takes it over, as for a visit planned late.
-    const calendar = await workingCalendar(deps)
-    const due = catchUpDue(visit.offset as Offset, now, calendar)
-    await moveVisit(deps, visit, due.dueDate, due.dueAt, assignment, [
-      ...counters,
-      audit({ dueDate: due.dueDate, ladderRestarted: true }),
-    ])
-  } else {
-    await commit(
-      () =>
-        executeTransactWrite(
-          visitUpdate(deps, visit, { ...assignment, ...visitIndexKeys({ ...visit, ...assignment }) }),
-          ...counters,
-          audit({}),
-        ),
-      visitId,
-    )
-  }
-  return visitView(deps, actor, await findVisit(deps, visitId))
-}
-
-/** The open visits of an officer, oldest due first. */
-export const openVisitsOf = async ({ store }: AppDeps, officerId: string) => {
-  const { Items = [] } = await store.table
-    .build(QueryCommand)
-    .entities(store.Visit)
-    .query({ index: 'gsi1', partition: `OFFICER#${officerId}#VISITS` })
-    .options({ maxPages: Number.POSITIVE_INFINITY, filters: { Visit: { attr: 'status', eq: 'planned' } } })
-    .send()
-  return Items
-}
-
-/** An officer who leaves hands every open visit to the officer with the fewest of the nearest unit: none orphaned. */
-export const officerLeaves = async (
-  deps: AppDeps,
-  actor: Actor,
-  officerId: string,
-  input: z.infer<typeof leaveInput>,
-) => {
-  const { store } = deps
-  const leaver = requireInScopeOrNotFound(
-    actor,
-    (await store.Officer.build(GetItemCommand).key({ officerId }).send()).Item,
-    `officer ${officerId}`,
-  )
-  const open = await openVisitsOf(deps, officerId)
-  const successors = await nearestStaff(deps, leaver.unitId, 'officer', officerId)
-  if (open.length > 0 && successors.length === 0) {
-    throw new ConflictError(`no active officer can take over the ${open.length} open visits of ${officerId}`)
-  }
-  if (!leaver.active && open.length === 0) throw new ConflictError(`officer ${officerId} has already left`)
-  // Marked inactive first, so that no new visit is assigned meanwhile; called again after a failure part-way, it
-  // hands over what is still open.
-  if (leaver.active) await markLeft(deps, actor, leaver, input.reason, open.length)
-  const handedTo: Record<string, string> = {}
-  for (const visit of open) {
-    // Round robin over the successors by their current load.
-    const [next] = await nearestStaff(deps, leaver.unitId, 'officer', officerId)
-    if (!next) throw new ConflictError(`no active officer can take over visit ${visit.visitId}`)
-    await reassignVisit(
-      deps,
-      actor,
-      visit.visitId,
-      { officerId: next.officerId, reason: `${officerId} left: ${input.reason}` },
-      { handOver: true },
-    )
-    handedTo[visit.visitId] = next.officerId
-  }
-  return { officerId, active: false, handedOver: handedTo }
-}
-
-const markLeft = async (
-  { store, clock }: AppDeps,
-  actor: Actor,
-  leaver: { officerId: string; regionCode: string },
-  reason: string,
-  openVisits: number,
-) => {
-  const { officerId } = leaver
-  await executeTransactWrite(
-    store.Officer.build(UpdateTransaction)
-      .item({ officerId, active: false })
-      .options({ condition: { attr: 'active', eq: true } }),
-    auditTransaction(store, {
-      subject: `OFFICER#${officerId}`,
-      actor: actor.id,
-      action: 'officer.left',
-      regionCode: leaver.regionCode,
-      at: clock.now(),
-      before: { active: true },
-      after: { active: false, reason, openVisits },
-    }),
-  ).catch((error: unknown) => {
-    if (isConditionRefusal(error)) throw new ConflictError(`officer ${officerId} has already left`)
-    throw error
-  })
-}
-
-export const cancelVisit = async (
-  deps: AppDeps,
-  actor: Actor,
-  visitId: string,
-  input: z.infer<typeof cancelInput>,
-) => {
-  const { store, clock } = deps
-  const visit = await loadVisit(deps, actor, visitId)
-  requirePlanned(visit)
-  const now = clock.now()
-  await commit(
-    () =>
-      executeTransactWrite(
-        visitUpdate(deps, visit, {
-          status: 'cancelled',
-          cancelReason: input.reason,
-          ...closedVisitIndexKeys(visit),
-        }),
-        store.Officer.build(UpdateTransaction).item({ officerId: visit.officerId, openVisits: $add(-1) }),
-        auditTransaction(store, {
-          subject: `VISIT#${visitId}`,
-          actor: actor.id,
-          action: 'visit.cancelled',
-          regionCode: visit.regionCode,
-          at: now,
-          before: { status: visit.status, version: visit.version },
-          after: { status: 'cancelled', version: visit.version + 1, reason: input.reason },
-        }),
-      ),
-    visitId,
-  )
-  await cancelVisitTimers(deps, visit)
-  return visitView(deps, actor, await findVisit(deps, visitId))
-}
-
-/** The years a visit's marks may be under: its due date's, and the next, where its reminders or ladder may fall. */
-const provisionalYears = (visit: Visit) => {
-  const year = Number(visit.dueDate.slice(0, 4))
-  return [String(year), String(year + 1)]
-}
-
-/** Overdue: its due day has passed and it is still planned. From then on the ladder runs against its officer. */
-const isOverdue = (visit: Visit, now: Date) => businessDateOf(now) > visit.dueDate
-
-/**
- * Moves a visit to a new due date with its reminders and overdue ladder, in one transaction with the extra writes
- * given (audit, ledger, flag). A timer moved into a minute the sweeper has already read is sent at once.
- */
-const moveVisit = async (
-  deps: AppDeps,
-  visit: Visit,
-  dueDate: string,
-  dueAt: Date,
-  changes: Record<string, unknown>,
-  writes: TransactionItem[],
-) => {
-  const { store, clock, config } = deps
-  const now = clock.now()
-  const calendar = await workingCalendar(deps)
-  const reminders = remindersFor(dueDate, visit.reminderRules as never, now, calendar)
-  const timers = visitTimers({ visitId: visit.visitId, dueDate }, reminders, calendar)
-  const moved = { ...visit, ...changes, dueAt: dueAt.toISOString() }
-  await commit(
-    () =>
-      executeTransactWrite(
-        visitUpdate(deps, visit, {
-          ...changes,
-          dueDate,
-          dueAt: dueAt.toISOString(),
-          ...visitIndexKeys(moved),
-          // A date a person chose, or counted from today: loading its year does not move it.
-          provisional: false,
-          reminderCount: Math.max(visit.reminderCount, reminders.length),
-        }),
-        ...movedVisitTimers(store, config.TIMER_SHARDS, visit, timers, now),
-        // Its date is now chosen (or counted from today), not counted from its trigger: loading a year recomputes
-        // it no more.
-        ...provisionalYears(visit).map((year) =>
-          store.ProvisionalMark.build(DeleteTransaction).key({ year, visitId: visit.visitId }),
-        ),
-        ...writes,
-      ),
-    visit.visitId,
-  )
-  await enqueueIfSwept(deps, timers)
-}
-
-/**
- * A visit is moved by its officer while it is not yet overdue. An overdue one only by a supervisor, with a
- * reason: each such move is flagged on the board and written on the accountability ledger,
- * so that moving a late visit cannot quietly reset its ladder.
- */
-export const rescheduleVisit = async (
-  deps: AppDeps,
-  actor: Actor,
-  visitId: string,
-  input: z.infer<typeof rescheduleInput>,
-) => {
-  const { store, clock } = deps
-  const visit = await loadVisit(deps, actor, visitId)
-  requireAssigned(actor, visit)
-  requirePlanned(visit)
-  const now = clock.now()
-  const overdue = isOverdue(visit, now)
-  if (overdue && actor.role === 'officer') {
-    throw new ForbiddenError(
-      `visit ${visitId} is overdue (due ${visit.dueDate}): only a supervisor may move its due date`,
-    )
-  }
-  const calendar = await workingCalendar(deps)
-  if (input.dueDate < businessDateOf(now)) {
-    throw new ValidationError([{ field: 'dueDate', reason: 'must not be in the past' }])
-  }
-  if (!calendar.isWorkingDay(input.dueDate)) {
-    throw new ValidationError([{ field: 'dueDate', reason: `${input.dueDate} is not a working day` }])
-  }
-  const detail = `moved from ${visit.dueDate} to ${input.dueDate} by ${actor.id}: ${input.reason}`
-  const onRecord = overdue
-    ? [
-        store.Flag.build(PutTransaction).item(flagItem(visit, 'moved-while-overdue', now, detail)),
-        store.LedgerEntry.build(PutTransaction).item({
-          entryId: `moved-${visit.visitId}-${visit.dueDate}`,
-          kind: 'moved-while-overdue',
-          visitId: visit.visitId,
-          caseId: visit.caseId,
-          officerId: visit.officerId,
-          unitId: visit.unitId,
-          regionCode: visit.regionCode,
-          dueDate: visit.dueDate,
-          recordedAt: now.toISOString(),
-          detail,
-        }),
-      ]
-    : []
-  await moveVisit(deps, visit, input.dueDate, shanghaiInstant(input.dueDate, '09:00'), {}, [
-    ...onRecord,
-    auditTransaction(store, {
-      subject: `VISIT#${visitId}`,
-      actor: actor.id,
-      action: 'visit.rescheduled',
-      regionCode: visit.regionCode,
-      at: now,
-      before: { dueDate: visit.dueDate, provisional: visit.provisional, version: visit.version },
-      after: { dueDate: input.dueDate, version: visit.version + 1, reason: input.reason, overdue },
-    }),
-  ])
-  return visitView(deps, actor, await findVisit(deps, visitId))
 }
 
 const shanghaiTime = (at: Date) => {

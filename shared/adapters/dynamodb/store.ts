@@ -1,8 +1,10 @@
 // The entities of the single table, each with its keys declared next to it (dynamodb-toolbox v2).
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
-import { any, boolean, Entity, item, list, map, number, record, set, string, Table } from 'dynamodb-toolbox'
+import { any, boolean, Entity, item, list, map, number, set, string } from 'dynamodb-toolbox'
 import { regionIndexKeys } from '../../domain/access/region-scope.ts'
-import { tableDesign } from './table-design.ts'
+import { notificationEntities } from './notification-entities.ts'
+import { schedulingEntities } from './scheduling-entities.ts'
+import { aftercareTable, sealedPhone, timestamps } from './table.ts'
 
 /**
  * A visit's places in the officer index (gsi1) and the region index (gsi3). Computed on put; an update that changes
@@ -26,21 +28,7 @@ export const closedVisitIndexKeys = (v: { officerId: string }) => ({
 })
 
 export const createStore = (documentClient: DynamoDBDocumentClient, tableName: string) => {
-  const table = new Table({
-    documentClient,
-    name: tableName,
-    partitionKey: tableDesign.partitionKey,
-    sortKey: tableDesign.sortKey,
-    indexes: tableDesign.indexes,
-    entityAttributeSavedAs: tableDesign.entityAttribute,
-  })
-  const timestamps = false
-  /** A phone number at rest: encrypted (Crypto port), found by its blind index, shown masked. */
-  const sealedPhone = {
-    phoneCipher: string(),
-    phoneIndex: string(),
-    phoneMasked: string(),
-  }
+  const table = aftercareTable(documentClient, tableName)
 
   const Unit = new Entity({
     name: 'Unit',
@@ -304,64 +292,6 @@ export const createStore = (documentClient: DynamoDBDocumentClient, tableName: s
     computeKey: ({ year, nominationId }) => ({ pk: `NOMINATIONS#${year}`, sk: nominationId }),
   })
 
-  /** A year's holiday arrangement loaded by an administrator (the shipped years are data in the code). */
-  const CalendarYear = new Entity({
-    name: 'CalendarYear',
-    table,
-    timestamps,
-    schema: item({
-      year: string().key(),
-      source: string(),
-      off: list(string()),
-      work: list(string()),
-      loadedAt: string(),
-      loadedBy: string(),
-    }),
-    computeKey: ({ year }) => ({ pk: 'CALENDAR', sk: `YEAR#${year}` }),
-  })
-
-  /** A visit whose date was counted on weekends only, in a year not yet loaded: recomputed when it is. */
-  const ProvisionalMark = new Entity({
-    name: 'ProvisionalMark',
-    table,
-    timestamps,
-    schema: item({ year: string().key(), visitId: string().key() }),
-    computeKey: ({ year, visitId }) => ({ pk: `PROVISIONAL#${year}`, sk: `VISIT#${visitId}` }),
-  })
-
-  /** Something an administrator must act on, such as a holiday arrangement to load. */
-  const AdminWarning = new Entity({
-    name: 'AdminWarning',
-    table,
-    timestamps,
-    schema: item({
-      key: string().key(),
-      kind: string(),
-      message: string(),
-      raisedAt: string(),
-      /** The region it is about: shown to those whose scope covers it (see listWarnings). */
-      regionCode: string().optional(),
-      /** About every region (a holiday arrangement to load): shown to every administrator and supervisor. */
-      national: boolean().optional(),
-    }),
-    computeKey: ({ key }) => ({ pk: 'WARNING', sk: key }),
-  })
-
-  /** A region's quiet hours for petitioner SMS; keyed by the region's significant prefix. */
-  const QuietHoursSetting = new Entity({
-    name: 'QuietHoursSetting',
-    table,
-    timestamps,
-    schema: item({
-      region: string().key(),
-      start: string(),
-      end: string(),
-      updatedAt: string(),
-      updatedBy: string(),
-    }),
-    computeKey: ({ region }) => ({ pk: `QUIET#${region}`, sk: 'QUIET' }),
-  })
-
   const Visit = new Entity({
     name: 'Visit',
     table,
@@ -434,154 +364,9 @@ export const createStore = (documentClient: DynamoDBDocumentClient, tableName: s
     computeKey: ({ visitId }) => ({ pk: `VISIT#${visitId}`, sk: 'VISIT' }),
   })
 
-  const Timer = new Entity({
-    name: 'Timer',
-    table,
-    timestamps,
-    schema: item({
-      timerId: string().key(),
-      kind: string(),
-      subjectId: string(),
-      dueAt: string(),
-      status: string().enum('pending', 'enqueued', 'fired', 'void', 'failed'),
-      enqueuedAt: string().optional(),
-      /** Times sent to the timers queue; at MAX_TIMER_SENDS without being acted on it is `failed`. */
-      attempts: number().optional(),
-      firedAt: string().optional(),
-      /** Present only while the timer is still to fire: keeps the due index sparse. */
-      gsi2pk: string().optional(),
-      gsi2sk: string().optional(),
-    }),
-    computeKey: ({ timerId }) => ({ pk: `TIMER#${timerId}`, sk: 'TIMER' }),
-  })
-
-  /** How far the sweeper has read the due buckets. */
-  const SweepWatermark = new Entity({
-    name: 'SweepWatermark',
-    table,
-    timestamps,
-    schema: item({ name: string().key(), sweptThrough: string(), updatedAt: string() }),
-    computeKey: ({ name }) => ({ pk: `SWEEP#${name}`, sk: 'WATERMARK' }),
-  })
-
-  const Notification = new Entity({
-    name: 'Notification',
-    table,
-    timestamps,
-    schema: item({
-      notificationId: string().key(),
-      recipientType: string().enum('officer', 'petitioner'),
-      recipientId: string(),
-      regionCode: string(),
-      ...sealedPhone,
-      locale: string(),
-      template: string(),
-      params: record(string(), string()).optional(),
-      text: string(),
-      status: string().enum(
-        'queued',
-        'deferred',
-        'sending',
-        'retrying',
-        'sent',
-        'suppressed',
-        'failed',
-        'unknown',
-      ),
-      /** Urgent messages are not held by petitioners' quiet hours. */
-      urgent: boolean().default(false),
-      attempts: number(),
-      createdAt: string(),
-      sentAt: string().optional(),
-      providerMessageId: string().optional(),
-      /** Officers' reminders: the officers' topic is its own step, whatever becomes of the SMS. */
-      topic: string().enum('published', 'failed').optional(),
-      topicMessageId: string().optional(),
-      log: list(map({ at: string(), status: string(), detail: string().optional() })),
-      /** Present only while `unknown`: the region's list of notifications to reconcile (sparse). */
-      gsi3pk: string().optional(),
-      gsi3sk: string().optional(),
-      /**
-       * Present only while a queue message should be on its way (`queued`, `retrying`, `sending`): the sweeper's list
-       * of notifications in flight (`SMS-INFLIGHT#<shard>`, by the time its message is due), so that one whose
-       * message was lost is queued again (shared/use-cases/requeue-notifications.ts).
-       */
-      gsi2pk: string().optional(),
-      gsi2sk: string().optional(),
-    }),
-    computeKey: ({ notificationId }) => ({ pk: `NOTIFICATION#${notificationId}`, sk: 'NOTIFICATION' }),
-  })
-
-  /** A one-second window of a shared send-rate limit: every dispatcher counts its sends in the same item. */
-  const RateWindow = new Entity({
-    name: 'RateWindow',
-    table,
-    timestamps,
-    schema: item({
-      limiter: string().key(),
-      second: number().key(),
-      count: number(),
-      expiresAt: number(),
-    }),
-    computeKey: ({ limiter, second }) => ({ pk: `RATE#${limiter}`, sk: `SECOND#${second}` }),
-  })
-
-  /** An opt-out from SMS, keyed by the phone number's blind index (the number itself is not needed to check it). */
-  const OptOut = new Entity({
-    name: 'OptOut',
-    table,
-    timestamps,
-    schema: item({
-      phoneIndex: string().key(),
-      phoneMasked: string(),
-      optedOut: boolean(),
-      source: string().enum('sms', 'admin'),
-      keyword: string().optional(),
-      at: string(),
-      by: string(),
-    }),
-    computeKey: ({ phoneIndex }) => ({ pk: `OPTOUT#${phoneIndex}`, sk: 'OPTOUT' }),
-  })
-
-  /** An administrator's text of an SMS template in one locale, replacing the shipped one. */
-  const TemplateText = new Entity({
-    name: 'TemplateText',
-    table,
-    timestamps,
-    schema: item({
-      template: string().key(),
-      locale: string().key(),
-      text: string(),
-      version: number(),
-      updatedAt: string(),
-      updatedBy: string(),
-    }),
-    computeKey: ({ template, locale }) => ({ pk: `TEMPLATE#${template}`, sk: `LOCALE#${locale}` }),
-  })
-
-  /** SMS "sent" by the local provider, listed by `GET /local/sms`. */
-  const LocalSms = new Entity({
-    name: 'LocalSms',
-    table,
-    timestamps,
-    schema: item({
-      messageId: string().key(),
-      idempotencyKey: string(),
-      phone: string(),
-      text: string(),
-      sentAt: string(),
-    }).and((s) => ({
-      gsi1pk: string()
-        .hidden()
-        .link<typeof s>(() => 'LOCALSMS'),
-      gsi1sk: string()
-        .hidden()
-        .link<typeof s>(({ sentAt, messageId }) => `${sentAt}#${messageId}`),
-    })),
-    computeKey: ({ messageId }) => ({ pk: `LOCALSMS#${messageId}`, sk: 'LOCALSMS' }),
-  })
-
   return {
+    ...notificationEntities(table),
+    ...schedulingEntities(table),
     table,
     Unit,
     Officer,
@@ -593,21 +378,10 @@ export const createStore = (documentClient: DynamoDBDocumentClient, tableName: s
     Outbox,
     CadencePolicy,
     CadencePolicyVersion,
-    CalendarYear,
-    ProvisionalMark,
     Flag,
     LedgerEntry,
     Nomination,
-    AdminWarning,
-    QuietHoursSetting,
     Visit,
-    Timer,
-    SweepWatermark,
-    Notification,
-    RateWindow,
-    OptOut,
-    TemplateText,
-    LocalSms,
   }
 }
 

@@ -1,5 +1,6 @@
 import { executeTransactWrite, GetItemCommand, PutTransaction } from 'dynamodb-toolbox'
 import type { AppDeps } from '../deps.ts'
+import { minuteOf } from '../domain/scheduling/timers.ts'
 import { auditTransaction, writeUnlessDone } from './audit.ts'
 import { queueNotification } from './notify.ts'
 import { openPhone } from './personal-data.ts'
@@ -7,9 +8,6 @@ import { closeTimer, getTimer } from './timers.ts'
 import { flagItem, tellSupervisors } from './visit-flags.ts'
 import { findVisit } from './visit-records.ts'
 import { noteSmsOnVisit } from './visit-sms.ts'
-
-/** `2026-03-04T01:00:00.000Z` → `202603040100`: a due time in an id. */
-const compactMinute = (iso: string) => iso.slice(0, 16).replace(/\D/g, '')
 
 /**
  * Whether the timer was moved after this firing was sent (a move writes the visit and its timers in one
@@ -38,7 +36,7 @@ export const remindOfficerOfVisit = async (
   ])
   if (!officer) throw new Error(`officer ${visit.officerId} of visit ${visit.visitId} does not exist`)
   // One SMS per reminder and due time: a visit moved after its reminder was sent is reminded of again.
-  const notificationId = `sms-${timer.timerId}-${compactMinute(timer.dueAt)}`
+  const notificationId = `sms-${timer.timerId}-${minuteOf(new Date(timer.dueAt)).replace(/\D/g, '')}`
   await noteSmsOnVisit(deps, visit.visitId, notificationId)
   await queueNotification(deps, {
     notificationId,

@@ -1,6 +1,5 @@
 import {
   $add,
-  DeleteTransaction,
   executeTransactWrite,
   GetItemCommand,
   PutTransaction,
@@ -218,12 +217,6 @@ export const cancelVisit = async (
   return visitView(deps, actor, await findVisit(deps, visitId))
 }
 
-/** The years a visit's marks may be under: its due date's, and the next, where its reminders or ladder may fall. */
-const provisionalYears = (visit: Visit) => {
-  const year = Number(visit.dueDate.slice(0, 4))
-  return [String(year), String(year + 1)]
-}
-
 /** Overdue: its due day has passed and it is still planned. From then on the ladder runs against its officer. */
 const isOverdue = (visit: Visit, now: Date) => businessDateOf(now) > visit.dueDate
 
@@ -253,16 +246,12 @@ const moveVisit = async (
           dueDate,
           dueAt: dueAt.toISOString(),
           ...visitIndexKeys(moved),
-          // A date a person chose, or counted from today: loading its year does not move it.
+          // A date a person chose, or counted from today: not provisional, so loading its year leaves it (the
+          // recompute passes over a visit that is not).
           provisional: false,
           reminderCount: Math.max(visit.reminderCount, reminders.length),
         }),
         ...movedVisitTimers(store, config.TIMER_SHARDS, visit, timers, now),
-        // Its date is now chosen (or counted from today), not counted from its trigger: loading a year recomputes
-        // it no more.
-        ...provisionalYears(visit).map((year) =>
-          store.ProvisionalMark.build(DeleteTransaction).key({ year, visitId: visit.visitId }),
-        ),
         ...writes,
       ),
     visit.visitId,

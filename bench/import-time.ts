@@ -38,7 +38,7 @@ export const findNode = (major: string): NodeBinary | { error: string } => {
 }
 
 /**
- * Without AWS_LAMBDA_FUNCTION_NAME a handler builds its clients on the first call (shared/lambda.ts), so the
+ * Without AWS_LAMBDA_FUNCTION_NAME a handler builds its clients on the first call (shared/platform/lambda.ts), so the
  * figure is the module graph alone. NODE_OPTIONS goes too: a caller's flags would change what is measured.
  */
 const importEnv = (): NodeJS.ProcessEnv => {

@@ -169,7 +169,7 @@ export const findings = (results: readonly FunctionResult[], nodes: readonly Nod
     )
   }
   sentences.push(
-    'All of this is module load and top-level evaluation: on Lambda, where AWS_LAMBDA_FUNCTION_NAME is set, the handlers also build their clients during init (shared/lambda.ts), which is not counted here.',
+    'All of this is module load and top-level evaluation: on Lambda, where AWS_LAMBDA_FUNCTION_NAME is set, the handlers also build their clients during init (shared/platform/lambda.ts), which is not counted here.',
   )
   return sentences.join(' ')
 }
@@ -196,7 +196,7 @@ export const renderSection = (info: RunInfo, results: readonly FunctionResult[])
     '',
     `- Date: ${info.date}`,
     `- Machine: ${info.cores} cores (\`nproc\`), ${info.cpu}, ${info.platform}; Node ${nodeNames}; esbuild ${info.esbuildVersion}.${missing}`,
-    `- Bundles: every function of \`shared/resources.ts\`, built with the esbuild options of the CDK stack (\`infra/bundling.ts\`: ESM, minified, target \`${info.target}\`, main fields \`module,main\`, the \`createRequire\` banner, nothing external) into \`bench/out/<name>.mjs\`. The size is the \`.mjs\` file alone, without its source map.`,
+    `- Bundles: every function of \`shared/platform/resources.ts\`, built with the esbuild options of the CDK stack (\`infra/bundling.ts\`: ESM, minified, target \`${info.target}\`, main fields \`module,main\`, the \`createRequire\` banner, nothing external) into \`bench/out/<name>.mjs\`. The size is the \`.mjs\` file alone, without its source map.`,
     `- Import: \`await import()\` of the bundle in a fresh \`node --input-type=module -e\` process, ${info.runs} runs per function and Node version, without AWS_LAMBDA_FUNCTION_NAME${info.sourceMaps ? ', with `--enable-source-maps` as on Lambda' : ''}. p90 is the nearest rank${info.runs <= 10 ? `, so with ${info.runs} runs the slowest` : ''}. The runs go round-robin over functions and Node versions; the one-minute load average was ${info.loadAverage.map((load) => load.toFixed(2)).join(' before and ')} after${busy(info) ? `, more than the ${info.cores} cores: other work competed with the imports, so read the medians as upper bounds and the p90 as noise` : ''}.`,
     '',
     resultsTable(results, info.nodes),

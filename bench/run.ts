@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { version as esbuildVersion, stop } from 'esbuild'
 import { bundleTarget } from '#infra/bundling.ts'
-import { type FunctionName, functions } from '#shared/resources.ts'
+import { type FunctionName, functions } from '#shared/platform/resources.ts'
 import { bundleFunction } from './bundle.ts'
 import { findNode, importOnce, type NodeBinary, nodeVersion, summarise } from './import-time.ts'
 import {
@@ -73,7 +73,7 @@ const parseOptions = (args: string[]): Options => {
   for (const name of only) {
     if (!isFunctionName(name)) {
       throw new UsageError(
-        `--only '${name}' is not a function of shared/resources.ts; one of: ${Object.keys(functions).join(', ')}`,
+        `--only '${name}' is not a function of shared/platform/resources.ts; one of: ${Object.keys(functions).join(', ')}`,
       )
     }
   }

@@ -24,8 +24,8 @@ import { Topic } from 'aws-cdk-lib/aws-sns'
 import type { IQueue } from 'aws-cdk-lib/aws-sqs'
 import type { Construct } from 'constructs'
 import type * as z from 'zod'
-import { outboxStreamFilter } from '#shared/adapters/dynamodb/table-design.ts'
-import { configSchema, requiredInMode } from '#shared/config.ts'
+import { configSchema, requiredInMode } from '#shared/platform/config.ts'
+import { type RouteDesign, routes } from '#shared/platform/http/routes.ts'
 import {
   type FunctionName,
   functions,
@@ -35,8 +35,8 @@ import {
   queues,
   schedules,
   streamConsumer,
-} from '#shared/resources.ts'
-import { type RouteDesign, routes } from '#shared/routes.ts'
+} from '#shared/platform/resources.ts'
+import { outboxStreamFilter } from '#shared/platform/table/table-design.ts'
 import { grantDeclaredUses } from './constructs/function-grants.ts'
 import { InvokeLatestVersion, onFailureQueue } from './constructs/narrow-grants.ts'
 import { type LogLevel, ServiceFunction } from './constructs/service-function.ts'
@@ -116,7 +116,7 @@ export interface ServiceStackProps extends StackProps {
   readonly settings?: ServiceSettings
 }
 
-/** Entry paths in shared/resources.ts are relative to the project root, one level above infra/. */
+/** Entry paths in shared/platform/resources.ts are relative to the project root, one level above infra/. */
 const projectRoot = new URL('..', import.meta.url)
 const fromProjectRoot = (path: string): string => fileURLToPath(new URL(path, projectRoot))
 
@@ -313,7 +313,7 @@ export class ServiceStack extends Stack {
       id: 'AwsSolutions-APIG4',
       reason:
         'The $default route only answers 404 or 405 for requests that match no declared route, as local mode does ' +
-        'without a token; the router never runs a route for a $default request (shared/middleware/http-api.ts), so ' +
+        'without a token; the router never runs a route for a $default request (shared/platform/http/http-api.ts), so ' +
         'it opens nothing the JWT authorizer guards. Stage throttling applies to it as to every route.',
     })
     return { api, stage }

@@ -27,8 +27,7 @@ import { SubscriptionFilter, Topic } from 'aws-cdk-lib/aws-sns'
 import { SqsSubscription } from 'aws-cdk-lib/aws-sns-subscriptions'
 import { Queue, QueueEncryption, type QueueProps } from 'aws-cdk-lib/aws-sqs'
 import type { Construct } from 'constructs'
-import { tableDesign } from '#shared/adapters/dynamodb/table-design.ts'
-import { DLQ_RETENTION_SECONDS, dlqName } from '#shared/adapters/sqs/queue-attributes.ts'
+import { DLQ_RETENTION_SECONDS, dlqName } from '#shared/platform/messaging/queue-attributes.ts'
 import {
   type QueueName,
   queues,
@@ -36,7 +35,8 @@ import {
   subscriptions,
   type TopicName,
   topics,
-} from '#shared/resources.ts'
+} from '#shared/platform/resources.ts'
+import { tableDesign } from '#shared/platform/table/table-design.ts'
 import { mapDeclared } from './declared.ts'
 
 /** A work queue and the dead-letter queue its failed messages move to after `maxReceiveCount` receives. */

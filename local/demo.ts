@@ -5,14 +5,14 @@
 // The demo keeps to a region of its own (滨江区 330108), its own unit ids (`demo-…`) and its own phone numbers, so that
 // the README's walk-through (西湖区 330106) gets the default cadence in the same installation, not the demo's minutes.
 
-import type { AppDeps } from '#shared/deps.ts'
-import type { Actor, Role } from '#shared/domain/access/roles.ts'
-import { cadencePolicyInput, petitionerInput, unitInput } from '#shared/domain/directory/schemas.ts'
-import { putCadencePolicy } from '#shared/use-cases/cadence-policies.ts'
-import { recordCaseEvent, registerCase } from '#shared/use-cases/cases.ts'
-import { putPetitioner, putUnit } from '#shared/use-cases/directory.ts'
-import { putPerson } from '#shared/use-cases/people.ts'
-import { visitIdOf } from '#shared/use-cases/plan-visits.ts'
+import type { Actor, Role } from '#shared/access/rules/roles.ts'
+import { putPetitioner, putUnit } from '#shared/directory/directory.ts'
+import { putPerson } from '#shared/directory/people.ts'
+import { cadencePolicyInput, petitionerInput, unitInput } from '#shared/directory/rules/schemas.ts'
+import { recordCaseEvent, registerCase } from '#shared/matters/matters.ts'
+import type { AppDeps } from '#shared/platform/deps.ts'
+import { putCadencePolicy } from '#shared/visits/cadence-policies.ts'
+import { visitIdOf } from '#shared/visits/plan-visits.ts'
 
 export const DEMO_REGION = '330108' // 杭州市滨江区
 const PROVINCE = '330000' // 浙江省

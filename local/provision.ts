@@ -9,8 +9,11 @@ import {
 } from '@aws-sdk/client-dynamodb'
 import { CreateTopicCommand, type SNSClient, SubscribeCommand } from '@aws-sdk/client-sns'
 import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs'
-import { createTableInput } from '#shared/adapters/dynamodb/create-table-input.ts'
-import { DLQ_RETENTION_SECONDS, dlqName, queueAttributes } from '#shared/adapters/sqs/queue-attributes.ts'
+import {
+  DLQ_RETENTION_SECONDS,
+  dlqName,
+  queueAttributes,
+} from '#shared/platform/messaging/queue-attributes.ts'
 import {
   type EventSourceDlqName,
   eventSourceDeadLetterQueues,
@@ -20,7 +23,8 @@ import {
   subscriptions,
   type TopicName,
   topics,
-} from '#shared/resources.ts'
+} from '#shared/platform/resources.ts'
+import { createTableInput } from '#shared/platform/table/create-table-input.ts'
 
 export interface Provisioned {
   /** The prefix of every name below (`npm run dlq -- --prefix`). */

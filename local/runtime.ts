@@ -8,13 +8,19 @@ import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams'
 import { GetTopicAttributesCommand, SNSClient } from '@aws-sdk/client-sns'
 import { GetQueueAttributesCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs'
 import { buildApp } from 'fauxqs'
-import { outboxStreamFilter } from '#shared/adapters/dynamodb/table-design.ts'
-import { LocalSms, type LocalSmsRecord } from '#shared/adapters/sms/local-sms.ts'
-import { type Config, loadConfig } from '#shared/config.ts'
-import { type AppDeps, createDeps, type DepsOptions } from '#shared/deps.ts'
-import type { Clock } from '#shared/ports/clock.ts'
-import { type FunctionName, type QueueName, queues, schedules, streamConsumer } from '#shared/resources.ts'
-import type { SweepReport } from '#shared/use-cases/timers.ts'
+import { LocalSms, type LocalSmsRecord } from '#shared/notifications/sms/local-sms.ts'
+import type { Clock } from '#shared/platform/clock.ts'
+import { type Config, loadConfig } from '#shared/platform/config.ts'
+import { type AppDeps, createDeps, type DepsOptions } from '#shared/platform/deps.ts'
+import {
+  type FunctionName,
+  type QueueName,
+  queues,
+  schedules,
+  streamConsumer,
+} from '#shared/platform/resources.ts'
+import { outboxStreamFilter } from '#shared/platform/table/table-design.ts'
+import type { SweepReport } from '#shared/scheduling/timers.ts'
 // fauxqs's own start (startFauxqs) always listens on every interface; its exported app listens where it is told, but
 // then the stores it runs on must be ours to inspect queues. The package exports only its entry, hence the paths.
 import { S3Store } from '../node_modules/fauxqs/dist/s3/s3Store.js'
@@ -132,7 +138,7 @@ export interface Runtime {
   config: Config
   /** An operator's deps (every use, no function's): for seeding and inspecting in tests and tools. */
   deps: AppDeps
-  /** Each function's own deps, built from what it declares in shared/resources.ts. */
+  /** Each function's own deps, built from what it declares in shared/platform/resources.ts. */
   functionDeps: Record<FunctionName, AppDeps>
   /** The emulators' clients, for tests and tools that look at queues and topics directly. */
   sqs: SQSClient

@@ -12,10 +12,10 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { constants } from 'node:os'
 import { parseArgs } from 'node:util'
-import { fileSink } from '#shared/adapters/aws-calls/recorder.ts'
-import { localKeyFromFile } from '#shared/adapters/crypto/local-crypto.ts'
-import { loadLocalStartConfig } from '#shared/config.ts'
-import { maskPhone } from '#shared/masking.ts'
+import { fileSink } from '#shared/platform/aws/call-recorder.ts'
+import { loadLocalStartConfig } from '#shared/platform/config.ts'
+import { localKeyFromFile } from '#shared/platform/crypto/local-crypto.ts'
+import { maskPhone } from '#shared/platform/masking.ts'
 import { DEMO_REGION, demoPeople, seedDemo } from './demo.ts'
 import { killDynamoDbLocals, stopDynamoDbLocals } from './dynamodb-local.ts'
 import { PortInUseError, type Runtime, startRuntime } from './runtime.ts'
@@ -23,7 +23,7 @@ import { localTokenSecret } from './tokens.ts'
 
 const DATA_DIRECTORY = '.aftercare'
 const LOCK_FILE = `${DATA_DIRECTORY}/npm-start.pid`
-/** The variable that moves each component (shared/config.ts, localStartSchema). */
+/** The variable that moves each component (shared/platform/config.ts, localStartSchema). */
 const PORT_VARIABLES = {
   'DynamoDB Local': 'DYNAMODB_LOCAL_PORT',
   fauxqs: 'FAUXQS_PORT',

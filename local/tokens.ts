@@ -1,4 +1,4 @@
-// Local tokens for `npm start`'s API: Cognito-shaped ID tokens (shared/adapters/sign-in/local-tokens.ts) for a
+// Local tokens for `npm start`'s API: Cognito-shaped ID tokens (shared/directory/sign-in/local-tokens.ts) for a
 // person of the directory, and the secret that signs them, kept in .aftercare/ so that they survive a restart.
 import { randomBytes } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
@@ -10,7 +10,7 @@ export {
   type LocalIdToken,
   signLocalIdToken,
   verifyLocalToken,
-} from '#shared/adapters/sign-in/local-tokens.ts'
+} from '#shared/directory/sign-in/local-tokens.ts'
 
 /** The secret of a persistent local installation, made on first use so that tokens survive a restart. */
 export const localTokenSecret = (file: string): string => {

@@ -4,9 +4,9 @@ import { execFileSync } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import * as z from 'zod'
-import { requestBodies, requestQueries, routeKey, statusCodesOf } from '#shared/api-contract.ts'
-import { type RouteDesign, routes } from '#shared/routes.ts'
-import { INBOUND_SECRET_HEADER } from '#shared/use-cases/notification-admin.ts'
+import { INBOUND_SECRET_HEADER } from '#shared/notifications/notification-admin.ts'
+import { requestBodies, requestQueries, routeKey, statusCodesOf } from '#shared/platform/http/api-contract.ts'
+import { type RouteDesign, routes } from '#shared/platform/http/routes.ts'
 import packageJson from '../package.json' with { type: 'json' }
 
 export const openApiPath = fileURLToPath(new URL('../docs/openapi.json', import.meta.url))
@@ -216,7 +216,7 @@ export const buildOpenApi = () => {
       version: packageJson.version,
       description:
         'Return-visit scheduling for petition offices: matters, the return visits they are owed, SMS reminders and ' +
-        'notifications. Generated from shared/routes.ts and shared/api-contract.ts by `npm run openapi`. ' +
+        'notifications. Generated from shared/platform/http/routes.ts and shared/platform/http/api-contract.ts by `npm run openapi`. ' +
         'Region scope: an object addressed by id (a visit, a matter, a notification, an officer, an audit trail) ' +
         "outside the caller's region scope is answered 404 exactly as one that does not exist; a route addressed " +
         'by a region (`/regions/{regionCode}/…`, a region in the body) answers 403 for a region outside it; a role ' +

@@ -1,13 +1,13 @@
-import type { AppDeps } from '#shared/deps.ts'
-import { lambdaHandler } from '#shared/lambda.ts'
-import { httpApi, route } from '#shared/middleware/http-api.ts'
 import {
   caseEventInput,
   getCase,
   recordCaseEvent,
   registerCase,
   registerCaseInput,
-} from '#shared/use-cases/cases.ts'
+} from '#shared/matters/matters.ts'
+import type { AppDeps } from '#shared/platform/deps.ts'
+import { httpApi, route } from '#shared/platform/http/http-api.ts'
+import { lambdaHandler } from '#shared/platform/lambda.ts'
 
 export const createHandler = (deps: AppDeps) =>
   httpApi(

@@ -1,4 +1,13 @@
-import type { AppDeps } from '#shared/deps.ts'
+import { listWarnings, loadCalendarYear } from '#shared/calendar/calendar.ts'
+import { calendarYearInput } from '#shared/calendar/rules/calendar-year.ts'
+import {
+  createOfficer,
+  createPetitioner,
+  createUnit,
+  replaceOfficer,
+  replacePetitioner,
+  replaceUnit,
+} from '#shared/directory/directory.ts'
 import {
   cadencePolicyInput,
   officerInput,
@@ -8,21 +17,12 @@ import {
   signInInput,
   unitInput,
   unitReplacement,
-} from '#shared/domain/directory/schemas.ts'
-import { calendarYearInput } from '#shared/domain/scheduling/calendar-year.ts'
-import { lambdaHandler } from '#shared/lambda.ts'
-import { httpApi, route } from '#shared/middleware/http-api.ts'
-import { cadencePolicies, putCadencePolicy } from '#shared/use-cases/cadence-policies.ts'
-import { listWarnings, loadCalendarYear } from '#shared/use-cases/calendar.ts'
-import {
-  createOfficer,
-  createPetitioner,
-  createUnit,
-  replaceOfficer,
-  replacePetitioner,
-  replaceUnit,
-} from '#shared/use-cases/directory.ts'
-import { createSignIn } from '#shared/use-cases/sign-ins.ts'
+} from '#shared/directory/rules/schemas.ts'
+import { createSignIn } from '#shared/directory/sign-ins.ts'
+import type { AppDeps } from '#shared/platform/deps.ts'
+import { httpApi, route } from '#shared/platform/http/http-api.ts'
+import { lambdaHandler } from '#shared/platform/lambda.ts'
+import { cadencePolicies, putCadencePolicy } from '#shared/visits/cadence-policies.ts'
 
 export const createHandler = (deps: AppDeps) =>
   httpApi(

@@ -1,10 +1,10 @@
 import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency'
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb'
-import type { AppDeps } from '#shared/deps.ts'
-import { notificationMessageSchema } from '#shared/domain/scheduling/messages.ts'
-import { lambdaHandler } from '#shared/lambda.ts'
-import { sqsConsumer } from '#shared/middleware/batch.ts'
-import { dispatchNotification } from '#shared/use-cases/notify.ts'
+import { dispatchNotification } from '#shared/notifications/notify.ts'
+import { sqsConsumer } from '#shared/platform/batch.ts'
+import type { AppDeps } from '#shared/platform/deps.ts'
+import { lambdaHandler } from '#shared/platform/lambda.ts'
+import { notificationMessageSchema } from '#shared/scheduling/rules/messages.ts'
 
 /** Longer than the longest retry window: a message may be redriven from its DLQ up to 14 days later. */
 const IDEMPOTENCY_EXPIRY_SECONDS = 15 * 24 * 3600

@@ -1,6 +1,3 @@
-import type { AppDeps } from '#shared/deps.ts'
-import { lambdaHandler } from '#shared/lambda.ts'
-import { httpApi, route } from '#shared/middleware/http-api.ts'
 import {
   checkInboundSecret,
   INBOUND_SECRET_HEADER,
@@ -17,7 +14,10 @@ import {
   setOptOut,
   setQuietHours,
   templateInput,
-} from '#shared/use-cases/notification-admin.ts'
+} from '#shared/notifications/notification-admin.ts'
+import type { AppDeps } from '#shared/platform/deps.ts'
+import { httpApi, route } from '#shared/platform/http/http-api.ts'
+import { lambdaHandler } from '#shared/platform/lambda.ts'
 
 /** The SMS provider as a caller: no role a token could carry, and a region code that covers nothing. */
 const SMS_PROVIDER = { id: 'sms-provider', role: 'officer', regionCode: '000000' } as const

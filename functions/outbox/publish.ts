@@ -1,9 +1,9 @@
 import * as z from 'zod'
-import type { AppDeps } from '#shared/deps.ts'
-import { caseEventMessageSchema } from '#shared/domain/cases/events.ts'
-import { lambdaHandler } from '#shared/lambda.ts'
-import { streamConsumer } from '#shared/middleware/batch.ts'
-import { publishEvent } from '#shared/use-cases/publish-outbox.ts'
+import { caseEventMessageSchema } from '#shared/matters/rules/events.ts'
+import { streamConsumer } from '#shared/platform/batch.ts'
+import type { AppDeps } from '#shared/platform/deps.ts'
+import { lambdaHandler } from '#shared/platform/lambda.ts'
+import { publishEvent } from '#shared/platform/outbox.ts'
 
 const outboxItem = z.object({ payload: caseEventMessageSchema })
 

@@ -1,8 +1,8 @@
-import type { AppDeps } from '#shared/deps.ts'
-import { timerMessageSchema } from '#shared/domain/scheduling/messages.ts'
-import { lambdaHandler } from '#shared/lambda.ts'
-import { sqsConsumer } from '#shared/middleware/batch.ts'
-import { fireTimer } from '#shared/use-cases/fire-timer.ts'
+import { sqsConsumer } from '#shared/platform/batch.ts'
+import type { AppDeps } from '#shared/platform/deps.ts'
+import { lambdaHandler } from '#shared/platform/lambda.ts'
+import { fireTimer } from '#shared/scheduling/fire-timer.ts'
+import { timerMessageSchema } from '#shared/scheduling/rules/messages.ts'
 
 export const createHandler = (deps: AppDeps) =>
   sqsConsumer(timerMessageSchema, (message) => fireTimer(deps, message), deps.logger)

@@ -1,9 +1,9 @@
 import middy from '@middy/core'
-import type { AppDeps } from '#shared/deps.ts'
-import { lambdaHandler } from '#shared/lambda.ts'
-import { resumeRecomputes, warnNextYearMissing } from '#shared/use-cases/calendar.ts'
-import { requeueStaleNotifications } from '#shared/use-cases/requeue-notifications.ts'
-import { sweepDueTimers } from '#shared/use-cases/timers.ts'
+import { resumeRecomputes, warnNextYearMissing } from '#shared/calendar/calendar.ts'
+import { requeueStaleNotifications } from '#shared/notifications/requeue-notifications.ts'
+import type { AppDeps } from '#shared/platform/deps.ts'
+import { lambdaHandler } from '#shared/platform/lambda.ts'
+import { sweepDueTimers } from '#shared/scheduling/timers.ts'
 
 /**
  * Every minute: due timers into the timers queue; notifications whose queue message was lost queued again; visits

@@ -1,8 +1,8 @@
-import type { AppDeps } from '#shared/deps.ts'
-import { outcomeInput } from '#shared/domain/visits/outcome.ts'
-import { lambdaHandler } from '#shared/lambda.ts'
-import { httpApi, route } from '#shared/middleware/http-api.ts'
-import { auditTrail } from '#shared/use-cases/audit.ts'
+import { auditTrail } from '#shared/platform/audit.ts'
+import type { AppDeps } from '#shared/platform/deps.ts'
+import { httpApi, route } from '#shared/platform/http/http-api.ts'
+import { lambdaHandler } from '#shared/platform/lambda.ts'
+import { outcomeInput } from '#shared/visits/rules/outcome.ts'
 import {
   accountabilityLedger,
   monthlySummaryCsv,
@@ -10,7 +10,7 @@ import {
   regionBoard,
   worklist,
   worklistQuery,
-} from '#shared/use-cases/visit-views.ts'
+} from '#shared/visits/visit-views.ts'
 import {
   appointmentInput,
   cancelInput,
@@ -26,7 +26,7 @@ import {
   rescheduleInput,
   rescheduleVisit,
   setAppointment,
-} from '#shared/use-cases/visits.ts'
+} from '#shared/visits/visits.ts'
 
 const ok = (body: unknown) => ({ statusCode: 200, body })
 

@@ -1,8 +1,8 @@
-import type { AppDeps } from '#shared/deps.ts'
-import { caseEventMessageSchema } from '#shared/domain/cases/events.ts'
-import { lambdaHandler } from '#shared/lambda.ts'
-import { sqsConsumer } from '#shared/middleware/batch.ts'
-import { planVisitsForEvent } from '#shared/use-cases/plan-visits.ts'
+import { caseEventMessageSchema } from '#shared/matters/rules/events.ts'
+import { sqsConsumer } from '#shared/platform/batch.ts'
+import type { AppDeps } from '#shared/platform/deps.ts'
+import { lambdaHandler } from '#shared/platform/lambda.ts'
+import { planVisitsForEvent } from '#shared/visits/plan-visits.ts'
 
 export const createHandler = (deps: AppDeps) =>
   sqsConsumer(caseEventMessageSchema, (event) => planVisitsForEvent(deps, event), deps.logger)

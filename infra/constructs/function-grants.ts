@@ -1,9 +1,9 @@
-// A function's role gets exactly what shared/resources.ts declares it uses: the same declaration builds its deps
-// (shared/deps.ts), and the permission check (tests/permissions) holds every recorded call against the result.
+// A function's role gets exactly what shared/platform/resources.ts declares it uses: the same declaration builds its deps
+// (shared/platform/deps.ts), and the permission check (tests/permissions) holds every recorded call against the result.
 import { Validations } from 'aws-cdk-lib'
 import { Grant, type IGrantable } from 'aws-cdk-lib/aws-iam'
 import type { IConstruct } from 'constructs'
-import type { FunctionUses } from '#shared/resources.ts'
+import type { FunctionUses } from '#shared/platform/resources.ts'
 import type { AftercareData } from '../stateful-stack.ts'
 
 /**
@@ -62,7 +62,7 @@ export const grantDeclaredUses = (
     for (const action of envelopeKeyActions) keyActions.add(action)
   }
   if (keyActions.size > 0) data.key.grant(fn, ...keyActions)
-  // The blind-index key is derived at the cold start of a function that handles personal data (shared/deps.ts).
+  // The blind-index key is derived at the cold start of a function that handles personal data (shared/platform/deps.ts).
   if (uses.personalData) data.indexKey.grant(fn, ...indexKeyActions)
   for (const queue of uses.sendsTo) {
     Grant.addToPrincipal({

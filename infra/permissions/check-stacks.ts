@@ -1,7 +1,7 @@
 // The permission check of this app: the synthesized Aftercare stacks (no bundling) against the AWS calls each
 // function was recorded making. Used by tests/permissions and by `npm run permissions`.
-import { readRecordedCalls } from '#shared/adapters/aws-calls/recorder.ts'
-import { functions } from '#shared/resources.ts'
+import { readRecordedCalls } from '#shared/platform/aws/call-recorder.ts'
+import { functions } from '#shared/platform/resources.ts'
 import { createAftercareApp } from '../aftercare-app.ts'
 import { type EvaluationResult, evaluatePermissions, type RecordedCall } from './evaluate.ts'
 import type { CfnTemplate } from './simulate.ts'

@@ -1,7 +1,7 @@
 // Would each function's role allow the AWS calls it was seen making? Answered offline from the synthesized
 // templates, together with the grants that no call needed.
 
-import type { RecordedCall } from '#shared/adapters/aws-calls/recorder.ts'
+import type { RecordedCall } from '#shared/platform/aws/call-recorder.ts'
 import { collectNeeds, denyAll } from './needs.ts'
 import { policiesOfRole, type Statement, statementApplies } from './role-policies.ts'
 import { type CfnTemplate, SimulatedDeployment } from './simulate.ts'

@@ -5,14 +5,14 @@ import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs'
 import * as z from 'zod'
-import { dlqName } from '#shared/adapters/sqs/queue-attributes.ts'
-import { assertDlqOf, peekDlq, previewBody, redriveDlq } from '#shared/adapters/sqs/redrive.ts'
+import { dlqName } from '#shared/platform/messaging/queue-attributes.ts'
+import { assertDlqOf, peekDlq, previewBody, redriveDlq } from '#shared/platform/messaging/redrive.ts'
 import {
   type EventSourceDlqName,
   eventSourceDeadLetterQueues,
   type QueueName,
   queues,
-} from '#shared/resources.ts'
+} from '#shared/platform/resources.ts'
 
 const USAGE = `usage:
   npm run dlq -- list    --queue <name> [--max 10]

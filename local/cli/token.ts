@@ -4,8 +4,8 @@
 import { existsSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import * as z from 'zod'
-import { configSchema } from '#shared/config.ts'
-import { idSchema } from '#shared/domain/directory/id.ts'
+import { configSchema } from '#shared/platform/config.ts'
+import { idSchema } from '#shared/platform/id.ts'
 import { localTokenSecret, signLocalIdToken } from '../tokens.ts'
 
 const SECRET_FILE = '.aftercare/token-secret'

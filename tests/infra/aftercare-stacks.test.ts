@@ -10,10 +10,13 @@ import type { IConstruct } from 'constructs'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { createAftercareApp } from '#infra/aftercare-app.ts'
 import { notSetOnLambda } from '#infra/service-stack.ts'
-import { createTableInput } from '#shared/adapters/dynamodb/create-table-input.ts'
-import { outboxStreamFilter, tableDesign } from '#shared/adapters/dynamodb/table-design.ts'
-import { DLQ_RETENTION_SECONDS, dlqName, queueAttributes } from '#shared/adapters/sqs/queue-attributes.ts'
-import { configSchema } from '#shared/config.ts'
+import { configSchema } from '#shared/platform/config.ts'
+import { type RouteDesign, routes } from '#shared/platform/http/routes.ts'
+import {
+  DLQ_RETENTION_SECONDS,
+  dlqName,
+  queueAttributes,
+} from '#shared/platform/messaging/queue-attributes.ts'
 import {
   eventSourceDeadLetterQueues,
   type FunctionName,
@@ -27,8 +30,9 @@ import {
   streamConsumer,
   subscriptions,
   topics,
-} from '#shared/resources.ts'
-import { type RouteDesign, routes } from '#shared/routes.ts'
+} from '#shared/platform/resources.ts'
+import { createTableInput } from '#shared/platform/table/create-table-input.ts'
+import { outboxStreamFilter, tableDesign } from '#shared/platform/table/table-design.ts'
 
 type Resource = { Type: string; Properties: Record<string, unknown> }
 type Built = ReturnType<typeof createAftercareApp>

@@ -1,4 +1,4 @@
-// The sends to the timers queue that functions other than the sweeper declare (shared/resources.ts), each caused as
+// The sends to the timers queue that functions other than the sweeper declare (shared/platform/resources.ts), each caused as
 // an office would cause it and made through the function's own deps, so that its AWS calls are recorded for the
 // permission check. A timer written or moved into a minute the sweeper has already read is enqueued at once by the
 // function that wrote it: without that send, the officer's reminder or the released SMS waits for the next sweep,
@@ -6,7 +6,7 @@
 // timer-consumer declares `timers` too, but none of its paths sends there (an early delivery goes back to pending and
 // the sweeper sends it again): there is no scenario for it.
 import { afterEach, expect, it, vi } from 'vitest'
-import type { FunctionName } from '../../shared/resources.ts'
+import type { FunctionName } from '../../shared/platform/resources.ts'
 import {
   admin,
   resolveMatterOfLi,

@@ -4,11 +4,11 @@
 import { randomBytes } from 'node:crypto'
 import { $add, GetItemCommand, PutItemCommand, UpdateItemCommand } from 'dynamodb-toolbox'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { LOCAL_ISSUER, signLocalIdToken } from '../../shared/adapters/sign-in/local-tokens.ts'
-import type { AppDeps } from '../../shared/deps.ts'
-import { ConflictError } from '../../shared/errors.ts'
-import { replaceOfficer } from '../../shared/use-cases/directory.ts'
-import { linkSignIn } from '../../shared/use-cases/sign-ins.ts'
+import { replaceOfficer } from '../../shared/directory/directory.ts'
+import { LOCAL_ISSUER, signLocalIdToken } from '../../shared/directory/sign-in/local-tokens.ts'
+import { linkSignIn } from '../../shared/directory/sign-ins.ts'
+import type { AppDeps } from '../../shared/platform/deps.ts'
+import { ConflictError } from '../../shared/platform/errors.ts'
 import {
   admin,
   type Identity,

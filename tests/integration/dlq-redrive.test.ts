@@ -8,7 +8,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { parseCommand, run, UsageError } from '../../local/cli/dlq.ts'
 import type { StreamFailureRecord } from '../../local/stream-poller.ts'
-import { assertDlqOf, peekDlq, previewBody, redriveDlq } from '../../shared/adapters/sqs/redrive.ts'
+import { assertDlqOf, peekDlq, previewBody, redriveDlq } from '../../shared/platform/messaging/redrive.ts'
 import { startTestRuntime, type TestRuntime } from '../fixtures/runtime.ts'
 
 // No pollers run: startTestRuntime starts none, and rt.drain() is never called, since it would consume the timers

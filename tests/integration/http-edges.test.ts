@@ -5,9 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { functionModules } from '../../local/functions.ts'
 import { MAX_BODY_BYTES } from '../../local/http-server.ts'
 import { lambdaContext } from '../../local/lambda-context.ts'
-import { localSubject } from '../../shared/adapters/sign-in/local-sign-in.ts'
-import { LOCAL_CLIENT_ID, LOCAL_ISSUER } from '../../shared/adapters/sign-in/local-tokens.ts'
-import { httpFallback } from '../../shared/resources.ts'
+import { localSubject } from '../../shared/directory/sign-in/local-sign-in.ts'
+import { LOCAL_CLIENT_ID, LOCAL_ISSUER } from '../../shared/directory/sign-in/local-tokens.ts'
+import { httpFallback } from '../../shared/platform/resources.ts'
 import { admin, seedRegion, startTestRuntime, type TestRuntime } from '../fixtures/runtime.ts'
 
 const supervisor = { sub: 'zhao', role: 'supervisor', region: '330106' } as const
@@ -123,7 +123,7 @@ describe('bad requests', () => {
     expect(r.body.problems).toEqual([{ field: 'phone', reason: expect.stringMatching(/valid phone number/) }])
   })
 
-  // Both come from the fallback function's router (shared/middleware/http-api.ts), as on AWS through `$default`.
+  // Both come from the fallback function's router (shared/platform/http/http-api.ts), as on AWS through `$default`.
   it('answers an unknown route with 404 and a wrong method with 405, both as JSON', async () => {
     const unknown = await rt.call('GET', '/nowhere', { as: admin })
     expect(unknown.status).toBe(404)

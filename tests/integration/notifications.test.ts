@@ -6,9 +6,9 @@ import { SubscribeCommand } from '@aws-sdk/client-sns'
 import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs'
 import { QueryCommand } from 'dynamodb-toolbox'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import type { FaultPoint } from '../../shared/deps.ts'
-import { SmsError } from '../../shared/ports/sms.ts'
-import { queueNotification } from '../../shared/use-cases/notify.ts'
+import { queueNotification } from '../../shared/notifications/notify.ts'
+import { SmsError } from '../../shared/notifications/sms/port.ts'
+import type { FaultPoint } from '../../shared/platform/deps.ts'
 import { CountingSms } from '../fixtures/counting-sms.ts'
 import {
   admin,

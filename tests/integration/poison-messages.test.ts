@@ -5,7 +5,7 @@ import { ReceiveMessageCommand, SendMessageBatchCommand } from '@aws-sdk/client-
 import { PutItemCommand } from 'dynamodb-toolbox'
 import { afterEach, expect, it } from 'vitest'
 import type { StreamFailureRecord } from '../../local/stream-poller.ts'
-import { queues, streamConsumer } from '../../shared/resources.ts'
+import { queues, streamConsumer } from '../../shared/platform/resources.ts'
 import {
   expectLogged,
   resolveMatterOfLi,

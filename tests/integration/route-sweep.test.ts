@@ -1,14 +1,14 @@
 // Every route of every function, called by staff of another province with the ids and the region of a seeded one:
 // nothing of that region may leak. A route that addresses an object answers as it would for an object that exists
-// nowhere (the 404 of shared/domain/access/object-scope.ts, or the same refusal); a route that names the region
+// nowhere (the 404 of shared/access/rules/object-scope.ts, or the same refusal); a route that names the region
 // answers 403; no answer carries anything of the region the caller did not send; nothing of it is written. The walk
 // iterates the route table, so a route added later is walked too: a route that takes a body without a path parameter
 // fails here until it is given one below.
 import { ScanCommand } from 'dynamodb-toolbox'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Role } from '../../shared/domain/access/roles.ts'
-import { type Route, routes } from '../../shared/routes.ts'
-import { INBOUND_SECRET_HEADER } from '../../shared/use-cases/notification-admin.ts'
+import type { Role } from '../../shared/access/rules/roles.ts'
+import { INBOUND_SECRET_HEADER } from '../../shared/notifications/notification-admin.ts'
+import { type Route, routes } from '../../shared/platform/http/routes.ts'
 import {
   admin,
   type Identity,

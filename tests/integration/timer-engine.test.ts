@@ -3,13 +3,13 @@
 import { randomBytes } from 'node:crypto'
 import { GetItemCommand, UpdateItemCommand } from 'dynamodb-toolbox'
 import { describe, expect, it, vi } from 'vitest'
-import { fireTimer } from '../../shared/use-cases/fire-timer.ts'
+import { fireTimer } from '../../shared/scheduling/fire-timer.ts'
 import {
   cancelTimer,
   enqueueIfSwept,
   MAX_TIMER_SENDS,
   rescheduleTimer,
-} from '../../shared/use-cases/timers.ts'
+} from '../../shared/scheduling/timers.ts'
 import { admin, expectLogged, seedRegion } from '../fixtures/runtime.ts'
 import {
   forgetRuntimes,

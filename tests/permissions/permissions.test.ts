@@ -3,7 +3,7 @@
 import { beforeAll, describe, expect, it } from 'vitest'
 import { checkRecordedCalls, type StackCheck, synthesizedTemplates } from '#infra/permissions/check-stacks.ts'
 import { evaluatePermissions, formatReport, type Grant } from '#infra/permissions/evaluate.ts'
-import { type FunctionName, functions } from '#shared/resources.ts'
+import { type FunctionName, functions } from '#shared/platform/resources.ts'
 import { awsCallsDirectory } from '../fixtures/aws-calls.ts'
 
 let check: StackCheck

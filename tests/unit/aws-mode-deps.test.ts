@@ -7,11 +7,11 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns'
 import { mockClient } from 'aws-sdk-client-mock'
 import { afterAll, beforeEach, describe, expect, it } from 'vitest'
-import { recordMockedCalls } from '../../shared/adapters/aws-calls/recorder.ts'
-import { loadConfig } from '../../shared/config.ts'
-import { createDeps } from '../../shared/deps.ts'
-import { UndeclaredUseError } from '../../shared/ports/messaging.ts'
-import { type FunctionName, type FunctionUses, functions } from '../../shared/resources.ts'
+import { recordMockedCalls } from '../../shared/platform/aws/call-recorder.ts'
+import { loadConfig } from '../../shared/platform/config.ts'
+import { createDeps } from '../../shared/platform/deps.ts'
+import { UndeclaredUseError } from '../../shared/platform/messaging/port.ts'
+import { type FunctionName, type FunctionUses, functions } from '../../shared/platform/resources.ts'
 import { recordedCalls } from '../fixtures/aws-calls.ts'
 
 const config = loadConfig({

@@ -1,7 +1,7 @@
 // A year's arrangement as an administrator types it: a malformed day is a 400 naming it, never a crash.
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { calendarYearInput } from '../../shared/domain/scheduling/calendar-year.ts'
+import { calendarYearInput } from '../../shared/calendar/rules/calendar-year.ts'
 
 const year = (off: unknown[], work: unknown[] = []) => ({ year: '2027', source: 'drill', off, work })
 

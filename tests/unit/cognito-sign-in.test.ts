@@ -10,9 +10,9 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider'
 import { mockClient } from 'aws-sdk-client-mock'
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { recordMockedCalls } from '../../shared/adapters/aws-calls/recorder.ts'
-import { CognitoSignIn } from '../../shared/adapters/sign-in/cognito-sign-in.ts'
-import { ConflictError } from '../../shared/errors.ts'
+import { CognitoSignIn } from '../../shared/directory/sign-in/cognito-sign-in.ts'
+import { recordMockedCalls } from '../../shared/platform/aws/call-recorder.ts'
+import { ConflictError } from '../../shared/platform/errors.ts'
 import { recordedCalls } from '../fixtures/aws-calls.ts'
 
 const poolId = 'ap-east-1_AbC123'

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { loadCdkAppConfig, loadConfig, loadLocalStartConfig } from '../../shared/config.ts'
+import { loadCdkAppConfig, loadConfig, loadLocalStartConfig } from '../../shared/platform/config.ts'
 
 const valid = {
   AWS_REGION: 'ap-east-1',

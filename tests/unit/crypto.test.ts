@@ -5,9 +5,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { LocalCrypto, localKeyFromFile } from '../../shared/adapters/crypto/local-crypto.ts'
-import { ConfigError } from '../../shared/errors.ts'
-import { DecryptionError, type FieldContext } from '../../shared/ports/crypto.ts'
+import { LocalCrypto, localKeyFromFile } from '../../shared/platform/crypto/local-crypto.ts'
+import { DecryptionError, type FieldContext } from '../../shared/platform/crypto/port.ts'
+import { ConfigError } from '../../shared/platform/errors.ts'
 
 const MASTER_HEX = '000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f'
 const wang: FieldContext = { entity: 'Officer', field: 'phone', id: 'wang' }

@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { csvCell, toCsv } from '../../shared/domain/reports/csv.ts'
+import { csvCell, toCsv } from '../../shared/platform/csv.ts'
 
 /** A small RFC 4180 reader, to check that what we write reads back as it was meant. */
 const parse = (csv: string): string[][] => {

@@ -2,7 +2,7 @@
 // whole text of a number SMS can reach.
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { officerInput, petitionerInput, phoneSchema, unitInput } from '#shared/domain/directory/schemas.ts'
+import { officerInput, petitionerInput, phoneSchema, unitInput } from '#shared/directory/rules/schemas.ts'
 
 const officer = { officerId: 'wang', name: '王芳', phone: '13800138000', unitId: 'township' }
 const petitioner = { petitionerId: 'li', name: '李明', phone: '13900139000', unitId: 'community' }

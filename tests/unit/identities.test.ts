@@ -2,10 +2,10 @@
 // string), the actor a staff record makes, and how long a container remembers it.
 import { describe, expect, it } from 'vitest'
 import { claimsAsApiGatewayRendersThem } from '../../local/http-server.ts'
-import { ExpiringCache } from '../../shared/domain/access/actor-cache.ts'
-import { actorOfStaff, signInFromClaims } from '../../shared/domain/access/roles.ts'
-import { ForbiddenError, UnauthorizedError } from '../../shared/errors.ts'
-import { ManualClock } from '../../shared/ports/clock.ts'
+import { ExpiringCache } from '../../shared/access/actor-cache.ts'
+import { actorOfStaff, signInFromClaims } from '../../shared/access/rules/roles.ts'
+import { ManualClock } from '../../shared/platform/clock.ts'
+import { ForbiddenError, UnauthorizedError } from '../../shared/platform/errors.ts'
 
 const issuer = 'https://cognito-idp.ap-east-1.amazonaws.com/ap-east-1_AbC123'
 const rules = { issuer, maxLifetimeSeconds: 3600 }

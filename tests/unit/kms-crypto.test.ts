@@ -13,15 +13,15 @@ import {
 import { mockClient } from 'aws-sdk-client-mock'
 import 'aws-sdk-client-mock-vitest/extend'
 import { beforeEach, describe, expect, it } from 'vitest'
+import { ManualClock } from '../../shared/platform/clock.ts'
 import {
   DATA_KEY_CONTEXT,
   KmsCrypto,
   type KmsCryptoOptions,
-} from '../../shared/adapters/crypto/kms-crypto.ts'
-import { LocalCrypto } from '../../shared/adapters/crypto/local-crypto.ts'
-import { ConfigError } from '../../shared/errors.ts'
-import { ManualClock } from '../../shared/ports/clock.ts'
-import { DecryptionError, type FieldContext } from '../../shared/ports/crypto.ts'
+} from '../../shared/platform/crypto/kms-crypto.ts'
+import { LocalCrypto } from '../../shared/platform/crypto/local-crypto.ts'
+import { DecryptionError, type FieldContext } from '../../shared/platform/crypto/port.ts'
+import { ConfigError } from '../../shared/platform/errors.ts'
 
 const KEY_ID = 'alias/aftercare-fields'
 const FIXED_CONTEXT = { app: 'aftercare', purpose: 'field-encryption' }

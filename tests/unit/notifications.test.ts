@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { maskProviderText } from '../../shared/domain/notifications/provider-text.ts'
-import { renderTemplate } from '../../shared/domain/notifications/templates.ts'
-import { maskPhone } from '../../shared/masking.ts'
-import { optOutKeyword } from '../../shared/use-cases/notification-admin.ts'
+import { optOutKeyword } from '../../shared/notifications/notification-admin.ts'
+import { maskProviderText } from '../../shared/notifications/rules/provider-text.ts'
+import { renderTemplate } from '../../shared/notifications/rules/templates.ts'
+import { maskPhone } from '../../shared/platform/masking.ts'
 
 const params = {
   officerName: '王芳',

@@ -2,11 +2,11 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import * as z from 'zod'
-import { contractDrift, requestBodies, requestQueries, routeKey } from '#shared/api-contract.ts'
-import type { AppDeps } from '#shared/deps.ts'
-import type { RouteImplementation } from '#shared/middleware/http-api.ts'
-import { functions } from '#shared/resources.ts'
-import { type RouteDesign, routes } from '#shared/routes.ts'
+import type { AppDeps } from '#shared/platform/deps.ts'
+import { contractDrift, requestBodies, requestQueries, routeKey } from '#shared/platform/http/api-contract.ts'
+import type { RouteImplementation } from '#shared/platform/http/http-api.ts'
+import { type RouteDesign, routes } from '#shared/platform/http/routes.ts'
+import { functions } from '#shared/platform/resources.ts'
 import { buildOpenApi, openApiPath } from '../../scripts/openapi.ts'
 
 interface Operation {
@@ -153,7 +153,7 @@ describe('the OpenAPI document', () => {
 })
 
 describe('the routers', () => {
-  // Every HTTP function's implementations must use the very schemas of shared/api-contract.ts.
+  // Every HTTP function's implementations must use the very schemas of shared/platform/http/api-contract.ts.
   const logger = { error: () => {}, info: () => {}, warn: () => {} }
   const contractImplementations = () =>
     Object.fromEntries(
@@ -188,13 +188,16 @@ describe('the routers', () => {
   })
 
   const httpFunctions = [...new Set(table.map((r) => r.function))]
-  it.each(httpFunctions)('%s implements exactly the schemas of shared/api-contract.ts', async (fn) => {
-    const { createHandler } = (await import(
-      /* @vite-ignore */ new URL(`../../${functions[fn].entry}`, import.meta.url).href
-    )) as {
-      createHandler: (deps: AppDeps) => { implementations: Record<string, RouteImplementation> }
-    }
-    const { implementations } = createHandler({ logger } as unknown as AppDeps)
-    expect(contractDrift(fn, implementations)).toEqual([])
-  })
+  it.each(httpFunctions)(
+    '%s implements exactly the schemas of shared/platform/http/api-contract.ts',
+    async (fn) => {
+      const { createHandler } = (await import(
+        /* @vite-ignore */ new URL(`../../${functions[fn].entry}`, import.meta.url).href
+      )) as {
+        createHandler: (deps: AppDeps) => { implementations: Record<string, RouteImplementation> }
+      }
+      const { implementations } = createHandler({ logger } as unknown as AppDeps)
+      expect(contractDrift(fn, implementations)).toEqual([])
+    },
+  )
 })

@@ -1,10 +1,10 @@
 // Every date of a visit (due date, reminders, overdue ladder) counted on the State Council's arrangements, and the
 // years not loaded that make a visit provisional.
 import { describe, expect, it } from 'vitest'
-import { businessDateOf } from '../../shared/domain/scheduling/business-time.ts'
-import { officialCalendarYears } from '../../shared/domain/scheduling/official-calendar.ts'
-import { WorkingCalendar } from '../../shared/domain/scheduling/working-calendar.ts'
-import { datedVisit } from '../../shared/use-cases/calendar.ts'
+import { datedVisit } from '../../shared/calendar/calendar.ts'
+import { businessDateOf } from '../../shared/calendar/rules/business-time.ts'
+import { officialCalendarYears } from '../../shared/calendar/rules/official-calendar.ts'
+import { WorkingCalendar } from '../../shared/calendar/rules/working-calendar.ts'
 
 const shipped = new WorkingCalendar(officialCalendarYears())
 /** A drill arrangement for 2027 (not the State Council's): New Year's Day, a Friday, off. */

@@ -4,7 +4,7 @@ import {
   defaultQuietHours,
   isQuiet,
   nextAllowedInstant,
-} from '../../shared/domain/notifications/quiet-hours.ts'
+} from '../../shared/notifications/rules/quiet-hours.ts'
 
 const at = (iso: string) => new Date(iso)
 

@@ -1,11 +1,11 @@
-// The README's configuration table is the schemas of shared/config.ts, written out: same variables, same
+// The README's configuration table is the schemas of shared/platform/config.ts, written out: same variables, same
 // defaults, same "required" (always, or in one mode). Variables read by name elsewhere (process.env.X) are in it
 // too, with the file that reads them.
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
-import { cdkAppSchema, configSchema, localStartSchema, requiredInMode } from '../../shared/config.ts'
+import { cdkAppSchema, configSchema, localStartSchema, requiredInMode } from '../../shared/platform/config.ts'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
 
@@ -54,7 +54,7 @@ const expectedDefault = (schema: Schema, key: string): RegExp => {
 }
 
 const schemas: Record<string, Schema> = {
-  'shared/config.ts': configSchema as unknown as Schema,
+  'shared/platform/config.ts': configSchema as unknown as Schema,
   'local/start.ts': localStartSchema as unknown as Schema,
   'infra/app.ts': cdkAppSchema as unknown as Schema,
 }

@@ -1,13 +1,13 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { regionAncestry, regionCovers, significantPrefix } from '../../shared/domain/access/region-scope.ts'
+import { regionAncestry, regionCovers, significantPrefix } from '../../shared/access/rules/region-scope.ts'
 import {
   type Actor,
   isProvincialAdmin,
   requireProvincialAdmin,
   requireRegion,
   requireRole,
-} from '../../shared/domain/access/roles.ts'
+} from '../../shared/access/rules/roles.ts'
 
 describe('region scope', () => {
   it.each([

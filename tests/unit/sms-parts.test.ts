@@ -6,8 +6,8 @@ import {
   GSM7_EXTENSION,
   smsParts,
   smsSegments,
-} from '../../shared/domain/notifications/sms-parts.ts'
-import { renderTemplate } from '../../shared/domain/notifications/templates.ts'
+} from '../../shared/notifications/rules/sms-parts.ts'
+import { renderTemplate } from '../../shared/notifications/rules/templates.ts'
 
 const zh = (n: number) => '访'.repeat(n)
 const ascii = (n: number) => 'a'.repeat(n)

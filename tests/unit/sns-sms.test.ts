@@ -5,18 +5,18 @@ import { GenerateMacCommand, KMSClient } from '@aws-sdk/client-kms'
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns'
 import { mockClient } from 'aws-sdk-client-mock'
 import { beforeEach, describe, expect, it } from 'vitest'
-import { deriveIndexKey, INDEX_KEY_LABEL } from '../../shared/adapters/crypto/kms-index-key.ts'
+import type { SmsPort } from '../../shared/notifications/sms/port.ts'
 import {
   classifySnsError,
   createSmsSnsClient,
   SMS_CONNECTION_TIMEOUT_MS,
   SMS_REQUEST_TIMEOUT_MS,
   SnsSms,
-} from '../../shared/adapters/sms/sns-sms.ts'
-import { loadConfig } from '../../shared/config.ts'
-import { createDeps } from '../../shared/deps.ts'
-import type { SmsPort } from '../../shared/ports/sms.ts'
-import { functions } from '../../shared/resources.ts'
+} from '../../shared/notifications/sms/sns-sms.ts'
+import { loadConfig } from '../../shared/platform/config.ts'
+import { deriveIndexKey, INDEX_KEY_LABEL } from '../../shared/platform/crypto/kms-index-key.ts'
+import { createDeps } from '../../shared/platform/deps.ts'
+import { functions } from '../../shared/platform/resources.ts'
 
 let sns = mockClient(SNSClient)
 const kms = mockClient(KMSClient)

@@ -7,8 +7,8 @@ import {
   MAX_TEMPLATE_PARTS,
   placeholdersOf,
   templateLength,
-} from '../../shared/domain/notifications/template-check.ts'
-import { renderTemplate, templates } from '../../shared/domain/notifications/templates.ts'
+} from '../../shared/notifications/rules/template-check.ts'
+import { renderTemplate, templates } from '../../shared/notifications/rules/templates.ts'
 
 const reminder = templates['officer-visit-reminder']
 const params = reminder.params

@@ -7,7 +7,7 @@ import {
   minuteOf,
   minutesBetween,
   shardOf,
-} from '../../shared/domain/scheduling/timers.ts'
+} from '../../shared/scheduling/rules/timers.ts'
 
 describe('due buckets', () => {
   it('names a bucket by UTC minute and two-digit shard', () => {

@@ -1,9 +1,9 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { officialCalendar } from '../../shared/domain/scheduling/official-calendar.ts'
-import { defaultCadence } from '../../shared/domain/visits/cadence.ts'
-import { mayCloseRemaining } from '../../shared/domain/visits/outcome.ts'
-import { planVisits } from '../../shared/domain/visits/plan.ts'
+import { officialCalendar } from '../../shared/calendar/rules/official-calendar.ts'
+import { defaultCadence } from '../../shared/visits/rules/cadence.ts'
+import { mayCloseRemaining } from '../../shared/visits/rules/outcome.ts'
+import { planVisits } from '../../shared/visits/rules/plan.ts'
 
 const calendar = officialCalendar()
 const iso = (dates: Date[]) => dates.map((d) => d.toISOString())

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { businessDateOf, shanghaiInstant } from '../../shared/domain/scheduling/business-time.ts'
-import { officialCalendar } from '../../shared/domain/scheduling/official-calendar.ts'
+import { businessDateOf, shanghaiInstant } from '../../shared/calendar/rules/business-time.ts'
+import { officialCalendar } from '../../shared/calendar/rules/official-calendar.ts'
 
 const calendar = officialCalendar()
 

@@ -1,0 +1,41 @@
+// The entities every context writes with its changes: the audit trail and the transactional outbox.
+import { any, Entity, item, number, string } from 'dynamodb-toolbox'
+import { type AftercareTable, timestamps } from './table.ts'
+
+export const recordEntities = (table: AftercareTable) => {
+  /** The audit trail: who, what, when, before and after, one item per change, grouped by what changed. */
+  const Audit = new Entity({
+    name: 'Audit',
+    table,
+    timestamps,
+    schema: item({
+      subject: string().key(),
+      auditId: string().key(),
+      at: string(),
+      actor: string(),
+      action: string(),
+      regionCode: string(),
+      before: any().optional(),
+      after: any().optional(),
+    }),
+    computeKey: ({ subject, auditId }) => ({ pk: `AUDIT#${subject}`, sk: `AUDIT#${auditId}` }),
+  })
+
+  /** Transactional outbox: written with the change it announces; the table's stream publishes it. */
+  const Outbox = new Entity({
+    name: 'Outbox',
+    table,
+    timestamps,
+    schema: item({
+      eventId: string().key(),
+      type: string(),
+      regionCode: string(),
+      occurredAt: string(),
+      payload: any(),
+      expiresAt: number(),
+    }),
+    computeKey: ({ eventId }) => ({ pk: `OUTBOX#${eventId}`, sk: 'OUTBOX' }),
+  })
+
+  return { Audit, Outbox }
+}

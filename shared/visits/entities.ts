@@ -1,0 +1,166 @@
+// The entities of return visits: cadence policies (and every version of them), visits, and the flags a supervisor
+// must look at.
+import { any, boolean, Entity, item, list, map, number, set, string } from 'dynamodb-toolbox'
+import { regionIndexKeys } from '../access/rules/region-scope.ts'
+import { type AftercareTable, timestamps } from '../platform/table/table.ts'
+
+/**
+ * A visit's places in the officer index (gsi1) and the region index (gsi3). Computed on put; an update that changes
+ * the officer or the due time must write them again (links are not recomputed on update).
+ */
+export const visitIndexKeys = (v: {
+  officerId: string
+  regionCode: string
+  dueAt: string
+  visitId: string
+}) => ({
+  gsi1pk: `OFFICER#${v.officerId}#VISITS`,
+  gsi1sk: `${v.dueAt}#${v.visitId}`,
+  gsi3pk: `${regionIndexKeys(v.regionCode).partition}#VISITS`,
+  gsi3sk: `${regionIndexKeys(v.regionCode).sortPrefix}#${v.dueAt}#${v.visitId}`,
+})
+
+/** A visit done or cancelled leaves its officer's worklist partition, so that a page of open visits is never short. */
+export const closedVisitIndexKeys = (v: { officerId: string }) => ({
+  gsi1pk: `OFFICER#${v.officerId}#CLOSED`,
+})
+
+export const visitEntities = (table: AftercareTable) => {
+  const CadencePolicy = new Entity({
+    name: 'CadencePolicy',
+    table,
+    timestamps,
+    schema: item({
+      regionCode: string().key(),
+      trigger: string().key(),
+      policy: any(),
+      version: number(),
+      updatedAt: string(),
+      updatedBy: string(),
+    }),
+    computeKey: ({ regionCode, trigger }) => ({ pk: `CADENCE#${regionCode}`, sk: `TRIGGER#${trigger}` }),
+  })
+
+  /** Every version of a region's cadence policy, kept: a visit names the version that planned it. */
+  const CadencePolicyVersion = new Entity({
+    name: 'CadencePolicyVersion',
+    table,
+    timestamps,
+    schema: item({
+      regionCode: string().key(),
+      trigger: string().key(),
+      version: number().key(),
+      policy: any(),
+      savedAt: string(),
+      savedBy: string(),
+    }),
+    computeKey: ({ regionCode, trigger, version }) => ({
+      pk: `CADENCE#${regionCode}`,
+      sk: `HISTORY#${trigger}#${String(version).padStart(6, '0')}`,
+    }),
+  })
+
+  /** Something a supervisor must look at: a dissatisfied or high-risk outcome, a petitioner not reached, an overdue visit. */
+  const Flag = new Entity({
+    name: 'Flag',
+    table,
+    timestamps,
+    schema: item({
+      flagId: string().key(),
+      kind: string().enum('dissatisfied', 'high-risk', 'not-reached', 'overdue', 'moved-while-overdue'),
+      visitId: string(),
+      caseId: string(),
+      petitionerId: string(),
+      officerId: string(),
+      unitId: string(),
+      regionCode: string(),
+      raisedAt: string(),
+      detail: string(),
+    }).and((s) => ({
+      gsi3pk: string()
+        .hidden()
+        .link<typeof s>(({ regionCode }) => `${regionIndexKeys(regionCode).partition}#FLAGS`),
+      gsi3sk: string()
+        .hidden()
+        .link<typeof s>(
+          ({ regionCode, raisedAt, flagId }) =>
+            `${regionIndexKeys(regionCode).sortPrefix}#${raisedAt}#${flagId}`,
+        ),
+    })),
+    computeKey: ({ flagId }) => ({ pk: `FLAG#${flagId}`, sk: 'FLAG' }),
+  })
+
+  const Visit = new Entity({
+    name: 'Visit',
+    table,
+    timestamps,
+    schema: item({
+      visitId: string().key(),
+      caseId: string(),
+      petitionerId: string(),
+      officerId: string(),
+      unitId: string(),
+      regionCode: string(),
+      trigger: string(),
+      triggerEventId: string(),
+      /** What the due date was counted from, so that it can be counted again when a year's calendar is loaded. */
+      triggeredAt: string(),
+      offset: any(),
+      /** The cadence policy that planned the visit: its region (`default` for the built-in one) and version. */
+      policyRegion: string().optional(),
+      policyVersion: number().optional(),
+      reminderRules: any(),
+      reminderCount: number(),
+      sequence: number(),
+      dueDate: string(),
+      dueAt: string(),
+      provisional: boolean(),
+      status: string().enum('planned', 'completed', 'cancelled'),
+      /** A visit of the cadence, or an extra one after a dissatisfied or high-risk outcome. */
+      kind: string().enum('scheduled', 'extra').default('scheduled'),
+      plannedAt: string(),
+      completedAt: string().optional(),
+      completedOnTime: boolean().optional(),
+      /** The outcome form without its free notes and hardship reason, which are in `outcomeCipher`. */
+      outcome: any().optional(),
+      /** `{ notes, hardship }` of the outcome, encrypted (Crypto port, field `outcome`): personal data. */
+      outcomeCipher: string().optional(),
+      /** Attempts that did not reach the petitioner, with their reasons. */
+      unreached: list(
+        map({
+          at: string(),
+          method: string(),
+          reason: string(),
+          by: string(),
+          /** The client's idempotency key of the form, when it sent one: the same attempt is kept once. */
+          submissionId: string().optional(),
+          /** `{ notes, hardship }` of the attempt, encrypted (field `unreached-<n>`): personal data. */
+          privateCipher: string().optional(),
+        }),
+      ).default([]),
+      appointmentAt: string().optional(),
+      /** The SMS sent about it (reminders, the appointment, the petitioner told of it): their notification ids. */
+      sms: set(string()).optional(),
+      /** The petitioner's SMS of the appointment now set: a retried call queues this one again, not a new one. */
+      appointmentNotificationId: string().optional(),
+      cancelReason: string().optional(),
+      version: number(),
+    }).and((s) => ({
+      gsi1pk: string()
+        .hidden()
+        .link<typeof s>((v) => visitIndexKeys(v).gsi1pk),
+      gsi1sk: string()
+        .hidden()
+        .link<typeof s>((v) => visitIndexKeys(v).gsi1sk),
+      gsi3pk: string()
+        .hidden()
+        .link<typeof s>((v) => visitIndexKeys(v).gsi3pk),
+      gsi3sk: string()
+        .hidden()
+        .link<typeof s>((v) => visitIndexKeys(v).gsi3sk),
+    })),
+    computeKey: ({ visitId }) => ({ pk: `VISIT#${visitId}`, sk: 'VISIT' }),
+  })
+
+  return { CadencePolicy, CadencePolicyVersion, Flag, Visit }
+}

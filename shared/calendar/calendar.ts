@@ -16,7 +16,7 @@ import {
 import pMap from 'p-map'
 import { regionCovers } from '../access/rules/region-scope.ts'
 import { type Actor, isProvincialAdmin, requireProvincialAdmin } from '../access/rules/roles.ts'
-import { auditTransaction, isConditionRefusal, writeUnlessDone } from '../platform/audit.ts'
+import { auditSubject, auditTransaction, isConditionRefusal, writeUnlessDone } from '../platform/audit.ts'
 import type { AppDeps } from '../platform/deps.ts'
 import { ConflictError } from '../platform/errors.ts'
 import { enqueueIfSwept, type NewTimer, timerItem } from '../scheduling/timers.ts'
@@ -343,7 +343,7 @@ const recomputeOnce = async (deps: AppDeps, calendar: WorkingCalendar, visitId: 
             })
             .options({ condition: { attr: 'version', eq: visit.version } }),
           auditTransaction(store, {
-            subject: `VISIT#${visitId}`,
+            subject: auditSubject('visit', visitId),
             actor: 'calendar',
             action: 'visit.recomputed',
             regionCode: visit.regionCode,
@@ -430,7 +430,7 @@ export const loadCalendarYear = async (deps: AppDeps, actor: Actor, input: Calen
   await executeTransactWrite(
     store.CalendarYear.build(PutTransaction).item(year),
     auditTransaction(store, {
-      subject: `CALENDAR#${input.year}`,
+      subject: auditSubject('calendar-year', input.year),
       actor: actor.id,
       action: before ? 'calendar-year.replaced' : 'calendar-year.loaded',
       regionCode: '',

@@ -5,7 +5,7 @@ import type * as z from 'zod'
 import { inScope, requireInScopeOrNotFound } from '../access/rules/object-scope.ts'
 import { regionCovers } from '../access/rules/region-scope.ts'
 import { type Actor, requireRegion } from '../access/rules/roles.ts'
-import { auditTransaction, isConditionRefusal } from '../platform/audit.ts'
+import { auditSubject, auditTransaction, isConditionRefusal } from '../platform/audit.ts'
 import { sealPhone, withoutCipher } from '../platform/crypto/personal-data.ts'
 import type { AppDeps } from '../platform/deps.ts'
 import { ConflictError, ValidationError } from '../platform/errors.ts'
@@ -128,7 +128,7 @@ export const createUnit = async (deps: AppDeps, actor: Actor, input: z.infer<typ
         .item(input)
         .options({ condition: { attr: 'unitId', exists: false } }),
       auditTransaction(store, {
-        subject: `UNIT#${input.unitId}`,
+        subject: auditSubject('unit', input.unitId),
         actor: actor.id,
         action: 'unit.created',
         regionCode: input.regionCode,
@@ -171,7 +171,7 @@ export const replaceUnit = async (
         .item(input)
         .options({ condition: { attr: 'regionCode', eq: before.regionCode } }),
       auditTransaction(store, {
-        subject: `UNIT#${unitId}`,
+        subject: auditSubject('unit', unitId),
         actor: actor.id,
         action: 'unit.replaced',
         regionCode: input.regionCode,
@@ -225,7 +225,7 @@ export const createOfficer = async (deps: AppDeps, actor: Actor, input: z.infer<
         .item(officer)
         .options({ condition: { attr: 'officerId', exists: false } }),
       auditTransaction(store, {
-        subject: `OFFICER#${input.officerId}`,
+        subject: auditSubject('officer', input.officerId),
         actor: actor.id,
         action: 'officer.created',
         regionCode: unit.regionCode,
@@ -291,7 +291,7 @@ export const replaceOfficer = async (
             : { attr: 'regionCode', eq: before.regionCode },
         }),
       auditTransaction(store, {
-        subject: `OFFICER#${officerId}`,
+        subject: auditSubject('officer', officerId),
         actor: actor.id,
         action: 'officer.replaced',
         regionCode: unit.regionCode,
@@ -344,7 +344,7 @@ export const createPetitioner = async (
         .item(petitioner)
         .options({ condition: { attr: 'petitionerId', exists: false } }),
       auditTransaction(store, {
-        subject: `PETITIONER#${input.petitionerId}`,
+        subject: auditSubject('petitioner', input.petitionerId),
         actor: actor.id,
         action: 'petitioner.created',
         regionCode: unit.regionCode,
@@ -390,7 +390,7 @@ export const replacePetitioner = async (
         .item({ petitionerId, ...changes })
         .options({ condition: { attr: 'regionCode', eq: before.regionCode } }),
       auditTransaction(store, {
-        subject: `PETITIONER#${petitionerId}`,
+        subject: auditSubject('petitioner', petitionerId),
         actor: actor.id,
         action: 'petitioner.replaced',
         regionCode: unit.regionCode,

@@ -13,7 +13,7 @@ import {
 import type * as z from 'zod'
 import { regionCovers } from '../access/rules/region-scope.ts'
 import type { Actor, SignIn } from '../access/rules/roles.ts'
-import { auditTransaction, isConditionRefusal } from '../platform/audit.ts'
+import { auditSubject, auditTransaction, isConditionRefusal } from '../platform/audit.ts'
 import type { AppDeps } from '../platform/deps.ts'
 import { ConflictError, NotFoundError, ValidationError } from '../platform/errors.ts'
 import type { signInInput } from './rules/schemas.ts'
@@ -122,7 +122,7 @@ export const linkSignIn = async (
           ]
         : []),
       auditTransaction(store, {
-        subject: `OFFICER#${officerId}`,
+        subject: auditSubject('officer', officerId),
         actor: actor.id,
         action: before ? 'officer.sign-in-replaced' : 'officer.sign-in-linked',
         regionCode: record.regionCode,

@@ -12,7 +12,7 @@ import * as z from 'zod'
 import { inScope, requireInScopeOrNotFound } from '../access/rules/object-scope.ts'
 import type { Actor } from '../access/rules/roles.ts'
 import { strictObject } from '../directory/rules/fields.ts'
-import { auditTransaction, isConditionRefusal } from '../platform/audit.ts'
+import { auditSubject, auditTransaction, isConditionRefusal } from '../platform/audit.ts'
 import type { AppDeps } from '../platform/deps.ts'
 import { ConflictError, ValidationError } from '../platform/errors.ts'
 import { idSchema } from '../platform/id.ts'
@@ -70,7 +70,7 @@ export const registerCase = async (deps: AppDeps, actor: Actor, input: z.infer<t
         .item(matter)
         .options({ condition: { attr: 'caseId', exists: false } }),
       auditTransaction(store, {
-        subject: `CASE#${input.caseId}`,
+        subject: auditSubject('case', input.caseId),
         actor: actor.id,
         action: 'case.registered',
         regionCode: matter.regionCode,
@@ -152,7 +152,7 @@ export const recordCaseEvent = async (
         .item({ caseId, status: next, updatedAt: now.toISOString(), version: matter.version + 1 })
         .options({ condition: { attr: 'version', eq: matter.version } }),
       auditTransaction(store, {
-        subject: `CASE#${caseId}`,
+        subject: auditSubject('case', caseId),
         actor: actor.id,
         action: `case.${input.type}`,
         regionCode: matter.regionCode,

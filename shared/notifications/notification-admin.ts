@@ -20,7 +20,7 @@ import {
 } from '../access/rules/roles.ts'
 import { strictObject } from '../directory/rules/fields.ts'
 import { phoneSchema, regionCodeSchema } from '../directory/rules/schemas.ts'
-import { auditTransaction, isConditionRefusal } from '../platform/audit.ts'
+import { auditSubject, auditTransaction, isConditionRefusal } from '../platform/audit.ts'
 import { PHONE_INDEX, withoutCipher } from '../platform/crypto/personal-data.ts'
 import type { AppDeps } from '../platform/deps.ts'
 import { ConflictError, ForbiddenError, UnauthorizedError, ValidationError } from '../platform/errors.ts'
@@ -97,7 +97,7 @@ const saveOptOut = async (
   await executeTransactWrite(
     store.OptOut.build(PutTransaction).item(after),
     auditTransaction(store, {
-      subject: `OPTOUT#${phoneIndex}`,
+      subject: auditSubject('opt-out', phoneIndex),
       actor: change.by,
       action: change.optedOut ? 'sms.opted-out' : 'sms.opted-in',
       regionCode: regionCode ?? '',
@@ -210,7 +210,7 @@ export const setQuietHours = async (deps: AppDeps, actor: Actor, input: z.infer<
   await executeTransactWrite(
     store.QuietHoursSetting.build(PutTransaction).item(after),
     auditTransaction(store, {
-      subject: `QUIET#${region}`,
+      subject: auditSubject('quiet-hours', region),
       actor: actor.id,
       action: 'quiet-hours.saved',
       regionCode: input.regionCode,
@@ -251,7 +251,7 @@ export const saveTemplateText = async (deps: AppDeps, actor: Actor, input: z.inf
         condition: before ? { attr: 'version', eq: before.version } : { attr: 'version', exists: false },
       }),
     auditTransaction(store, {
-      subject: `TEMPLATE#${input.template}#${input.locale}`,
+      subject: auditSubject('template', input.template, input.locale),
       actor: actor.id,
       action: 'template.saved',
       regionCode: '',
@@ -380,7 +380,7 @@ export const resolveUnknownNotification = async (
         })
         .options({ condition: { attr: 'status', eq: 'unknown' } }),
       auditTransaction(store, {
-        subject: `NOTIFICATION#${notificationId}`,
+        subject: auditSubject('notification', notificationId),
         actor: actor.id,
         action: input.resolution === 'sent' ? 'sms.unknown-resolved-sent' : 'sms.unknown-resent',
         regionCode: n.regionCode,

@@ -55,6 +55,27 @@ export const writeUnlessDone = async (write: Promise<unknown>): Promise<boolean>
   }
 }
 
+/** What an audit entry can be about, and how its trail is grouped in the table. */
+const subjectPrefixes = {
+  visit: 'VISIT',
+  case: 'CASE',
+  officer: 'OFFICER',
+  petitioner: 'PETITIONER',
+  unit: 'UNIT',
+  'opt-out': 'OPTOUT',
+  'quiet-hours': 'QUIET',
+  template: 'TEMPLATE',
+  notification: 'NOTIFICATION',
+  'calendar-year': 'CALENDAR',
+  'cadence-policy': 'CADENCE',
+} as const
+export type AuditSubjectType = keyof typeof subjectPrefixes
+
+/** The subject an audit entry is filed under: its type and the parts of its id (a template: name and locale). */
+export const auditSubject = (type: AuditSubjectType, ...id: string[]) =>
+  [subjectPrefixes[type], ...id].join('#')
+
+/** The subjects whose trail `GET /audit/{subjectType}/{subjectId}` reads. */
 export const auditSubjectTypes = {
   visit: 'VISIT',
   case: 'CASE',
@@ -74,7 +95,7 @@ export const auditTrail = async (deps: AppDeps, actor: Actor, subjectType: strin
       { field: 'subjectType', reason: `must be one of ${Object.keys(auditSubjectTypes).join(', ')}` },
     ])
   }
-  const subject = `${prefix}#${subjectId}`
+  const subject = auditSubject(subjectType as keyof typeof auditSubjectTypes, subjectId)
   const { Items = [] } = await deps.store.table
     .build(QueryCommand)
     .entities(deps.store.Audit)

@@ -4,7 +4,7 @@ import type * as z from 'zod'
 import { regionCodeOfPrefix, significantPrefix } from '../access/rules/region-scope.ts'
 import { type Actor, requireRegion } from '../access/rules/roles.ts'
 import type { cadencePolicyInput } from '../directory/rules/schemas.ts'
-import { auditTransaction, isConditionRefusal } from '../platform/audit.ts'
+import { auditSubject, auditTransaction, isConditionRefusal } from '../platform/audit.ts'
 import type { AppDeps } from '../platform/deps.ts'
 import { ConflictError } from '../platform/errors.ts'
 import { cadenceFor } from './plan-visits.ts'
@@ -54,7 +54,7 @@ export const putCadencePolicy = async (
         savedBy: actor.id,
       }),
       auditTransaction(store, {
-        subject: `CADENCE#${key.regionCode}#${input.policy.trigger}`,
+        subject: auditSubject('cadence-policy', key.regionCode, input.policy.trigger),
         actor: actor.id,
         action: 'cadence-policy.saved',
         regionCode: regionCodeOfPrefix(key.regionCode),

@@ -11,7 +11,7 @@ import { regionAncestry, regionCodeOfPrefix } from '../access/rules/region-scope
 import { datedVisit, provisionalMarks, warnCalendarMissing, workingCalendar } from '../calendar/calendar.ts'
 import { type CaseEventMessage, eventKeyOf } from '../matters/rules/events.ts'
 import { queueNotification } from '../notifications/notify.ts'
-import { auditTransaction, isConditionRefusal } from '../platform/audit.ts'
+import { auditSubject, auditTransaction, isConditionRefusal } from '../platform/audit.ts'
 import { openPhone } from '../platform/crypto/personal-data.ts'
 import type { AppDeps } from '../platform/deps.ts'
 import { AppError } from '../platform/errors.ts'
@@ -165,7 +165,7 @@ export const planVisitsForEvent = async (deps: AppDeps, event: CaseEventMessage)
         .item({ officerId: officer.officerId, openVisits: $add(visits.length) })
         .options({ condition: { attr: 'active', eq: true } }),
       auditTransaction(store, {
-        subject: `CASE#${event.caseId}`,
+        subject: auditSubject('case', event.caseId),
         actor: PLANNER,
         action: 'visits.planned',
         regionCode: event.regionCode,

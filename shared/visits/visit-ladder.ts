@@ -1,6 +1,6 @@
 import { executeTransactWrite, GetItemCommand, PutTransaction } from 'dynamodb-toolbox'
 import { queueNotification } from '../notifications/notify.ts'
-import { auditTransaction, writeUnlessDone } from '../platform/audit.ts'
+import { auditSubject, auditTransaction, writeUnlessDone } from '../platform/audit.ts'
 import { openPhone } from '../platform/crypto/personal-data.ts'
 import type { AppDeps } from '../platform/deps.ts'
 import { minuteOf } from '../scheduling/rules/timers.ts'
@@ -85,7 +85,7 @@ export const climbLadder = async (
           .item(flag)
           .options({ condition: { attr: 'flagId', exists: false } }),
         auditTransaction(store, {
-          subject: `VISIT#${visit.visitId}`,
+          subject: auditSubject('visit', visit.visitId),
           actor: 'overdue-ladder',
           action: 'visit.overdue-flagged',
           regionCode: visit.regionCode,
@@ -115,7 +115,7 @@ export const climbLadder = async (
           })
           .options({ condition: { attr: 'entryId', exists: false } }),
         auditTransaction(store, {
-          subject: `VISIT#${visit.visitId}`,
+          subject: auditSubject('visit', visit.visitId),
           actor: 'overdue-ladder',
           action: 'accountability.recorded',
           regionCode: visit.regionCode,

@@ -11,7 +11,7 @@ import { inScope, requireInScopeOrNotFound } from '../access/rules/object-scope.
 import type { Actor } from '../access/rules/roles.ts'
 import { workingCalendar } from '../calendar/calendar.ts'
 import { businessDateOf, shanghaiInstant } from '../calendar/rules/business-time.ts'
-import { auditTransaction, isConditionRefusal } from '../platform/audit.ts'
+import { auditSubject, auditTransaction, isConditionRefusal } from '../platform/audit.ts'
 import type { AppDeps } from '../platform/deps.ts'
 import { ConflictError, ForbiddenError, ValidationError } from '../platform/errors.ts'
 import { enqueueIfSwept } from '../scheduling/timers.ts'
@@ -70,7 +70,7 @@ export const reassignVisit = async (
   }
   const audit = (after: Record<string, unknown>) =>
     auditTransaction(store, {
-      subject: `VISIT#${visitId}`,
+      subject: auditSubject('visit', visitId),
       actor: actor.id,
       action: 'visit.reassigned',
       regionCode: visit.regionCode,
@@ -168,7 +168,7 @@ const markLeft = async (
       .item({ officerId, active: false })
       .options({ condition: { attr: 'active', eq: true } }),
     auditTransaction(store, {
-      subject: `OFFICER#${officerId}`,
+      subject: auditSubject('officer', officerId),
       actor: actor.id,
       action: 'officer.left',
       regionCode: leaver.regionCode,
@@ -202,7 +202,7 @@ export const cancelVisit = async (
         }),
         store.Officer.build(UpdateTransaction).item({ officerId: visit.officerId, openVisits: $add(-1) }),
         auditTransaction(store, {
-          subject: `VISIT#${visitId}`,
+          subject: auditSubject('visit', visitId),
           actor: actor.id,
           action: 'visit.cancelled',
           regionCode: visit.regionCode,
@@ -309,7 +309,7 @@ export const rescheduleVisit = async (
   await moveVisit(deps, visit, input.dueDate, shanghaiInstant(input.dueDate, '09:00'), {}, [
     ...onRecord,
     auditTransaction(store, {
-      subject: `VISIT#${visitId}`,
+      subject: auditSubject('visit', visitId),
       actor: actor.id,
       action: 'visit.rescheduled',
       regionCode: visit.regionCode,

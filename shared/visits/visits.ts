@@ -16,7 +16,7 @@ import type { Actor } from '../access/rules/roles.ts'
 import { workingCalendar } from '../calendar/calendar.ts'
 import { businessDateOf, shanghaiInstant } from '../calendar/rules/business-time.ts'
 import { queueNotification } from '../notifications/notify.ts'
-import { auditTransaction } from '../platform/audit.ts'
+import { auditSubject, auditTransaction } from '../platform/audit.ts'
 import { openOutcome, openPhone, sealOutcome } from '../platform/crypto/personal-data.ts'
 import type { AppDeps } from '../platform/deps.ts'
 import { ConflictError, ValidationError } from '../platform/errors.ts'
@@ -138,7 +138,7 @@ export const recordOutcome = async (deps: AppDeps, actor: Actor, visitId: string
         .timers(calendar)
         .map((t) => store.Timer.build(PutTransaction).item(timerItem(t, config.TIMER_SHARDS))),
       auditTransaction(store, {
-        subject: `VISIT#${extra.visit.visitId}`,
+        subject: auditSubject('visit', extra.visit.visitId),
         actor: actor.id,
         action: 'visit.planned-extra',
         regionCode: visit.regionCode,
@@ -191,7 +191,7 @@ export const recordOutcome = async (deps: AppDeps, actor: Actor, visitId: string
           visitUpdate(deps, visit, after),
           ...writes,
           auditTransaction(store, {
-            subject: `VISIT#${visitId}`,
+            subject: auditSubject('visit', visitId),
             actor: actor.id,
             action: effects.completes ? 'visit.completed' : 'visit.not-reached',
             regionCode: visit.regionCode,
@@ -336,7 +336,7 @@ export const setAppointment = async (
             appointmentNotificationId: notificationId,
           }),
           auditTransaction(store, {
-            subject: `VISIT#${visitId}`,
+            subject: auditSubject('visit', visitId),
             actor: actor.id,
             action: 'visit.appointment',
             regionCode: visit.regionCode,

@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import * as z from 'zod'
-import { INBOUND_SECRET_HEADER } from '#shared/notifications/notification-admin.ts'
+import { INBOUND_SECRET_HEADER } from '#shared/notifications/actions/receive-inbound-sms.ts'
 import { requestBodies, requestQueries, routeKey, statusCodesOf } from '#shared/platform/http/api-contract.ts'
 import { type RouteDesign, routes } from '#shared/platform/http/routes.ts'
 import packageJson from '../package.json' with { type: 'json' }

@@ -1,6 +1,6 @@
 import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency'
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb'
-import { dispatchNotification } from '#shared/notifications/notify.ts'
+import { dispatchNotification } from '#shared/notifications/actions/dispatch.ts'
 import { sqsConsumer } from '#shared/platform/batch.ts'
 import type { AppDeps } from '#shared/platform/deps.ts'
 import { lambdaHandler } from '#shared/platform/lambda.ts'

@@ -1,20 +1,19 @@
+import { listTemplates } from '#shared/notifications/actions/list-templates.ts'
+import { readNotification } from '#shared/notifications/actions/read-notification.ts'
 import {
   checkInboundSecret,
   INBOUND_SECRET_HEADER,
   inboundSmsInput,
-  listTemplates,
-  listUnknownNotifications,
-  optOutInput,
-  quietHoursInput,
-  readNotification,
   receiveInboundSms,
+} from '#shared/notifications/actions/receive-inbound-sms.ts'
+import { saveTemplateText, templateInput } from '#shared/notifications/actions/save-template.ts'
+import { optOutInput, setOptOut } from '#shared/notifications/actions/set-opt-out.ts'
+import { quietHoursInput, setQuietHours } from '#shared/notifications/actions/set-quiet-hours.ts'
+import {
+  listUnknownNotifications,
   resolutionInput,
   resolveUnknownNotification,
-  saveTemplateText,
-  setOptOut,
-  setQuietHours,
-  templateInput,
-} from '#shared/notifications/notification-admin.ts'
+} from '#shared/notifications/actions/unknown-notifications.ts'
 import type { AppDeps } from '#shared/platform/deps.ts'
 import { httpApi, route } from '#shared/platform/http/http-api.ts'
 import { lambdaHandler } from '#shared/platform/lambda.ts'

@@ -1,6 +1,6 @@
 import middy from '@middy/core'
 import { resumeRecomputes, warnNextYearMissing } from '#shared/calendar/calendar.ts'
-import { requeueStaleNotifications } from '#shared/notifications/requeue-notifications.ts'
+import { requeueStaleNotifications } from '#shared/notifications/actions/requeue-stale.ts'
 import type { AppDeps } from '#shared/platform/deps.ts'
 import { lambdaHandler } from '#shared/platform/lambda.ts'
 import { sweepDueTimers } from '#shared/scheduling/timers.ts'

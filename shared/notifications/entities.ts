@@ -2,6 +2,7 @@
 // quiet hours, and the local provider's outbox.
 import { boolean, Entity, item, list, map, number, record, string } from 'dynamodb-toolbox'
 import { type AftercareTable, sealedPhone, timestamps } from '../platform/table/table.ts'
+import { notificationStatuses } from './rules/delivery.ts'
 
 export const notificationEntities = (table: AftercareTable) => {
   /** A region's quiet hours for petitioner SMS; keyed by the region's significant prefix. */
@@ -33,16 +34,7 @@ export const notificationEntities = (table: AftercareTable) => {
       template: string(),
       params: record(string(), string()).optional(),
       text: string(),
-      status: string().enum(
-        'queued',
-        'deferred',
-        'sending',
-        'retrying',
-        'sent',
-        'suppressed',
-        'failed',
-        'unknown',
-      ),
+      status: string().enum(...notificationStatuses),
       /** Urgent messages are not held by petitioners' quiet hours. */
       urgent: boolean().default(false),
       attempts: number(),
@@ -59,7 +51,7 @@ export const notificationEntities = (table: AftercareTable) => {
       /**
        * Present only while a queue message should be on its way (`queued`, `retrying`, `sending`): the sweeper's list
        * of notifications in flight (`SMS-INFLIGHT#<shard>`, by the time its message is due), so that one whose
-       * message was lost is queued again (shared/notifications/requeue-notifications.ts).
+       * message was lost is queued again (shared/notifications/actions/requeue-stale.ts).
        */
       gsi2pk: string().optional(),
       gsi2sk: string().optional(),

@@ -1,16 +1,19 @@
 // SMS templates: the shipped texts, replaced per locale by an administrator's checked text.
-import { GetItemCommand } from 'dynamodb-toolbox'
 import type { AppDeps } from '../platform/deps.ts'
-import { type Locale, locales, renderTemplate, type TemplateName, templates } from './rules/templates.ts'
+import {
+  type Locale,
+  renderTemplate,
+  resolveLocale,
+  type TemplateName,
+  templates,
+} from './rules/templates.ts'
+import { templateTextOf } from './store/settings.ts'
 
-/** A recipient's locale, or zh-CN when Aftercare has no texts in theirs. */
-export const resolveLocale = (locale: string): Locale =>
-  (locales as readonly string[]).includes(locale) ? (locale as Locale) : 'zh-CN'
+export { resolveLocale } from './rules/templates.ts'
 
-export const templateText = async ({ store }: AppDeps, template: TemplateName, locale: Locale) => {
-  const { Item } = await store.TemplateText.build(GetItemCommand).key({ template, locale }).send()
-  return Item?.text ?? templates[template].text[locale]
-}
+/** The text of a template in a locale: the administrator's, or the shipped one. */
+export const templateText = async ({ store }: AppDeps, template: TemplateName, locale: Locale) =>
+  (await templateTextOf(store, template, locale))?.text ?? templates[template].text[locale]
 
 export const renderFor = async (
   deps: AppDeps,

@@ -1,6 +1,6 @@
 // The timer consumer's use case: re-read the timer, act on what it is about, once.
 
-import { releaseDeferred } from '../notifications/notify.ts'
+import { releaseDeferred } from '../notifications/actions/release-deferred.ts'
 import type { AppDeps } from '../platform/deps.ts'
 import { climbLadder, remindOfficerOfVisit } from '../visits/visits.ts'
 import type { TimerMessage } from './rules/messages.ts'

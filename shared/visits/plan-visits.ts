@@ -10,7 +10,7 @@ import {
 import { regionAncestry, regionCodeOfPrefix } from '../access/rules/region-scope.ts'
 import { datedVisit, provisionalMarks, warnCalendarMissing, workingCalendar } from '../calendar/calendar.ts'
 import { type CaseEventMessage, eventKeyOf } from '../matters/rules/events.ts'
-import { queueNotification } from '../notifications/notify.ts'
+import { queueNotification } from '../notifications/actions/queue-notification.ts'
 import { auditSubject, auditTransaction, isConditionRefusal } from '../platform/audit.ts'
 import { openPhone } from '../platform/crypto/personal-data.ts'
 import type { AppDeps } from '../platform/deps.ts'

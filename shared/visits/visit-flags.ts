@@ -1,5 +1,5 @@
 import { GetItemCommand, PutItemCommand } from 'dynamodb-toolbox'
-import { queueNotification } from '../notifications/notify.ts'
+import { queueNotification } from '../notifications/actions/queue-notification.ts'
 import { writeUnlessDone } from '../platform/audit.ts'
 import { openPhone } from '../platform/crypto/personal-data.ts'
 import type { AppDeps } from '../platform/deps.ts'

@@ -1,5 +1,5 @@
 import { executeTransactWrite, GetItemCommand, PutTransaction } from 'dynamodb-toolbox'
-import { queueNotification } from '../notifications/notify.ts'
+import { queueNotification } from '../notifications/actions/queue-notification.ts'
 import { auditSubject, auditTransaction, writeUnlessDone } from '../platform/audit.ts'
 import { openPhone } from '../platform/crypto/personal-data.ts'
 import type { AppDeps } from '../platform/deps.ts'

@@ -7,7 +7,7 @@
 import { ScanCommand } from 'dynamodb-toolbox'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Role } from '../../shared/access/rules/roles.ts'
-import { INBOUND_SECRET_HEADER } from '../../shared/notifications/notification-admin.ts'
+import { INBOUND_SECRET_HEADER } from '../../shared/notifications/actions/receive-inbound-sms.ts'
 import { type Route, routes } from '../../shared/platform/http/routes.ts'
 import {
   admin,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { optOutKeyword } from '../../shared/notifications/notification-admin.ts'
+import { optOutKeyword } from '../../shared/notifications/rules/opt-out.ts'
 import { maskProviderText } from '../../shared/notifications/rules/provider-text.ts'
 import { renderTemplate } from '../../shared/notifications/rules/templates.ts'
 import { maskPhone } from '../../shared/platform/masking.ts'

@@ -2,6 +2,10 @@
 export const locales = ['zh-CN', 'en'] as const
 export type Locale = (typeof locales)[number]
 
+/** A recipient's locale, or zh-CN when Aftercare has no texts in theirs. */
+export const resolveLocale = (locale: string): Locale =>
+  (locales as readonly string[]).includes(locale) ? (locale as Locale) : 'zh-CN'
+
 /**
  * Each template: the parameters the code supplies, those a text must keep (refused at save time otherwise), example
  * values to show an administrator the length in SMS parts, and the shipped texts.
@@ -77,9 +81,7 @@ export const renderTemplate = (
   name: TemplateName,
   locale: string,
   params: Record<string, string>,
-  text: string = templates[name].text[
-    (locales as readonly string[]).includes(locale) ? (locale as Locale) : 'zh-CN'
-  ],
+  text: string = templates[name].text[resolveLocale(locale)],
 ): string =>
   text.replace(/\{(\w+)\}/g, (_, key: string) => {
     const value = params[key]

@@ -14,13 +14,11 @@ import {
   unitReplacement,
 } from '../../directory/rules/schemas.ts'
 import { caseEventInput, registerCaseInput } from '../../matters/matters.ts'
-import {
-  inboundSmsInput,
-  optOutInput,
-  quietHoursInput,
-  resolutionInput,
-  templateInput,
-} from '../../notifications/notification-admin.ts'
+import { inboundSmsInput } from '../../notifications/actions/receive-inbound-sms.ts'
+import { templateInput } from '../../notifications/actions/save-template.ts'
+import { optOutInput } from '../../notifications/actions/set-opt-out.ts'
+import { quietHoursInput } from '../../notifications/actions/set-quiet-hours.ts'
+import { resolutionInput } from '../../notifications/actions/unknown-notifications.ts'
 import { outcomeInput } from '../../visits/rules/outcome.ts'
 import { monthQuery, worklistQuery } from '../../visits/visit-views.ts'
 import {

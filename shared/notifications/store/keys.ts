@@ -1,5 +1,7 @@
-// Notifications in flight: those whose queue message should be on its way, in the sweeper's sparse index (gsi2).
+// The notification's index keys: the sweeper's in-flight list (gsi2) and the regions' lists of notifications to
+// reconcile (gsi3). Both sparse: written with a status that belongs in the list, removed with one that does not.
 import { createHash } from 'node:crypto'
+import { regionIndexKeys } from '../../access/rules/region-scope.ts'
 
 /**
  * Partitions of the in-flight list. Fixed, not TIMER_SHARDS: a change of that setting must not hide entries written
@@ -7,7 +9,7 @@ import { createHash } from 'node:crypto'
  */
 export const IN_FLIGHT_SHARDS = 4
 
-export const IN_FLIGHT_PREFIX = 'SMS-INFLIGHT#'
+const IN_FLIGHT_PREFIX = 'SMS-INFLIGHT#'
 
 export const inFlightPartition = (shard: number) => `${IN_FLIGHT_PREFIX}${String(shard).padStart(2, '0')}`
 
@@ -24,5 +26,14 @@ export const inFlightKeys = (notificationId: string, messageDueAt: Date) => ({
   gsi2sk: `${messageDueAt.toISOString()}#${notificationId}`,
 })
 
-/** The statuses in which a queue message of the notification should be on its way. */
-export const inFlightStatuses = ['queued', 'retrying', 'sending'] as const
+const UNKNOWN_SUFFIX = '#SMS-UNKNOWN'
+
+/** The partition of a province's list of notifications logged `unknown`. */
+export const unknownPartition = (regionCode: string) =>
+  `${regionIndexKeys(regionCode).partition}${UNKNOWN_SUFFIX}`
+
+/** Where a notification logged `unknown` sits in its province's list of notifications to reconcile (gsi3, sparse). */
+export const unknownIndexKeys = (regionCode: string, notificationId: string) => ({
+  gsi3pk: unknownPartition(regionCode),
+  gsi3sk: `${regionIndexKeys(regionCode).sortPrefix}#${notificationId}`,
+})

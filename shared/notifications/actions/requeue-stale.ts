@@ -1,11 +1,11 @@
 // Notifications whose queue message was lost are queued again, as stale timers are: nothing stays `queued` (or
 // `retrying`, or `sending`) without a message on its way.
-import { QueryCommand, UpdateItemCommand } from 'dynamodb-toolbox'
 import pMap from 'p-map'
-import { writeUnlessDone } from '../platform/audit.ts'
-import type { AppDeps } from '../platform/deps.ts'
-import { sendMessage } from './notify.ts'
-import { IN_FLIGHT_SHARDS, inFlightKeys, inFlightPartition, inFlightStatuses } from './rules/in-flight.ts'
+import type { AppDeps } from '../../platform/deps.ts'
+import { sendMessage } from '../ports.ts'
+import { isInFlight } from '../rules/delivery.ts'
+import { IN_FLIGHT_SHARDS } from '../store/keys.ts'
+import { claimInFlight, inFlightNotifications } from '../store/notifications.ts'
 
 /**
  * A notification still in flight this long after its message was due is queued again. Its message may have been lost
@@ -38,44 +38,21 @@ export const requeueStaleNotifications = async (deps: AppDeps): Promise<RequeueR
   const cutoff = new Date(now.getTime() - REQUEUE_AFTER_MINUTES * 60_000).toISOString()
   const found = (
     await pMap(
-      Array.from({ length: IN_FLIGHT_SHARDS }, (_, shard) => inFlightPartition(shard)),
-      async (partition) => {
-        const { Items = [] } = await store.table
-          .build(QueryCommand)
-          .entities(store.Notification)
-          .query({ index: 'gsi2', partition, range: { lt: cutoff } })
-          .options({ maxPages: Number.POSITIVE_INFINITY })
-          .send()
-        return Items
-      },
+      Array.from({ length: IN_FLIGHT_SHARDS }, (_, shard) => shard),
+      (shard) => inFlightNotifications(store, shard, cutoff),
       { concurrency: IN_FLIGHT_SHARDS },
     )
   )
     .flat()
-    .filter((n) => (inFlightStatuses as readonly string[]).includes(n.status))
+    .filter((n) => isInFlight(n.status))
     .slice(0, MAX_PER_SWEEP)
 
   const claimed = await pMap(
     found,
     async (n) => {
-      const won = await writeUnlessDone(
-        store.Notification.build(UpdateItemCommand)
-          .item({ notificationId: n.notificationId, ...inFlightKeys(n.notificationId, now) })
-          .options({
-            condition: {
-              and: [
-                { attr: 'gsi2sk', eq: n.gsi2sk ?? '' },
-                { attr: 'status', eq: n.status },
-              ],
-            },
-          })
-          .send(),
-      )
-      if (!won) return undefined // dispatched meanwhile, or another sweeper claimed it
-      await sendMessage(deps, {
-        notificationId: n.notificationId,
-        delivery: `requeue-${now.toISOString()}`,
-      })
+      // Refused: dispatched meanwhile, or another sweeper claimed it.
+      if (!(await claimInFlight(store, n, now))) return undefined
+      await sendMessage(deps, { notificationId: n.notificationId, delivery: `requeue-${now.toISOString()}` })
       return n
     },
     { concurrency: 16 },

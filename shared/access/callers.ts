@@ -1,6 +1,7 @@
-// Who is calling: the person of the directory that a token's sign-in (issuer, subject) is linked to (sign-ins.ts),
-// resolved once a minute per container. Every HTTP function imports this, so it imports nothing else of the sign-in
-// code (no token signing, no sign-in service): only the directory's named reads.
+// Who is calling: the person of the directory that a token's sign-in (issuer, subject) is linked to
+// (shared/directory/actions/link-sign-in.ts), resolved once a minute per container. Every HTTP function imports this,
+// so it imports nothing else of the sign-in code (no token signing, no sign-in service): only the directory's named
+// reads.
 import { officerById, signInLink } from '../directory/store.ts'
 import type { AppDeps } from '../platform/deps.ts'
 import { ForbiddenError } from '../platform/errors.ts'

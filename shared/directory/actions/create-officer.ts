@@ -3,14 +3,18 @@ import type * as z from 'zod'
 import type { Actor } from '../../access/rules/roles.ts'
 import { auditSubject } from '../../platform/audit.ts'
 import { sealPhone, withoutCipher } from '../../platform/crypto/personal-data.ts'
-import type { AppDeps } from '../../platform/deps.ts'
+import type { DirectoryDeps } from '../ports.ts'
 import { takenError } from '../rules/refusals.ts'
 import type { officerInput } from '../rules/schemas.ts'
 import { phoneView } from '../rules/views.ts'
 import { officerById, saveNewOfficer } from '../store.ts'
 import { createRefused, unitInScope } from './common.ts'
 
-export const createOfficer = async (deps: AppDeps, actor: Actor, input: z.infer<typeof officerInput>) => {
+export const createOfficer = async (
+  deps: DirectoryDeps,
+  actor: Actor,
+  input: z.infer<typeof officerInput>,
+) => {
   const { store, clock } = deps
   const unit = await unitInScope(deps, actor, input.unitId, 'unitId')
   const before = await officerById(store, input.officerId, { consistent: true })

@@ -3,7 +3,7 @@ import type * as z from 'zod'
 import type { Actor } from '../../access/rules/roles.ts'
 import { auditSubject } from '../../platform/audit.ts'
 import { sealPhone, withoutCipher } from '../../platform/crypto/personal-data.ts'
-import type { AppDeps } from '../../platform/deps.ts'
+import type { DirectoryDeps } from '../ports.ts'
 import { takenError } from '../rules/refusals.ts'
 import type { petitionerInput } from '../rules/schemas.ts'
 import { phoneView } from '../rules/views.ts'
@@ -11,7 +11,7 @@ import { petitionerById, saveNewPetitioner } from '../store.ts'
 import { createRefused, unitInScope } from './common.ts'
 
 export const createPetitioner = async (
-  deps: AppDeps,
+  deps: DirectoryDeps,
   actor: Actor,
   input: z.infer<typeof petitionerInput>,
 ) => {

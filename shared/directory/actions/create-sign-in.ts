@@ -5,14 +5,14 @@
 import type * as z from 'zod'
 import { regionCovers } from '../../access/rules/region-scope.ts'
 import type { Actor, SignIn } from '../../access/rules/roles.ts'
-import type { AppDeps } from '../../platform/deps.ts'
 import { ConflictError, NotFoundError, ValidationError } from '../../platform/errors.ts'
+import type { SignInDeps } from '../ports.ts'
 import type { signInInput } from '../rules/schemas.ts'
 import { officerById } from '../store.ts'
 import { linkSignIn } from './link-sign-in.ts'
 
 export const createSignIn = async (
-  deps: AppDeps,
+  deps: SignInDeps,
   actor: Actor,
   officerId: string,
   input: z.infer<typeof signInInput>,

@@ -2,13 +2,13 @@
 import type * as z from 'zod'
 import { type Actor, requireRegion } from '../../access/rules/roles.ts'
 import { auditSubject } from '../../platform/audit.ts'
-import type { AppDeps } from '../../platform/deps.ts'
+import type { DirectoryDeps } from '../ports.ts'
 import { takenError } from '../rules/refusals.ts'
 import type { unitInput } from '../rules/schemas.ts'
 import { saveNewUnit, unitById } from '../store.ts'
 import { checkParent, createRefused } from './common.ts'
 
-export const createUnit = async (deps: AppDeps, actor: Actor, input: z.infer<typeof unitInput>) => {
+export const createUnit = async (deps: DirectoryDeps, actor: Actor, input: z.infer<typeof unitInput>) => {
   const { store, clock } = deps
   requireRegion(actor, input.regionCode)
   await checkParent(deps, actor, input)

@@ -5,8 +5,8 @@
 // acts for the person).
 import { type Actor, type SignIn, sameSignIn } from '../../access/rules/roles.ts'
 import { auditSubject, isConditionRefusal } from '../../platform/audit.ts'
-import type { AppDeps } from '../../platform/deps.ts'
 import { ConflictError, NotFoundError } from '../../platform/errors.ts'
+import type { SignInLinkDeps } from '../ports.ts'
 import { officerById, saveSignInLink, signInLink } from '../store.ts'
 
 export interface LinkResult {
@@ -17,7 +17,7 @@ export interface LinkResult {
 }
 
 export const linkSignIn = async (
-  deps: Pick<AppDeps, 'store' | 'clock'>,
+  deps: SignInLinkDeps,
   actor: Actor,
   officerId: string,
   signIn: SignIn,

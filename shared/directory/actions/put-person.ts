@@ -2,8 +2,8 @@
 // their staff record and the link to their sign-in. `npm run person` bootstraps an installation's first
 // administrator with it; the test fixture makes its callers with it.
 import type { Actor, SignIn } from '../../access/rules/roles.ts'
-import type { AppDeps } from '../../platform/deps.ts'
 import { ValidationError } from '../../platform/errors.ts'
+import type { SignInDeps } from '../ports.ts'
 import { type PersonInput, personInput, unitInput } from '../rules/schemas.ts'
 import { personUnitRegion, unitLevelOf } from '../rules/units.ts'
 import { unitById } from '../store.ts'
@@ -16,7 +16,7 @@ import { putUnit } from './put-unit.ts'
  * sign-in. `by` is an administrator of the directory, whose scope must cover the unit, or the name of an operator at
  * the installation's console (the audit trail names them), who may act on any region.
  */
-export const putPerson = async (deps: AppDeps, by: Actor | string, raw: PersonInput) => {
+export const putPerson = async (deps: SignInDeps, by: Actor | string, raw: PersonInput) => {
   const input = personInput.parse(raw)
   const existing = await unitById(deps.store, input.unitId)
   const region = personUnitRegion(input.unitId, existing, input.unitRegionCode)

@@ -8,7 +8,7 @@ import { requireInScopeOrNotFound } from '../../access/rules/object-scope.ts'
 import type { Actor } from '../../access/rules/roles.ts'
 import { auditSubject } from '../../platform/audit.ts'
 import { sealPhone, withoutCipher } from '../../platform/crypto/personal-data.ts'
-import type { AppDeps } from '../../platform/deps.ts'
+import type { DirectoryDeps } from '../ports.ts'
 import { openVisitsError } from '../rules/refusals.ts'
 import { officerKept } from '../rules/replacement.ts'
 import type { officerReplacement } from '../rules/schemas.ts'
@@ -17,7 +17,7 @@ import { officerById, saveOfficerChanges } from '../store.ts'
 import { replaceRefused, requireSameId, unitInScope } from './common.ts'
 
 export const replaceOfficer = async (
-  deps: AppDeps,
+  deps: DirectoryDeps,
   actor: Actor,
   officerId: string,
   body: z.infer<typeof officerReplacement>,

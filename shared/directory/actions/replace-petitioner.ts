@@ -5,7 +5,7 @@ import { requireInScopeOrNotFound } from '../../access/rules/object-scope.ts'
 import type { Actor } from '../../access/rules/roles.ts'
 import { auditSubject } from '../../platform/audit.ts'
 import { sealPhone, withoutCipher } from '../../platform/crypto/personal-data.ts'
-import type { AppDeps } from '../../platform/deps.ts'
+import type { DirectoryDeps } from '../ports.ts'
 import { petitionerKept } from '../rules/replacement.ts'
 import type { petitionerReplacement } from '../rules/schemas.ts'
 import { phoneView } from '../rules/views.ts'
@@ -13,7 +13,7 @@ import { petitionerById, savePetitionerChanges } from '../store.ts'
 import { replaceRefused, requireSameId, unitInScope } from './common.ts'
 
 export const replacePetitioner = async (
-  deps: AppDeps,
+  deps: DirectoryDeps,
   actor: Actor,
   petitionerId: string,
   body: z.infer<typeof petitionerReplacement>,

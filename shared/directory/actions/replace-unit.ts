@@ -4,15 +4,15 @@ import type * as z from 'zod'
 import { requireInScopeOrNotFound } from '../../access/rules/object-scope.ts'
 import { type Actor, requireRegion } from '../../access/rules/roles.ts'
 import { auditSubject } from '../../platform/audit.ts'
-import type { AppDeps } from '../../platform/deps.ts'
 import { ConflictError } from '../../platform/errors.ts'
+import type { DirectoryDeps } from '../ports.ts'
 import type { unitReplacement } from '../rules/schemas.ts'
 import { regionMoveRefusal } from '../rules/units.ts'
 import { saveUnit, unitById } from '../store.ts'
 import { checkParent, replaceRefused, requireSameId } from './common.ts'
 
 export const replaceUnit = async (
-  deps: AppDeps,
+  deps: DirectoryDeps,
   actor: Actor,
   unitId: string,
   body: z.infer<typeof unitReplacement>,

@@ -5,8 +5,8 @@ import { randomUUID } from 'node:crypto'
 import type * as z from 'zod'
 import type { Actor } from '../../access/rules/roles.ts'
 import { auditSubject, isConditionRefusal } from '../../platform/audit.ts'
-import type { AppDeps } from '../../platform/deps.ts'
 import { ConflictError, ValidationError } from '../../platform/errors.ts'
+import type { MatterDeps } from '../ports.ts'
 import { caseEventMessageOf, occurredAtOf } from '../rules/events.ts'
 import type { caseEventInput } from '../rules/schemas.ts'
 import { type CaseStatus, statusAfter } from '../rules/status.ts'
@@ -14,7 +14,7 @@ import { eventOfMatter, saveMatterEvent } from '../store.ts'
 import { loadCase } from './load-matter.ts'
 
 export const recordCaseEvent = async (
-  deps: AppDeps,
+  deps: MatterDeps,
   actor: Actor,
   caseId: string,
   input: z.infer<typeof caseEventInput>,

@@ -4,13 +4,17 @@ import { inScope } from '../../access/rules/object-scope.ts'
 import type { Actor } from '../../access/rules/roles.ts'
 import { petitionerById } from '../../directory/store.ts'
 import { auditSubject, isConditionRefusal } from '../../platform/audit.ts'
-import type { AppDeps } from '../../platform/deps.ts'
 import { ConflictError, ValidationError } from '../../platform/errors.ts'
+import type { MatterDeps } from '../ports.ts'
 import type { registerCaseInput } from '../rules/schemas.ts'
 import type { CaseStatus } from '../rules/status.ts'
 import { saveNewMatter } from '../store.ts'
 
-export const registerCase = async (deps: AppDeps, actor: Actor, input: z.infer<typeof registerCaseInput>) => {
+export const registerCase = async (
+  deps: MatterDeps,
+  actor: Actor,
+  input: z.infer<typeof registerCaseInput>,
+) => {
   const { store, clock } = deps
   const petitioner = await petitionerById(store, input.petitionerId)
   // A petitioner outside the caller's scope is refused as a missing one: the answer does not say where they live.

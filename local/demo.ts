@@ -6,10 +6,12 @@
 // the README's walk-through (西湖区 330106) gets the default cadence in the same installation, not the demo's minutes.
 
 import type { Actor, Role } from '#shared/access/rules/roles.ts'
-import { putPetitioner, putUnit } from '#shared/directory/directory.ts'
-import { putPerson } from '#shared/directory/people.ts'
+import { putPerson } from '#shared/directory/actions/put-person.ts'
+import { putPetitioner } from '#shared/directory/actions/put-petitioner.ts'
+import { putUnit } from '#shared/directory/actions/put-unit.ts'
 import { cadencePolicyInput, petitionerInput, unitInput } from '#shared/directory/rules/schemas.ts'
-import { recordCaseEvent, registerCase } from '#shared/matters/matters.ts'
+import { recordCaseEvent } from '#shared/matters/actions/record-matter-event.ts'
+import { registerCase } from '#shared/matters/actions/register-matter.ts'
 import type { AppDeps } from '#shared/platform/deps.ts'
 import { putCadencePolicy } from '#shared/visits/cadence-policies.ts'
 import { visitIdOf } from '#shared/visits/plan-visits.ts'

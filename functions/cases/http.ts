@@ -1,10 +1,7 @@
-import {
-  caseEventInput,
-  getCase,
-  recordCaseEvent,
-  registerCase,
-  registerCaseInput,
-} from '#shared/matters/matters.ts'
+import { getCase } from '#shared/matters/actions/get-matter.ts'
+import { recordCaseEvent } from '#shared/matters/actions/record-matter-event.ts'
+import { registerCase } from '#shared/matters/actions/register-matter.ts'
+import { caseEventInput, registerCaseInput } from '#shared/matters/rules/schemas.ts'
 import type { AppDeps } from '#shared/platform/deps.ts'
 import { httpApi, route } from '#shared/platform/http/http-api.ts'
 import { lambdaHandler } from '#shared/platform/lambda.ts'

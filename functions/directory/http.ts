@@ -1,13 +1,12 @@
 import { listWarnings, loadCalendarYear } from '#shared/calendar/calendar.ts'
 import { calendarYearInput } from '#shared/calendar/rules/calendar-year.ts'
-import {
-  createOfficer,
-  createPetitioner,
-  createUnit,
-  replaceOfficer,
-  replacePetitioner,
-  replaceUnit,
-} from '#shared/directory/directory.ts'
+import { createOfficer } from '#shared/directory/actions/create-officer.ts'
+import { createPetitioner } from '#shared/directory/actions/create-petitioner.ts'
+import { createSignIn } from '#shared/directory/actions/create-sign-in.ts'
+import { createUnit } from '#shared/directory/actions/create-unit.ts'
+import { replaceOfficer } from '#shared/directory/actions/replace-officer.ts'
+import { replacePetitioner } from '#shared/directory/actions/replace-petitioner.ts'
+import { replaceUnit } from '#shared/directory/actions/replace-unit.ts'
 import {
   cadencePolicyInput,
   officerInput,
@@ -18,7 +17,6 @@ import {
   unitInput,
   unitReplacement,
 } from '#shared/directory/rules/schemas.ts'
-import { createSignIn } from '#shared/directory/sign-ins.ts'
 import type { AppDeps } from '#shared/platform/deps.ts'
 import { httpApi, route } from '#shared/platform/http/http-api.ts'
 import { lambdaHandler } from '#shared/platform/lambda.ts'

@@ -1,26 +1,32 @@
-// Who is calling: the person of the directory that a token's sign-in (issuer, subject) is linked to (sign-ins.ts),
-// resolved once a minute per container. Every HTTP function imports this, so it imports nothing else of the sign-in
-// code (no token signing, no sign-in service).
-import { GetItemCommand } from 'dynamodb-toolbox'
+// Who is calling: the person of the directory that a token's sign-in (issuer, subject) is linked to
+// (shared/directory/actions/link-sign-in.ts), resolved once a minute per container. Every HTTP function imports this,
+// so it imports nothing else of the sign-in code (no token signing, no sign-in service): only the directory's named
+// reads.
+import { officerById, signInLink } from '../directory/store.ts'
 import type { AppDeps } from '../platform/deps.ts'
 import { ForbiddenError } from '../platform/errors.ts'
 import { ExpiringCache } from './actor-cache.ts'
-import { type Actor, actorOfStaff, type SignIn, type StaffRecord, signInFromClaims } from './rules/roles.ts'
+import {
+  type Actor,
+  actorOfStaff,
+  type SignIn,
+  type StaffRecord,
+  sameSignIn,
+  signInFromClaims,
+} from './rules/roles.ts'
 
 type ResolverDeps = Pick<AppDeps, 'store' | 'clock' | 'config'>
 
-const sameSignIn = (a: SignIn | undefined, b: SignIn) => a?.issuer === b.issuer && a.subject === b.subject
-
 /** The staff record a sign-in is linked to, or the 403 that says why there is none. */
 const staffRecordOf = async ({ store }: ResolverDeps, signIn: SignIn): Promise<StaffRecord> => {
-  const { Item: link } = await store.SignInLink.build(GetItemCommand).key(signIn).send()
+  const link = await signInLink(store, signIn.issuer, signIn.subject)
   if (!link) {
     throw new ForbiddenError(
       `no one in the directory is linked to this sign-in (subject ${signIn.subject} of ${signIn.issuer}): an ` +
         'administrator links it to the person with POST /admin/officers/{officerId}/sign-in',
     )
   }
-  const { Item: record } = await store.Officer.build(GetItemCommand).key({ officerId: link.officerId }).send()
+  const record = await officerById(store, link.officerId)
   // A link left behind by a record replaced meanwhile does not stand for the person.
   if (!record || !sameSignIn(record.signIn, signIn)) {
     throw new ForbiddenError(

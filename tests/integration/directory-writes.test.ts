@@ -4,9 +4,9 @@
 import { randomBytes } from 'node:crypto'
 import { $add, GetItemCommand, PutItemCommand, UpdateItemCommand } from 'dynamodb-toolbox'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { replaceOfficer } from '../../shared/directory/directory.ts'
+import { linkSignIn } from '../../shared/directory/actions/link-sign-in.ts'
+import { replaceOfficer } from '../../shared/directory/actions/replace-officer.ts'
 import { LOCAL_ISSUER, signLocalIdToken } from '../../shared/directory/sign-in/local-tokens.ts'
-import { linkSignIn } from '../../shared/directory/sign-ins.ts'
 import type { AppDeps } from '../../shared/platform/deps.ts'
 import { ConflictError } from '../../shared/platform/errors.ts'
 import {

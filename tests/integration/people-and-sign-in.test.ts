@@ -6,13 +6,13 @@ import { randomBytes } from 'node:crypto'
 import { decodeJwt, SignJWT } from 'jose'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { parsePersonCommand, runPersonCommand, UsageError } from '../../local/cli/person.ts'
+import { createSignIn } from '../../shared/directory/actions/create-sign-in.ts'
 import { localSubject } from '../../shared/directory/sign-in/local-sign-in.ts'
 import {
   LOCAL_CLIENT_ID,
   LOCAL_ISSUER,
   signLocalIdToken,
 } from '../../shared/directory/sign-in/local-tokens.ts'
-import { createSignIn } from '../../shared/directory/sign-ins.ts'
 import {
   admin,
   type Identity,

@@ -22,6 +22,10 @@ export interface SignIn {
   subject: string
 }
 
+/** Whether a record's sign-in (if it keeps one) is this one. */
+export const sameSignIn = (a: SignIn | undefined, b: SignIn): boolean =>
+  a?.issuer === b.issuer && a.subject === b.subject
+
 export interface TokenRules {
   /** The only `iss` accepted (TOKEN_ISSUER). */
   issuer: string

@@ -6,6 +6,7 @@ import { roleSchema } from '../../access/rules/roles.ts'
 import { idSchema as id } from '../../platform/id.ts'
 import { cadencePolicySchema } from '../../visits/rules/cadence.ts'
 import { nameSchema, strictObject } from './fields.ts'
+import { unitLevels } from './units.ts'
 
 /**
  * A number SMS can reach, mainland by default, kept in E.164 (+86…). The whole text must be the number (nothing is
@@ -37,7 +38,7 @@ export const unitInput = strictObject({
   unitId: id,
   name: nameSchema(100),
   regionCode: regionCodeSchema,
-  level: z.enum(['village', 'township', 'county', 'city', 'province']),
+  level: z.enum(unitLevels),
   parentUnitId: id.optional(),
 })
 
@@ -116,3 +117,20 @@ export const signInInput = strictObject({
     ctx.addIssue({ code: 'custom', path: ['subject'], message: 'give email or subject, not both' })
   }
 })
+
+/** A person who signs in, as an operator gives them at the console (shared/directory/actions/put-person.ts). */
+export const personInput = strictObject({
+  personId: id,
+  name: nameSchema(50),
+  role: roleSchema,
+  phone: phoneSchema,
+  unitId: id,
+  /** Needed only when the unit does not exist yet: it is made at this region. */
+  unitRegionCode: regionCodeSchema.optional(),
+  /** @default the region code */
+  unitName: nameSchema(100).optional(),
+  locale: localeSchema,
+  /** `email`: an account is created with the sign-in service; `subject`: the provider's account is linked. */
+  signIn: z.union([z.object({ email: z.email() }), z.object({ subject: z.string().min(1) })]).optional(),
+})
+export type PersonInput = z.input<typeof personInput>

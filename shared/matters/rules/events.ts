@@ -6,15 +6,6 @@ export const caseEventTypes = ['resolved', 'mediated', 'terminated', 'stopped-vi
 export const caseEventTypeSchema = z.enum(caseEventTypes)
 export type CaseEventType = z.infer<typeof caseEventTypeSchema>
 
-export const caseStatuses = ['handling', 'resolved', 'mediated', 'terminated'] as const
-export type CaseStatus = (typeof caseStatuses)[number]
-
-/** The status a matter moves to; `stopped-visiting` is about the petitioner and leaves the status as it is. */
-export const statusAfter = (current: CaseStatus, event: CaseEventType): CaseStatus | 'refused' => {
-  if (event === 'stopped-visiting') return current
-  return current === 'handling' ? event : 'refused'
-}
-
 const instant = z.iso.datetime({ offset: true, message: 'must be an ISO-8601 instant' })
 
 export const caseEventMessageSchema = z.object({
@@ -34,3 +25,23 @@ export type CaseEventMessage = z.infer<typeof caseEventMessageSchema>
  * by a `.` that the id grammar (shared/platform/id.ts) forbids in either, so no two pairs make one key.
  */
 export const eventKeyOf = (event: { caseId: string; eventId: string }) => `${event.caseId}.${event.eventId}`
+
+/** The message announcing an event recorded on a matter: what the planner and the other contexts hear of it. */
+export const caseEventMessageOf = (
+  matter: { caseId: string; petitionerId: string; regionCode: string; unitId: string },
+  event: { eventId: string; type: CaseEventType; occurredAt: string },
+): CaseEventMessage => ({
+  eventId: event.eventId,
+  type: event.type,
+  caseId: matter.caseId,
+  petitionerId: matter.petitionerId,
+  regionCode: matter.regionCode,
+  unitId: matter.unitId,
+  occurredAt: event.occurredAt,
+})
+
+/** When an event happened: the instant given, or now; never in the future. */
+export const occurredAtOf = (given: string | undefined, now: Date): Date | 'in the future' => {
+  const occurredAt = given ? new Date(given) : now
+  return occurredAt > now ? 'in the future' : occurredAt
+}

@@ -13,7 +13,7 @@ import {
   unitInput,
   unitReplacement,
 } from '../../directory/rules/schemas.ts'
-import { caseEventInput, registerCaseInput } from '../../matters/matters.ts'
+import { caseEventInput, registerCaseInput } from '../../matters/rules/schemas.ts'
 import { inboundSmsInput } from '../../notifications/actions/receive-inbound-sms.ts'
 import { templateInput } from '../../notifications/actions/save-template.ts'
 import { optOutInput } from '../../notifications/actions/set-opt-out.ts'

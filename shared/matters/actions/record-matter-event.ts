@@ -1,0 +1,74 @@
+// `POST /cases/{caseId}/events`: an event recorded on a matter (once per event id: the same id again answers the
+// event recorded), its status moved by the status rule, and the event announced through the outbox, all in one
+// transaction.
+import { randomUUID } from 'node:crypto'
+import type * as z from 'zod'
+import type { Actor } from '../../access/rules/roles.ts'
+import { auditSubject, isConditionRefusal } from '../../platform/audit.ts'
+import { ConflictError, ValidationError } from '../../platform/errors.ts'
+import type { MatterDeps } from '../ports.ts'
+import { caseEventMessageOf, occurredAtOf } from '../rules/events.ts'
+import type { caseEventInput } from '../rules/schemas.ts'
+import { type CaseStatus, statusAfter } from '../rules/status.ts'
+import { eventOfMatter, saveMatterEvent } from '../store.ts'
+import { loadCase } from './load-matter.ts'
+
+export const recordCaseEvent = async (
+  deps: MatterDeps,
+  actor: Actor,
+  caseId: string,
+  input: z.infer<typeof caseEventInput>,
+) => {
+  const { store, clock } = deps
+  const matter = await loadCase(deps, actor, caseId)
+  const eventId = input.eventId ?? randomUUID()
+  const replay = await eventOfMatter(store, caseId, eventId)
+  if (replay) return { event: replay, replayed: true }
+
+  const next = statusAfter(matter.status as CaseStatus, input.type)
+  if (next === 'refused') {
+    throw new ConflictError(`case ${caseId} is ${matter.status}: it cannot be ${input.type}`, {
+      status: matter.status,
+    })
+  }
+  const now = clock.now()
+  const occurredAt = occurredAtOf(input.occurredAt, now)
+  if (occurredAt === 'in the future') {
+    throw new ValidationError([{ field: 'occurredAt', reason: 'must not be in the future' }])
+  }
+  const event = {
+    caseId,
+    eventId,
+    type: input.type,
+    occurredAt: occurredAt.toISOString(),
+    recordedAt: now.toISOString(),
+    recordedBy: actor.id,
+    note: input.note,
+  }
+  try {
+    await saveMatterEvent(
+      store,
+      {
+        event,
+        matter: { caseId, status: next, updatedAt: now.toISOString(), readVersion: matter.version },
+        message: caseEventMessageOf(matter, event),
+        now,
+      },
+      {
+        subject: auditSubject('case', caseId),
+        actor: actor.id,
+        action: `case.${input.type}`,
+        regionCode: matter.regionCode,
+        at: now,
+        before: { status: matter.status, version: matter.version },
+        after: { status: next, version: matter.version + 1, event },
+      },
+    )
+  } catch (error) {
+    if (isConditionRefusal(error)) {
+      throw new ConflictError(`case ${caseId} changed while this event was recorded; read it again and retry`)
+    }
+    throw error
+  }
+  return { event, replayed: false }
+}

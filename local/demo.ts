@@ -11,8 +11,8 @@ import { putPerson } from '#shared/directory/people.ts'
 import { cadencePolicyInput, petitionerInput, unitInput } from '#shared/directory/rules/schemas.ts'
 import { recordCaseEvent, registerCase } from '#shared/matters/matters.ts'
 import type { AppDeps } from '#shared/platform/deps.ts'
-import { putCadencePolicy } from '#shared/visits/cadence-policies.ts'
-import { visitIdOf } from '#shared/visits/plan-visits.ts'
+import { putCadencePolicy } from '#shared/visits/actions/put-cadence-policy.ts'
+import { visitIdOf } from '#shared/visits/rules/ids.ts'
 
 export const DEMO_REGION = '330108' // 杭州市滨江区
 const PROVINCE = '330000' // 浙江省

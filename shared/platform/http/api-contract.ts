@@ -21,8 +21,6 @@ import {
   resolutionInput,
   templateInput,
 } from '../../notifications/notification-admin.ts'
-import { outcomeInput } from '../../visits/rules/outcome.ts'
-import { monthQuery, worklistQuery } from '../../visits/visit-views.ts'
 import {
   appointmentInput,
   cancelInput,
@@ -30,7 +28,9 @@ import {
   leaveInput,
   reassignInput,
   rescheduleInput,
-} from '../../visits/visits.ts'
+} from '../../visits/inputs.ts'
+import { outcomeInput } from '../../visits/rules/outcome.ts'
+import { monthQuery, worklistQuery } from '../../visits/visit-views.ts'
 import type { FunctionName } from '../resources.ts'
 import { type Route, routes } from './routes.ts'
 

@@ -13,8 +13,8 @@ import { cadencePolicyInput, petitionerInput, unitInput } from '#shared/director
 import { recordCaseEvent } from '#shared/matters/actions/record-matter-event.ts'
 import { registerCase } from '#shared/matters/actions/register-matter.ts'
 import type { AppDeps } from '#shared/platform/deps.ts'
-import { putCadencePolicy } from '#shared/visits/cadence-policies.ts'
-import { visitIdOf } from '#shared/visits/plan-visits.ts'
+import { putCadencePolicy } from '#shared/visits/actions/put-cadence-policy.ts'
+import { visitIdOf } from '#shared/visits/rules/ids.ts'
 
 export const DEMO_REGION = '330108' // 杭州市滨江区
 const PROVINCE = '330000' // 浙江省

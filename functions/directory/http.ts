@@ -20,7 +20,8 @@ import {
 import type { AppDeps } from '#shared/platform/deps.ts'
 import { httpApi, route } from '#shared/platform/http/http-api.ts'
 import { lambdaHandler } from '#shared/platform/lambda.ts'
-import { cadencePolicies, putCadencePolicy } from '#shared/visits/cadence-policies.ts'
+import { cadencePolicies } from '#shared/visits/actions/cadence-policies.ts'
+import { putCadencePolicy } from '#shared/visits/actions/put-cadence-policy.ts'
 
 export const createHandler = (deps: AppDeps) =>
   httpApi(

@@ -2,6 +2,22 @@ import { auditTrail } from '#shared/platform/audit.ts'
 import type { AppDeps } from '#shared/platform/deps.ts'
 import { httpApi, route } from '#shared/platform/http/http-api.ts'
 import { lambdaHandler } from '#shared/platform/lambda.ts'
+import { cancelVisit } from '#shared/visits/actions/cancel.ts'
+import { closeRemainingVisits } from '#shared/visits/actions/close-remaining.ts'
+import { getVisit } from '#shared/visits/actions/get-visit.ts'
+import { officerLeaves } from '#shared/visits/actions/officer-leaves.ts'
+import { reassignVisit } from '#shared/visits/actions/reassign.ts'
+import { recordOutcome } from '#shared/visits/actions/record-outcome.ts'
+import { rescheduleVisit } from '#shared/visits/actions/reschedule.ts'
+import { setAppointment } from '#shared/visits/actions/set-appointment.ts'
+import {
+  appointmentInput,
+  cancelInput,
+  closeRemainingInput,
+  leaveInput,
+  reassignInput,
+  rescheduleInput,
+} from '#shared/visits/inputs.ts'
 import { outcomeInput } from '#shared/visits/rules/outcome.ts'
 import {
   accountabilityLedger,
@@ -11,22 +27,6 @@ import {
   worklist,
   worklistQuery,
 } from '#shared/visits/visit-views.ts'
-import {
-  appointmentInput,
-  cancelInput,
-  cancelVisit,
-  closeRemainingInput,
-  closeRemainingVisits,
-  getVisit,
-  leaveInput,
-  officerLeaves,
-  reassignInput,
-  reassignVisit,
-  recordOutcome,
-  rescheduleInput,
-  rescheduleVisit,
-  setAppointment,
-} from '#shared/visits/visits.ts'
 
 const ok = (body: unknown) => ({ statusCode: 200, body })
 

@@ -2,7 +2,7 @@ import { caseEventMessageSchema } from '#shared/matters/rules/events.ts'
 import { sqsConsumer } from '#shared/platform/batch.ts'
 import type { AppDeps } from '#shared/platform/deps.ts'
 import { lambdaHandler } from '#shared/platform/lambda.ts'
-import { planVisitsForEvent } from '#shared/visits/plan-visits.ts'
+import { planVisitsForEvent } from '#shared/visits/actions/plan-visits.ts'
 
 export const createHandler = (deps: AppDeps) =>
   sqsConsumer(caseEventMessageSchema, (event) => planVisitsForEvent(deps, event), deps.logger)

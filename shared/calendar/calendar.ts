@@ -23,7 +23,7 @@ import { enqueueIfSwept, type NewTimer, timerItem } from '../scheduling/timers.t
 import { visitIndexKeys } from '../visits/entities.ts'
 import type { Offset, ReminderRule } from '../visits/rules/cadence.ts'
 import { planVisit } from '../visits/rules/plan.ts'
-import { visitTimers } from '../visits/visit-timers.ts'
+import { visitTimers } from '../visits/rules/visit-timers.ts'
 import { businessDateOf } from './rules/business-time.ts'
 import type { CalendarYearInput } from './rules/calendar-year.ts'
 import { officialCalendarYears } from './rules/official-calendar.ts'

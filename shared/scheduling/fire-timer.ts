@@ -2,7 +2,8 @@
 
 import { releaseDeferred } from '../notifications/actions/release-deferred.ts'
 import type { AppDeps } from '../platform/deps.ts'
-import { climbLadder, remindOfficerOfVisit } from '../visits/visits.ts'
+import { climbLadder } from '../visits/actions/climb-ladder.ts'
+import { remindOfficerOfVisit } from '../visits/actions/remind-officer.ts'
 import type { TimerMessage } from './rules/messages.ts'
 import { EARLY_DELIVERY_MS } from './rules/timers.ts'
 import { closeTimer, getTimer, returnToPending } from './timers.ts'

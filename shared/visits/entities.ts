@@ -4,6 +4,15 @@ import { any, boolean, Entity, item, list, map, number, set, string } from 'dyna
 import { regionIndexKeys } from '../access/rules/region-scope.ts'
 import { type AftercareTable, timestamps } from '../platform/table/table.ts'
 
+/** The officer index (gsi1) partition of an officer's open visits, sorted by due time. */
+export const officerVisitsPartition = (officerId: string) => `OFFICER#${officerId}#VISITS`
+
+/** The region index (gsi3) range of the visits of one region code (not those of the regions under it), by due time. */
+export const regionVisitsRange = (regionCode: string) => ({
+  partition: `${regionIndexKeys(regionCode).partition}#VISITS`,
+  beginsWith: `${regionIndexKeys(regionCode).sortPrefix}#`,
+})
+
 /**
  * A visit's places in the officer index (gsi1) and the region index (gsi3). Computed on put; an update that changes
  * the officer or the due time must write them again (links are not recomputed on update).
@@ -14,9 +23,9 @@ export const visitIndexKeys = (v: {
   dueAt: string
   visitId: string
 }) => ({
-  gsi1pk: `OFFICER#${v.officerId}#VISITS`,
+  gsi1pk: officerVisitsPartition(v.officerId),
   gsi1sk: `${v.dueAt}#${v.visitId}`,
-  gsi3pk: `${regionIndexKeys(v.regionCode).partition}#VISITS`,
+  gsi3pk: regionVisitsRange(v.regionCode).partition,
   gsi3sk: `${regionIndexKeys(v.regionCode).sortPrefix}#${v.dueAt}#${v.visitId}`,
 })
 
@@ -24,6 +33,10 @@ export const visitIndexKeys = (v: {
 export const closedVisitIndexKeys = (v: { officerId: string }) => ({
   gsi1pk: `OFFICER#${v.officerId}#CLOSED`,
 })
+
+/** A region's cadence policies and their history share one partition, the history under its own prefix. */
+export const cadencePartition = (regionKey: string) => `CADENCE#${regionKey}`
+export const CADENCE_HISTORY = 'HISTORY#'
 
 export const visitEntities = (table: AftercareTable) => {
   const CadencePolicy = new Entity({
@@ -38,7 +51,7 @@ export const visitEntities = (table: AftercareTable) => {
       updatedAt: string(),
       updatedBy: string(),
     }),
-    computeKey: ({ regionCode, trigger }) => ({ pk: `CADENCE#${regionCode}`, sk: `TRIGGER#${trigger}` }),
+    computeKey: ({ regionCode, trigger }) => ({ pk: cadencePartition(regionCode), sk: `TRIGGER#${trigger}` }),
   })
 
   /** Every version of a region's cadence policy, kept: a visit names the version that planned it. */
@@ -55,8 +68,8 @@ export const visitEntities = (table: AftercareTable) => {
       savedBy: string(),
     }),
     computeKey: ({ regionCode, trigger, version }) => ({
-      pk: `CADENCE#${regionCode}`,
-      sk: `HISTORY#${trigger}#${String(version).padStart(6, '0')}`,
+      pk: cadencePartition(regionCode),
+      sk: `${CADENCE_HISTORY}${trigger}#${String(version).padStart(6, '0')}`,
     }),
   })
 

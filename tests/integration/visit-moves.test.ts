@@ -2,7 +2,7 @@
 // before its visit moved, a ladder step with no supervisor to tell. The office's calendar of 2026: the Spring
 // Festival (15-23 Feb, Saturdays 14 and 28 Feb worked) and National Day (1-7 Oct, Saturday 10 Oct worked).
 import { afterEach, expect, it, vi } from 'vitest'
-import { climbLadder } from '../../shared/visits/visits.ts'
+import { climbLadder } from '../../shared/visits/actions/climb-ladder.ts'
 import {
   admin,
   expectLogged,

@@ -2,8 +2,8 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { officialCalendar } from '../../shared/calendar/rules/official-calendar.ts'
 import { defaultCadence } from '../../shared/visits/rules/cadence.ts'
-import { mayCloseRemaining } from '../../shared/visits/rules/outcome.ts'
 import { planVisits } from '../../shared/visits/rules/plan.ts'
+import { mayCloseRemaining } from '../../shared/visits/rules/stop-rule.ts'
 
 const calendar = officialCalendar()
 const iso = (dates: Date[]) => dates.map((d) => d.toISOString())

@@ -19,8 +19,6 @@ import { templateInput } from '../../notifications/actions/save-template.ts'
 import { optOutInput } from '../../notifications/actions/set-opt-out.ts'
 import { quietHoursInput } from '../../notifications/actions/set-quiet-hours.ts'
 import { resolutionInput } from '../../notifications/actions/unknown-notifications.ts'
-import { outcomeInput } from '../../visits/rules/outcome.ts'
-import { monthQuery, worklistQuery } from '../../visits/visit-views.ts'
 import {
   appointmentInput,
   cancelInput,
@@ -28,7 +26,9 @@ import {
   leaveInput,
   reassignInput,
   rescheduleInput,
-} from '../../visits/visits.ts'
+} from '../../visits/inputs.ts'
+import { outcomeInput } from '../../visits/rules/outcome.ts'
+import { monthQuery, worklistQuery } from '../../visits/visit-views.ts'
 import type { FunctionName } from '../resources.ts'
 import { type Route, routes } from './routes.ts'
 

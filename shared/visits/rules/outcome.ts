@@ -1,6 +1,7 @@
 // The outcome form of a return visit, as the officer fills it in, and what it leads to.
 import * as z from 'zod'
 import { strictObject } from '../../directory/rules/fields.ts'
+import { ConflictError } from '../../platform/errors.ts'
 
 const text = (max: number) => z.string().trim().min(1).max(max)
 
@@ -82,16 +83,44 @@ export const consequencesOf = (outcome: Outcome, notReachedBefore: number): Outc
   }
 }
 
+/** Done on or before its due day (Asia/Shanghai business dates): on time; the ledger records a late one. */
+export const completedOnTime = (completedOn: string, dueDate: string) => completedOn <= dueDate
+
+/** An attempt that did not reach the petitioner, as kept on the visit (its private text sealed apart). */
+export interface Attempt {
+  at: string
+  method: string
+  reason: string
+  by: string
+  submissionId?: string
+  privateCipher?: string
+}
+
+export const attemptOf = (
+  outcome: Outcome,
+  by: string,
+  at: Date,
+  privateCipher: string | undefined,
+): Attempt => ({
+  at: at.toISOString(),
+  method: outcome.method,
+  reason: outcome.notReachedReason ?? 'other',
+  by,
+  ...(outcome.submissionId ? { submissionId: outcome.submissionId } : {}),
+  ...(privateCipher ? { privateCipher } : {}),
+})
+
 /**
- * The stop rule: after two consecutive satisfied visits the supervisor may close the remaining planned ones. A
- * visit that found a high risk of a repeat petition does not count as settled, however satisfied the petitioner.
+ * The index of the attempt kept under the form's `submissionId`, or -1. The same key on another form is refused:
+ * a key names one form.
  */
-export const mayCloseRemaining = (
-  completedInOrder: Array<{ satisfaction?: string; repeatPetitionRisk?: string }>,
-): boolean => {
-  const lastTwo = completedInOrder.slice(-2)
-  return (
-    lastTwo.length === 2 &&
-    lastTwo.every((v) => v.satisfaction === 'satisfied' && v.repeatPetitionRisk !== 'high')
-  )
+export const keptAttempt = (unreached: readonly Omit<Attempt, 'at' | 'by'>[], outcome: Outcome) => {
+  if (!outcome.submissionId) return -1
+  const i = unreached.findIndex((a) => a.submissionId === outcome.submissionId)
+  const a = unreached[i]
+  if (!a) return -1
+  if (outcome.reached || a.method !== outcome.method || a.reason !== (outcome.notReachedReason ?? 'other')) {
+    throw new ConflictError(`submissionId ${outcome.submissionId} was sent before with another form`)
+  }
+  return i
 }

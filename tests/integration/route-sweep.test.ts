@@ -8,7 +8,7 @@ import { ScanCommand } from 'dynamodb-toolbox'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Role } from '../../shared/access/rules/roles.ts'
 import { INBOUND_SECRET_HEADER } from '../../shared/notifications/notification-admin.ts'
-import { type Route, routes } from '../../shared/platform/http/routes.ts'
+import { type Route, routes } from '../../shared/platform/http/all-routes.ts'
 import {
   admin,
   type Identity,

@@ -9,13 +9,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Role } from '../../shared/access/rules/roles.ts'
 import { INBOUND_SECRET_HEADER } from '../../shared/notifications/notification-admin.ts'
 import { type Route, routes } from '../../shared/platform/http/all-routes.ts'
+import { answersChecked, startTestRuntime } from '../fixtures/answers.ts'
 import {
   admin,
   type Identity,
   INBOUND_SECRET,
   resolveMatterOfLi,
   seedRegion,
-  startTestRuntime,
   type TestRuntime,
   wang,
 } from '../fixtures/runtime.ts'
@@ -309,4 +309,21 @@ describe('every route, called from another province', () => {
     expect(new Set(walked.map((w) => w.split(' as ')[0])).size).toBe(routes.length)
     expect(await storedOfRegion()).toEqual(before)
   }, 180_000)
+})
+
+describe('every success answer of the walk and of the seeding', () => {
+  // Each was held against its route's declared response schema as it came (tests/fixtures/answers.ts).
+  it('is what its route declares', () => {
+    expect([...answersChecked.keys()]).toEqual(
+      expect.arrayContaining([
+        'POST /admin/units',
+        'POST /admin/officers',
+        'POST /admin/petitioners',
+        'POST /cases',
+        'POST /cases/{caseId}/events',
+        'GET /officers/{officerId}/worklist',
+        'GET /admin/templates',
+      ]),
+    )
+  })
 })

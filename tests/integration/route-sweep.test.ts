@@ -313,7 +313,15 @@ describe('every route, called from another province', () => {
 
 describe('every success answer of the walk and of the seeding', () => {
   // Each was held against its route's declared response schema as it came (tests/fixtures/answers.ts).
-  it('is what its route declares', () => {
+  it('is what its route declares', async () => {
+    // Reads of the seeded region by those in scope, so that their answers are held against their schemas too.
+    for (const path of [
+      `/cases/${seeded.caseId}`,
+      `/notifications/${seeded.notificationId}`,
+      `/regions/${SEEDED_REGION}/notifications/unknown`,
+      `/regions/${SEEDED_REGION}/reports/monthly`,
+    ])
+      expect((await rt.call('GET', path, { as: admin })).status, path).toBe(200)
     expect([...answersChecked.keys()]).toEqual(
       expect.arrayContaining([
         'POST /admin/units',
@@ -323,6 +331,10 @@ describe('every success answer of the walk and of the seeding', () => {
         'POST /cases/{caseId}/events',
         'GET /officers/{officerId}/worklist',
         'GET /admin/templates',
+        'GET /cases/{caseId}',
+        'GET /notifications/{notificationId}',
+        'GET /regions/{regionCode}/notifications/unknown',
+        'GET /regions/{regionCode}/reports/monthly',
       ]),
     )
   })

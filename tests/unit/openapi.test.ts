@@ -210,10 +210,14 @@ describe('the routers', () => {
   })
 
   const httpFunctions = [...new Set(table.map((r) => r.function))]
-  it.each(httpFunctions)('%s starts with the declarations its entry gives it', async (fn) => {
-    const { createHandler } = (await import(
-      /* @vite-ignore */ new URL(`../../${functions[fn].entry}`, import.meta.url).href
-    )) as { createHandler: (deps: AppDeps) => unknown }
-    expect(() => createHandler(deps)).not.toThrow()
-  }, 30_000)
+  it.each(httpFunctions)(
+    '%s starts with the declarations its entry gives it',
+    async (fn) => {
+      const { createHandler } = (await import(
+        /* @vite-ignore */ new URL(`../../${functions[fn].entry}`, import.meta.url).href
+      )) as { createHandler: (deps: AppDeps) => unknown }
+      expect(() => createHandler(deps)).not.toThrow()
+    },
+    30_000,
+  )
 })

@@ -25,7 +25,7 @@ import type { IQueue } from 'aws-cdk-lib/aws-sqs'
 import type { Construct } from 'constructs'
 import type * as z from 'zod'
 import { configSchema, requiredInMode } from '#shared/platform/config.ts'
-import { type RouteDesign, routes } from '#shared/platform/http/routes.ts'
+import { type RouteDesign, routes } from '#shared/platform/http/all-routes.ts'
 import {
   type FunctionName,
   functions,

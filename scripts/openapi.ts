@@ -1,15 +1,20 @@
-// `npm run openapi`: the OpenAPI 3.1 document of the HTTP API, from the route table and the request body schemas,
-// into docs/openapi.json. tests/unit/openapi.test.ts fails when the committed file is not what this builds.
+// `npm run openapi`: the OpenAPI 3.1 document of the HTTP API, from the route declarations (their request, query and
+// response schemas), into docs/openapi.json; and the route index the routers answer 404 and 405 from
+// (shared/platform/http/route-index.json). tests/unit/openapi.test.ts fails when a committed file is not what this
+// builds.
 import { execFileSync } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import * as z from 'zod'
 import { INBOUND_SECRET_HEADER } from '#shared/notifications/actions/receive-inbound-sms.ts'
-import { requestBodies, requestQueries, routeKey, statusCodesOf } from '#shared/platform/http/api-contract.ts'
-import { type RouteDesign, routes } from '#shared/platform/http/routes.ts'
+import { type RouteDesign, routeIndexOf, routes } from '#shared/platform/http/all-routes.ts'
+import { statusCodesOf } from '#shared/platform/http/route.ts'
 import packageJson from '../package.json' with { type: 'json' }
 
 export const openApiPath = fileURLToPath(new URL('../docs/openapi.json', import.meta.url))
+export const routeIndexPath = fileURLToPath(
+  new URL('../shared/platform/http/route-index.json', import.meta.url),
+)
 const biome = fileURLToPath(new URL('../node_modules/.bin/biome', import.meta.url))
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json }
@@ -106,11 +111,14 @@ const pathParameters = (path: string): Json[] =>
     schema: { type: 'string' },
   }))
 
-/** The JSON Schema of a request body or query; `$schema` is left out, OpenAPI 3.1's dialect is 2020-12 already. */
-const jsonSchema = (schema: z.ZodType) => {
+/**
+ * The JSON Schema of a request body or query (what the caller sends: `input`), or of a response (what the route
+ * answers: `output`); `$schema` is left out, OpenAPI 3.1's dialect is 2020-12 already.
+ */
+const jsonSchema = (schema: z.ZodType, io: 'input' | 'output' = 'input') => {
   const { $schema: _, ...rest } = z.toJSONSchema(schema, {
     target: 'draft-2020-12',
-    io: 'input',
+    io,
     unrepresentable: 'any',
   })
   return rest as { properties?: Record<string, Json>; required?: string[] } & Record<string, Json>
@@ -153,16 +161,15 @@ const tokenRefused = (description: string): Json => ({
 })
 
 const operation = (route: RouteDesign): Json => {
-  const key = routeKey(route)
   const auth = route.auth ?? 'jwt'
-  const body = requestBodies[key]
+  const body = route.body
   const { success, contentType, errors } = statusCodesOf(route)
-  const parameters = [...pathParameters(route.path), ...queryParameters(requestQueries[key])]
+  const parameters = [...pathParameters(route.path), ...queryParameters(route.query)]
   const responses: Record<string, Json> = {}
   for (const status of success) {
     responses[status] = {
       description: statusDescriptions[status] ?? String(status),
-      content: { [contentType]: { schema: contentType === 'application/json' ? {} : { type: 'string' } } },
+      content: { [contentType]: { schema: jsonSchema(route.response, 'output') as Json } },
     }
   }
   const scoped = scopeDescriptions(route.path)
@@ -216,7 +223,7 @@ export const buildOpenApi = () => {
       version: packageJson.version,
       description:
         'Return-visit scheduling for petition offices: matters, the return visits they are owed, SMS reminders and ' +
-        'notifications. Generated from shared/platform/http/routes.ts and shared/platform/http/api-contract.ts by `npm run openapi`. ' +
+        'notifications. Generated from the route declarations (shared/<context>/routes.ts) by `npm run openapi`. ' +
         'Region scope: an object addressed by id (a visit, a matter, a notification, an officer, an audit trail) ' +
         "outside the caller's region scope is answered 404 exactly as one that does not exist; a route addressed " +
         'by a region (`/regions/{regionCode}/…`, a region in the body) answers 403 for a region outside it; a role ' +
@@ -287,7 +294,15 @@ export const renderOpenApi = () =>
     encoding: 'utf8',
   })
 
+/** The route index: each route's method, path and function, for the routers' 404 and 405 (http-api.ts). */
+export const renderRouteIndex = () =>
+  execFileSync(biome, ['format', `--stdin-file-path=${routeIndexPath}`], {
+    input: `${JSON.stringify(routeIndexOf(routes), null, 2)}\n`,
+    encoding: 'utf8',
+  })
+
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   writeFileSync(openApiPath, renderOpenApi())
-  console.log(`wrote ${openApiPath}: ${routes.length} routes`)
+  writeFileSync(routeIndexPath, renderRouteIndex())
+  console.log(`wrote ${openApiPath} and ${routeIndexPath}: ${routes.length} routes`)
 }

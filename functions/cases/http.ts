@@ -1,34 +1,8 @@
-import { getCase } from '#shared/matters/actions/get-matter.ts'
-import { recordCaseEvent } from '#shared/matters/actions/record-matter-event.ts'
-import { registerCase } from '#shared/matters/actions/register-matter.ts'
-import { caseEventInput, registerCaseInput } from '#shared/matters/rules/schemas.ts'
+import { matterRoutes } from '#shared/matters/routes.ts'
 import type { AppDeps } from '#shared/platform/deps.ts'
-import { httpApi, route } from '#shared/platform/http/http-api.ts'
+import { httpApi } from '#shared/platform/http/http-api.ts'
 import { lambdaHandler } from '#shared/platform/lambda.ts'
 
-export const createHandler = (deps: AppDeps) =>
-  httpApi(
-    'cases-api',
-    {
-      'POST /cases': route({
-        body: registerCaseInput,
-        run: async ({ actor, body }) => ({ statusCode: 201, body: await registerCase(deps, actor, body) }),
-      }),
-      'GET /cases/{caseId}': route({
-        run: async ({ actor, params }) => ({
-          statusCode: 200,
-          body: await getCase(deps, actor, params.caseId ?? ''),
-        }),
-      }),
-      'POST /cases/{caseId}/events': route({
-        body: caseEventInput,
-        run: async ({ actor, params, body }) => {
-          const { event, replayed } = await recordCaseEvent(deps, actor, params.caseId ?? '', body)
-          return { statusCode: replayed ? 200 : 201, body: event }
-        },
-      }),
-    },
-    deps,
-  )
+export const createHandler = (deps: AppDeps) => httpApi('cases-api', matterRoutes, deps)
 
 export const handler = lambdaHandler('cases-api', createHandler)

@@ -1,100 +1,10 @@
-import { listWarnings, loadCalendarYear } from '#shared/calendar/calendar.ts'
-import { calendarYearInput } from '#shared/calendar/rules/calendar-year.ts'
-import { createOfficer } from '#shared/directory/actions/create-officer.ts'
-import { createPetitioner } from '#shared/directory/actions/create-petitioner.ts'
-import { createSignIn } from '#shared/directory/actions/create-sign-in.ts'
-import { createUnit } from '#shared/directory/actions/create-unit.ts'
-import { replaceOfficer } from '#shared/directory/actions/replace-officer.ts'
-import { replacePetitioner } from '#shared/directory/actions/replace-petitioner.ts'
-import { replaceUnit } from '#shared/directory/actions/replace-unit.ts'
-import {
-  cadencePolicyInput,
-  officerInput,
-  officerReplacement,
-  petitionerInput,
-  petitionerReplacement,
-  signInInput,
-  unitInput,
-  unitReplacement,
-} from '#shared/directory/rules/schemas.ts'
+import { calendarRoutes } from '#shared/calendar/routes.ts'
+import { cadencePolicyRoutes, directoryRoutes } from '#shared/directory/routes.ts'
 import type { AppDeps } from '#shared/platform/deps.ts'
-import { httpApi, route } from '#shared/platform/http/http-api.ts'
+import { httpApi } from '#shared/platform/http/http-api.ts'
 import { lambdaHandler } from '#shared/platform/lambda.ts'
-import { cadencePolicies } from '#shared/visits/actions/cadence-policies.ts'
-import { putCadencePolicy } from '#shared/visits/actions/put-cadence-policy.ts'
 
 export const createHandler = (deps: AppDeps) =>
-  httpApi(
-    'directory-api',
-    {
-      'POST /admin/units': route({
-        body: unitInput,
-        run: async ({ actor, body }) => ({ statusCode: 201, body: await createUnit(deps, actor, body) }),
-      }),
-      'PUT /admin/units/{unitId}': route({
-        body: unitReplacement,
-        run: async ({ actor, params, body }) => ({
-          statusCode: 200,
-          body: await replaceUnit(deps, actor, params.unitId ?? '', body),
-        }),
-      }),
-      'POST /admin/officers': route({
-        body: officerInput,
-        run: async ({ actor, body }) => ({ statusCode: 201, body: await createOfficer(deps, actor, body) }),
-      }),
-      'PUT /admin/officers/{officerId}': route({
-        body: officerReplacement,
-        run: async ({ actor, params, body }) => ({
-          statusCode: 200,
-          body: await replaceOfficer(deps, actor, params.officerId ?? '', body),
-        }),
-      }),
-      'POST /admin/officers/{officerId}/sign-in': route({
-        body: signInInput,
-        run: async ({ actor, params, body }) => ({
-          statusCode: 200,
-          body: await createSignIn(deps, actor, params.officerId ?? '', body),
-        }),
-      }),
-      'POST /admin/petitioners': route({
-        body: petitionerInput,
-        run: async ({ actor, body }) => ({
-          statusCode: 201,
-          body: await createPetitioner(deps, actor, body),
-        }),
-      }),
-      'PUT /admin/petitioners/{petitionerId}': route({
-        body: petitionerReplacement,
-        run: async ({ actor, params, body }) => ({
-          statusCode: 200,
-          body: await replacePetitioner(deps, actor, params.petitionerId ?? '', body),
-        }),
-      }),
-      'POST /admin/calendar-years': route({
-        body: calendarYearInput,
-        run: async ({ actor, body }) => ({
-          statusCode: 200,
-          body: await loadCalendarYear(deps, actor, body),
-        }),
-      }),
-      'GET /admin/warnings': route({
-        run: async ({ actor }) => ({ statusCode: 200, body: await listWarnings(deps, actor) }),
-      }),
-      'POST /admin/cadence-policies': route({
-        body: cadencePolicyInput,
-        run: async ({ actor, body }) => ({
-          statusCode: 200,
-          body: await putCadencePolicy(deps, actor, body),
-        }),
-      }),
-      'GET /admin/cadence-policies/{regionCode}': route({
-        run: async ({ actor, params }) => ({
-          statusCode: 200,
-          body: await cadencePolicies(deps, actor, params.regionCode ?? ''),
-        }),
-      }),
-    },
-    deps,
-  )
+  httpApi('directory-api', [...directoryRoutes, ...calendarRoutes, ...cadencePolicyRoutes], deps)
 
 export const handler = lambdaHandler('directory-api', createHandler)

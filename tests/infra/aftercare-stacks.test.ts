@@ -11,7 +11,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { createAftercareApp } from '#infra/aftercare-app.ts'
 import { notSetOnLambda } from '#infra/service-stack.ts'
 import { configSchema } from '#shared/platform/config.ts'
-import { type RouteDesign, routes } from '#shared/platform/http/routes.ts'
+import { type RouteDesign, routes } from '#shared/platform/http/all-routes.ts'
 import {
   DLQ_RETENTION_SECONDS,
   dlqName,

@@ -1,7 +1,7 @@
 // Inputs a fuzzer sends: made-up cursors, ids longer than any key, regions and months that are none. Each is
 // answered 400 as JSON naming what is wrong, never 500, never a page of someone else's.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { routes } from '../../shared/platform/http/routes.ts'
+import { routes } from '../../shared/platform/http/all-routes.ts'
 import { DERIVED_ID_MAX_BYTES, ID_MAX_BYTES } from '../../shared/platform/id.ts'
 import {
   admin,

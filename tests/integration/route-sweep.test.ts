@@ -8,14 +8,14 @@ import { ScanCommand } from 'dynamodb-toolbox'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Role } from '../../shared/access/rules/roles.ts'
 import { INBOUND_SECRET_HEADER } from '../../shared/notifications/actions/receive-inbound-sms.ts'
-import { type Route, routes } from '../../shared/platform/http/routes.ts'
+import { type Route, routes } from '../../shared/platform/http/all-routes.ts'
+import { answersChecked, startTestRuntime } from '../fixtures/answers.ts'
 import {
   admin,
   type Identity,
   INBOUND_SECRET,
   resolveMatterOfLi,
   seedRegion,
-  startTestRuntime,
   type TestRuntime,
   wang,
 } from '../fixtures/runtime.ts'
@@ -309,4 +309,33 @@ describe('every route, called from another province', () => {
     expect(new Set(walked.map((w) => w.split(' as ')[0])).size).toBe(routes.length)
     expect(await storedOfRegion()).toEqual(before)
   }, 180_000)
+})
+
+describe('every success answer of the walk and of the seeding', () => {
+  // Each was held against its route's declared response schema as it came (tests/fixtures/answers.ts).
+  it('is what its route declares', async () => {
+    // Reads of the seeded region by those in scope, so that their answers are held against their schemas too.
+    for (const path of [
+      `/cases/${seeded.caseId}`,
+      `/notifications/${seeded.notificationId}`,
+      `/regions/${SEEDED_REGION}/notifications/unknown`,
+      `/regions/${SEEDED_REGION}/reports/monthly`,
+    ])
+      expect((await rt.call('GET', path, { as: admin })).status, path).toBe(200)
+    expect([...answersChecked.keys()]).toEqual(
+      expect.arrayContaining([
+        'POST /admin/units',
+        'POST /admin/officers',
+        'POST /admin/petitioners',
+        'POST /cases',
+        'POST /cases/{caseId}/events',
+        'GET /officers/{officerId}/worklist',
+        'GET /admin/templates',
+        'GET /cases/{caseId}',
+        'GET /notifications/{notificationId}',
+        'GET /regions/{regionCode}/notifications/unknown',
+        'GET /regions/{regionCode}/reports/monthly',
+      ]),
+    )
+  })
 })

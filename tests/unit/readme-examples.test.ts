@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { DEMO_REGION } from '../../local/demo.ts'
 import { localStartSchema } from '../../shared/platform/config.ts'
-import { routes } from '../../shared/platform/http/routes.ts'
+import { routes } from '../../shared/platform/http/all-routes.ts'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
 const readme = readFileSync(join(root, 'README.md'), 'utf8')

@@ -1,9 +1,10 @@
-// One middy router per HTTP function, built from the route table: authorization, JSON bodies and errors in one place.
+// One middy router per HTTP function, built from its route declarations: authorization, JSON bodies and errors in one
+// place.
 import type { Logger } from '@aws-lambda-powertools/logger'
 import middy from '@middy/core'
 import httpHeaderNormalizer from '@middy/http-header-normalizer'
 import httpRouterHandler, { type Method } from '@middy/http-router'
-import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyResultV2 } from 'aws-lambda'
+import type { APIGatewayProxyResultV2 } from 'aws-lambda'
 import * as z from 'zod'
 import { actorResolver } from '../../access/callers.ts'
 import { isRegionCode } from '../../access/rules/region-scope.ts'
@@ -12,37 +13,18 @@ import type { AppDeps } from '../deps.ts'
 import { AppError, NotFoundError, problemsFromZod, ValidationError } from '../errors.ts'
 import { derivedIdSchema, idSchema } from '../id.ts'
 import type { FunctionName } from '../resources.ts'
-import { routes as allRoutes, type RouteDesign, routesOf } from './routes.ts'
+import { type AnyRoute, type HttpEvent, parametersOf, Reply, routeKey } from './route.ts'
+import routeIndex from './route-index.json' with { type: 'json' }
 
-export type HttpEvent = APIGatewayProxyEventV2WithJWTAuthorizer
-/** A JSON answer, or `text` for another media type (a CSV file, say). */
-export type HttpResult = {
-  statusCode: number
-  body?: unknown
-  text?: { body: string; contentType: string }
-  headers?: Record<string, string>
+export type { HttpEvent } from './route.ts'
+
+/** Every route's method, path and function, written from the declarations by `npm run openapi` (all-routes.ts). */
+export interface RouteIndexEntry {
+  method: string
+  path: string
+  function: string
 }
-
-export interface RouteImplementation<S extends z.ZodType = z.ZodType, Q extends z.ZodType = z.ZodType> {
-  /** The request body's schema; a route with one takes `application/json`. */
-  body?: S
-  /** The query string's schema; a bad parameter is a 400 naming `query.<name>`. */
-  query?: Q
-  /** For routes without the JWT authorizer (`auth` other than jwt): proves the caller, or throws 401. */
-  authenticate?: (event: HttpEvent) => Promise<Actor>
-  run(request: {
-    actor: Actor
-    params: Record<string, string>
-    body: z.infer<S>
-    query: z.infer<Q>
-    event: HttpEvent
-  }): Promise<HttpResult>
-}
-
-/** Keeps the body and query schemas' types attached to its `run`. */
-export const route = <S extends z.ZodType, Q extends z.ZodType = z.ZodType>(
-  implementation: RouteImplementation<S, Q>,
-) => implementation as unknown as RouteImplementation
+const indexed: readonly RouteIndexEntry[] = routeIndex
 
 const json = (
   statusCode: number,
@@ -105,10 +87,8 @@ export const pathParameterSchema = (name: string): z.ZodType<string> | undefined
   otherParameters[name] ??
   (officeIdParameters.has(name) ? idSchema : /Id$/.test(name) ? derivedIdSchema : undefined)
 
-const parametersOf = (path: string) => [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1] as string)
-
 /** Each path parameter against its grammar: a 400 naming `path.<name>` and the reason, before any lookup. */
-const checkPathParameters = (design: RouteDesign, given: Record<string, string | undefined>) => {
+const checkPathParameters = (design: AnyRoute, given: Record<string, string | undefined>) => {
   const problems = parametersOf(design.path).flatMap((name) => {
     const parsed = (pathParameterSchema(name) as z.ZodType<string>).safeParse(given[name] ?? '')
     return parsed.success ? [] : problemsFromZod(parsed.error.issues, `path.${name}`)
@@ -120,35 +100,33 @@ const checkPathParameters = (design: RouteDesign, given: Record<string, string |
 type ResolveActor = (claims: Record<string, unknown> | undefined) => Promise<Actor>
 
 const handlerFor =
-  (design: RouteDesign, implementation: RouteImplementation, resolveActor: ResolveActor) =>
-  async (event: HttpEvent) => {
-    const actor = implementation.authenticate
-      ? await implementation.authenticate(event)
+  (design: AnyRoute, deps: AppDeps, resolveActor: ResolveActor) => async (event: HttpEvent) => {
+    const actor = design.authenticate
+      ? await design.authenticate(deps, event)
       : await resolveActor(event.requestContext?.authorizer?.jwt?.claims)
-    if (!implementation.authenticate) requireRole(actor, design.roles)
+    if (!design.authenticate) requireRole(actor, design.roles)
     const params = checkPathParameters(design, event.pathParameters ?? {})
-    const body = implementation.body ? parseBody(event, implementation.body) : undefined
+    const body = design.body ? parseBody(event, design.body) : undefined
     let query: unknown
-    if (implementation.query) {
-      const parsed = implementation.query.safeParse(event.queryStringParameters ?? {})
+    if (design.query) {
+      const parsed = (design.query as z.ZodType).safeParse(event.queryStringParameters ?? {})
       if (!parsed.success) throw new ValidationError(problemsFromZod(parsed.error.issues, 'query'))
       query = parsed.data
     }
-    const result = await implementation.run({
-      actor,
-      params,
-      body,
-      query,
-      event,
-    })
-    if (result.text) {
+    const result = await design.run({ deps, actor, params, body, query, event })
+    const {
+      status,
+      body: answer,
+      headers,
+    } = result instanceof Reply ? result : new Reply((design.success ?? [200])[0] ?? 200, result)
+    if (design.mediaType) {
       return {
-        statusCode: result.statusCode,
-        headers: { 'content-type': result.text.contentType, ...result.headers },
-        body: result.text.body,
+        statusCode: status,
+        headers: { 'content-type': `${design.mediaType}; charset=utf-8`, ...headers },
+        body: answer as string,
       }
     }
-    return json(result.statusCode, result.body ?? null, result.headers)
+    return json(status, answer ?? null, headers)
   }
 
 /**
@@ -162,11 +140,11 @@ export const templateMatches = (template: string, path: string) =>
 class MethodNotAllowedError extends AppError {}
 
 /**
- * Unknown path: 404. Known path (of any function: the route table is shared), other method: 405 with Allow. Both as
+ * Unknown path: 404. Known path (of any function: the route index has every route), other method: 405 with Allow. Both as
  * JSON, the same locally and on AWS, where they come through the API's `$default` route.
  */
 const notFoundResponse = ({ method, path }: { method: string; path: string }): never => {
-  const allowed = [...new Set(allRoutes.filter((r) => templateMatches(r.path, path)).map((r) => r.method))]
+  const allowed = [...new Set(indexed.filter((r) => templateMatches(r.path, path)).map((r) => r.method))]
   // A method the path allows can only get here on `$default`: the path as sent matched no declared route.
   if (allowed.length > 0 && !(allowed as string[]).includes(method)) {
     const allow = allowed.join(', ')
@@ -192,32 +170,30 @@ const declaredRoutesOnly =
       : router(event, context, opts)
 
 /**
- * The function's router. The caller of each route with the JWT authorizer is the person the directory links to the
- * token's sign-in (shared/access/callers.ts), resolved at the first request that needs it: building the router
- * reads nothing.
+ * The function's router, from its route declarations: exactly the routes the route index gives to this function
+ * (run `npm run openapi` after adding or moving one). The caller of each route with the JWT authorizer is the person
+ * the directory links to the token's sign-in (shared/access/callers.ts), resolved at the first request that needs
+ * it: building the router reads nothing.
  */
-export const httpApi = (
-  fn: FunctionName,
-  implementations: Record<string, RouteImplementation<z.ZodType>>,
-  deps: Pick<AppDeps, 'logger' | 'store' | 'clock' | 'config'>,
-) => {
+export const httpApi = (fn: FunctionName, declarations: readonly AnyRoute[], deps: AppDeps) => {
   const logger: Logger = deps.logger
   let resolver: ResolveActor | undefined
   const resolveActor: ResolveActor = (claims) => {
     resolver ??= actorResolver(deps)
     return resolver(claims)
   }
-  const designs = routesOf(fn)
-  const missing = designs.filter((d) => !implementations[`${d.method} ${d.path}`])
-  const extra = Object.keys(implementations).filter(
-    (k) => !designs.some((d) => `${d.method} ${d.path}` === k),
-  )
-  if (missing.length > 0 || extra.length > 0) {
+  const declared = declarations.map((d) => `${routeKey(d)} (${d.function})`)
+  const expected = indexed.filter((r) => r.function === fn).map((r) => `${routeKey(r)} (${r.function})`)
+  const missing = expected.filter((k) => !declared.includes(k))
+  const extra = declared.filter((k) => !expected.includes(k))
+  if (missing.length > 0 || extra.length > 0 || new Set(declared).size !== declared.length) {
     throw new Error(
-      `routes of ${fn} disagree with the route table: missing ${missing.map((d) => d.path)} extra ${extra}`,
+      `the routes given to ${fn} are not those of the route index: missing ${missing.join(', ') || 'none'}, ` +
+        `not the index's ${extra.join(', ') || 'none'}; declare each once, with function ${fn}, and run ` +
+        '`npm run openapi`',
     )
   }
-  const ungoverned = designs.flatMap((d) =>
+  const ungoverned = declarations.flatMap((d) =>
     parametersOf(d.path)
       .filter((name) => !pathParameterSchema(name))
       .map((name) => `{${name}} of ${d.path}`),
@@ -228,18 +204,14 @@ export const httpApi = (
     )
   }
   const router = httpRouterHandler<HttpEvent, APIGatewayProxyResultV2>({
-    routes: designs.map((design) => ({
+    routes: declarations.map((design) => ({
       method: design.method as Method,
       path: design.path,
-      handler: handlerFor(
-        design,
-        implementations[`${design.method} ${design.path}`] as RouteImplementation,
-        resolveActor,
-      ),
+      handler: handlerFor(design, deps, resolveActor),
     })),
     notFoundResponse,
   })
-  const handler = middy<HttpEvent, APIGatewayProxyResultV2>()
+  return middy<HttpEvent, APIGatewayProxyResultV2>()
     .use(httpHeaderNormalizer())
     .use({
       onError: async (request) => {
@@ -254,6 +226,4 @@ export const httpApi = (
       },
     })
     .handler(declaredRoutesOnly(router))
-  // Kept on the handler so that a test holds them against shared/platform/http/api-contract.ts (the contract stays out of bundles).
-  return Object.assign(handler, { implementations })
 }

@@ -1,4 +1,5 @@
-import { listWarnings, loadCalendarYear } from '#shared/calendar/calendar.ts'
+import { listWarnings } from '#shared/calendar/actions/list-warnings.ts'
+import { loadCalendarYear } from '#shared/calendar/actions/load-calendar-year.ts'
 import { calendarYearInput } from '#shared/calendar/rules/calendar-year.ts'
 import {
   createOfficer,

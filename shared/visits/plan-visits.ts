@@ -8,7 +8,10 @@ import {
   UpdateTransaction,
 } from 'dynamodb-toolbox'
 import { regionAncestry, regionCodeOfPrefix } from '../access/rules/region-scope.ts'
-import { datedVisit, provisionalMarks, warnCalendarMissing, workingCalendar } from '../calendar/calendar.ts'
+import { warnCalendarMissing } from '../calendar/actions/warn-calendar-missing.ts'
+import { datedVisit } from '../calendar/dated-visit.ts'
+import { workingCalendar } from '../calendar/reader.ts'
+import { provisionalMarks } from '../calendar/store.ts'
 import { type CaseEventMessage, eventKeyOf } from '../matters/rules/events.ts'
 import { queueNotification } from '../notifications/notify.ts'
 import { auditSubject, auditTransaction, isConditionRefusal } from '../platform/audit.ts'

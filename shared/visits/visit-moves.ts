@@ -9,7 +9,7 @@ import {
 import type * as z from 'zod'
 import { inScope, requireInScopeOrNotFound } from '../access/rules/object-scope.ts'
 import type { Actor } from '../access/rules/roles.ts'
-import { workingCalendar } from '../calendar/calendar.ts'
+import { workingCalendar } from '../calendar/reader.ts'
 import { businessDateOf, shanghaiInstant } from '../calendar/rules/business-time.ts'
 import { auditSubject, auditTransaction, isConditionRefusal } from '../platform/audit.ts'
 import type { AppDeps } from '../platform/deps.ts'

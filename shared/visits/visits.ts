@@ -13,7 +13,7 @@ import {
 import type * as z from 'zod'
 import { requireInScopeOrNotFound } from '../access/rules/object-scope.ts'
 import type { Actor } from '../access/rules/roles.ts'
-import { workingCalendar } from '../calendar/calendar.ts'
+import { workingCalendar } from '../calendar/reader.ts'
 import { businessDateOf, shanghaiInstant } from '../calendar/rules/business-time.ts'
 import { queueNotification } from '../notifications/notify.ts'
 import { auditSubject, auditTransaction } from '../platform/audit.ts'

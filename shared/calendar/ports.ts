@@ -12,6 +12,9 @@ export interface ProvisionalVisits {
 }
 
 export interface WarningRegions {
-  /** The region of what a timer was about (a visit, a notification); undefined when it cannot be told. */
-  regionOfTimer(deps: AppDeps, timerId: string): Promise<string | undefined>
+  /**
+   * The region a warning raised without one is about (a timer given up: the region of its visit or notification);
+   * undefined when it cannot be told.
+   */
+  regionOf(deps: AppDeps, warning: { kind: string; key: string }): Promise<string | undefined>
 }

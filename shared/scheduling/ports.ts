@@ -24,6 +24,18 @@ export const timerQueueOf = ({ queues }: Pick<AppDeps, 'queues'>): TimerQueue =>
     ),
 })
 
+/** A timer as the consumer reads it again when its message arrives. */
+export interface StoredTimer extends FiringTimer {
+  status: string
+}
+
+/** The timers, as the consumer reads one and puts back one delivered early. */
+export interface ConsumerTimers {
+  get(timerId: string): Promise<StoredTimer | undefined>
+  /** Back to pending for its due time, its early send not counted (only while still enqueued for that time). */
+  returnToPending(timer: { timerId: string; dueAt: string }): Promise<void>
+}
+
 /** A timer due, as its handler gets it. */
 export interface FiringTimer {
   timerId: string

@@ -2,6 +2,7 @@
 // transaction, then `enqueueIfSwept`), and cancelled, moved or closed when what it is about changes.
 import type { AppDeps } from '../platform/deps.ts'
 import { enqueueTimers } from './actions/enqueue.ts'
+import type { ConsumerTimers } from './ports.ts'
 import { dueInSweptWindow } from './rules/timers.ts'
 import { type NewTimer, sweptThrough, timerById } from './store.ts'
 import { endTimer, moveTimer, putBackToPending } from './timer-writes.ts'
@@ -9,6 +10,12 @@ import { endTimer, moveTimer, putBackToPending } from './timer-writes.ts'
 export { type NewTimer, timerItem } from './store.ts'
 
 export const getTimer = ({ store }: AppDeps, timerId: string) => timerById(store, timerId)
+
+/** The stored timers, as the timer consumer reads them. */
+export const storedTimers = (deps: AppDeps): ConsumerTimers => ({
+  get: (timerId) => getTimer(deps, timerId),
+  returnToPending: (timer) => returnToPending(deps, timer),
+})
 
 /**
  * Timers written inside a window the sweeper has already read are enqueued at once. Their send count is the stored

@@ -3,19 +3,9 @@ import pMap from 'p-map'
 import { regionCovers } from '../../access/rules/region-scope.ts'
 import { type Actor, isProvincialAdmin } from '../../access/rules/roles.ts'
 import type { AppDeps } from '../../platform/deps.ts'
-import { timerOfFailedWarning } from '../../scheduling/store.ts'
 import type { WarningRegions } from '../ports.ts'
 import { allWarnings, type Warning } from '../store.ts'
 import { warningRegions } from '../warning-regions.ts'
-
-/**
- * The region of a warning raised without one (a timer given up, written before warnings carried their region): the
- * region of what the timer was about, a visit or a notification.
- */
-const regionOfTimerWarning = (deps: AppDeps, regions: WarningRegions, warning: Warning) => {
-  const timerId = warning.kind === 'timer-failed' ? timerOfFailedWarning(warning.key) : undefined
-  return timerId === undefined ? undefined : regions.regionOfTimer(deps, timerId)
-}
 
 /**
  * What the caller must act on: national warnings (a holiday arrangement to load) for everyone, and those about a
@@ -29,7 +19,8 @@ export const listWarnings = async (deps: AppDeps, actor: Actor, regions: Warning
     async (w) => {
       if (w.national) return w
       if (!actor) return undefined
-      const regionCode = w.regionCode ?? (await regionOfTimerWarning(deps, regions, w))
+      // Raised without a region (a timer given up, written before warnings carried theirs): what it is about tells.
+      const regionCode = w.regionCode ?? (await regions.regionOf(deps, w))
       if (regionCode === undefined) return isProvincialAdmin(actor) ? w : undefined
       return regionCovers(actor.regionCode, regionCode) ? { ...w, regionCode } : undefined
     },

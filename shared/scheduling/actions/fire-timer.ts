@@ -1,10 +1,9 @@
 // The timer consumer's use case: re-read the timer, and have the handler of its kind act on it, once.
 import type { AppDeps } from '../../platform/deps.ts'
-import type { TimerHandler, TimerHandlers, TimerOutcome } from '../ports.ts'
+import type { ConsumerTimers, TimerHandler, TimerHandlers, TimerOutcome } from '../ports.ts'
 import type { TimerMessage } from '../rules/messages.ts'
 import { EARLY_DELIVERY_MS, staleReason } from '../rules/timers.ts'
-import { timerById } from '../store.ts'
-import { returnToPending } from '../timers.ts'
+import { storedTimers } from '../timers.ts'
 
 /** A message for a timer that does not exist, or of a kind no handler is registered for: poison, to the DLQ. */
 export class UnknownTimerError extends Error {
@@ -23,10 +22,11 @@ export const fireTimer = async (
   deps: AppDeps,
   message: TimerMessage,
   handlers: TimerHandlers,
+  timers: ConsumerTimers = storedTimers(deps),
 ): Promise<TimerOutcome> => {
-  const { clock, store } = deps
+  const { clock } = deps
   const read = async () => {
-    const timer = await timerById(store, message.timerId)
+    const timer = await timers.get(message.timerId)
     if (!timer) throw new UnknownTimerError(`timer ${message.timerId} does not exist`)
     return { timer, skip: staleReason(timer, message.dueAt) }
   }
@@ -38,7 +38,7 @@ export const fireTimer = async (
   // timer again (it may have been cancelled or rescheduled meanwhile).
   const early = Date.parse(timer.dueAt) - clock.now().getTime()
   if (early > EARLY_DELIVERY_MS) {
-    await returnToPending(deps, timer)
+    await timers.returnToPending(timer)
     return { acted: false, reason: 'not yet due' }
   }
   if (early > 0) {

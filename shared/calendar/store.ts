@@ -102,7 +102,7 @@ export const raiseWarningWrite = (store: Store, warning: NewWarning) =>
 /** The one warning of a missing year: its key. */
 const yearWarningKey = (year: string) => `calendar-${year}`
 
-export const yearMissingWarning = async (store: Store, year: string) =>
+export const raisedYearMissingWarning = async (store: Store, year: string) =>
   (
     await store.AdminWarning.build(GetItemCommand)
       .key({ key: yearWarningKey(year) })

@@ -3,7 +3,7 @@ import type { AppDeps } from '../../platform/deps.ts'
 import { businessDateOf } from '../rules/business-time.ts'
 import { officialCalendarYears } from '../rules/official-calendar.ts'
 import { yearToAskFor } from '../rules/year-missing.ts'
-import { yearMissingWarning } from '../store.ts'
+import { raisedYearMissingWarning } from '../store.ts'
 import { warnCalendarMissing } from './warn-calendar-missing.ts'
 
 /**
@@ -14,7 +14,7 @@ import { warnCalendarMissing } from './warn-calendar-missing.ts'
 export const warnNextYearMissing = async (deps: AppDeps) => {
   const next = yearToAskFor(businessDateOf(deps.clock.now()))
   if (next === undefined || officialCalendarYears()[next]) return undefined
-  if (await yearMissingWarning(deps.store, next)) return next
+  if (await raisedYearMissingWarning(deps.store, next)) return next
   await warnCalendarMissing(deps, [next])
   return next
 }

@@ -20,7 +20,7 @@ import {
   streamConsumer,
 } from '#shared/platform/resources.ts'
 import { outboxStreamFilter } from '#shared/platform/table/table-design.ts'
-import type { SweepReport } from '#shared/scheduling/timers.ts'
+import type { SweepReport } from '#shared/scheduling/actions/sweep.ts'
 // fauxqs's own start (startFauxqs) always listens on every interface; its exported app listens where it is told, but
 // then the stores it runs on must be ours to inspect queues. The package exports only its entry, hence the paths.
 import { S3Store } from '../node_modules/fauxqs/dist/s3/s3Store.js'

@@ -1,9 +1,10 @@
 import middy from '@middy/core'
-import { resumeRecomputes, warnNextYearMissing } from '#shared/calendar/calendar.ts'
+import { resumeRecomputes } from '#shared/calendar/actions/resume-recomputes.ts'
+import { warnNextYearMissing } from '#shared/calendar/actions/warn-next-year-missing.ts'
 import { requeueStaleNotifications } from '#shared/notifications/actions/requeue-stale.ts'
 import type { AppDeps } from '#shared/platform/deps.ts'
 import { lambdaHandler } from '#shared/platform/lambda.ts'
-import { sweepDueTimers } from '#shared/scheduling/timers.ts'
+import { sweepDueTimers } from '#shared/scheduling/actions/sweep.ts'
 
 /**
  * Every minute: due timers into the timers queue; notifications whose queue message was lost queued again; visits

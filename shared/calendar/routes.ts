@@ -1,7 +1,8 @@
 // The calendar's routes: a year's holiday arrangement, and what administrators must act on.
 import * as z from 'zod'
 import { defineRoute } from '../platform/http/route.ts'
-import { listWarnings, loadCalendarYear } from './calendar.ts'
+import { listWarnings } from './actions/list-warnings.ts'
+import { loadCalendarYear } from './actions/load-calendar-year.ts'
 import { calendarYearInput } from './rules/calendar-year.ts'
 
 export const calendarRoutes = [

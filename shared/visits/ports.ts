@@ -1,7 +1,10 @@
 // What visits need from other contexts and the world: SMS through the notifications queue, timers of the due-work
 // engine, the working-day calendar, the clock. Bound to the deps here, so that an action names what it uses.
-import { provisionalMarks, warnCalendarMissing, workingCalendar } from '../calendar/calendar.ts'
+
+import { warnCalendarMissing } from '../calendar/actions/warn-calendar-missing.ts'
+import { workingCalendar } from '../calendar/reader.ts'
 import type { WorkingCalendar } from '../calendar/rules/working-calendar.ts'
+import { provisionalMarks } from '../calendar/store.ts'
 import { type NotificationRequest, queueNotification } from '../notifications/actions/queue-notification.ts'
 import type { AppDeps } from '../platform/deps.ts'
 import { cancelTimer, closeTimer, enqueueIfSwept, getTimer } from '../scheduling/timers.ts'

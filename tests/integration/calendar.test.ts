@@ -2,7 +2,7 @@
 // administrators, and everything recomputed when the year is loaded.
 import { GetItemCommand, PutItemCommand } from 'dynamodb-toolbox'
 import { afterEach, expect, it } from 'vitest'
-import { listWarnings } from '../../shared/calendar/calendar.ts'
+import { listWarnings } from '../../shared/calendar/actions/list-warnings.ts'
 import { admin, seedRegion, startTestRuntime, type TestRuntime } from '../fixtures/runtime.ts'
 
 const supervisor = { sub: 'zhao', role: 'supervisor', region: '330106' } as const

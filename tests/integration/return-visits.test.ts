@@ -1,8 +1,8 @@
 // Return visits over the HTTP API, end to end on the local emulators with a controllable clock: the reminder,
 // the overdue ladder and the accountability ledger, outcomes and what they lead to, assignment, and the views.
 import { afterEach, describe, expect, it } from 'vitest'
+import { fireOfficeTimer as fireTimer } from '../../functions/scheduling/fire.ts'
 import { routes } from '../../shared/platform/http/all-routes.ts'
-import { fireTimer } from '../../shared/scheduling/fire-timer.ts'
 import { startTestRuntime } from '../fixtures/answers.ts'
 import { admin, seedRegion, type TestRuntime } from '../fixtures/runtime.ts'
 

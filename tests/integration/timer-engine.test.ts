@@ -3,13 +3,9 @@
 import { randomBytes } from 'node:crypto'
 import { GetItemCommand, UpdateItemCommand } from 'dynamodb-toolbox'
 import { describe, expect, it, vi } from 'vitest'
-import { fireTimer } from '../../shared/scheduling/fire-timer.ts'
-import {
-  cancelTimer,
-  enqueueIfSwept,
-  MAX_TIMER_SENDS,
-  rescheduleTimer,
-} from '../../shared/scheduling/timers.ts'
+import { fireOfficeTimer as fireTimer } from '../../functions/scheduling/fire.ts'
+import { MAX_TIMER_SENDS } from '../../shared/scheduling/rules/timers.ts'
+import { cancelTimer, enqueueIfSwept, rescheduleTimer } from '../../shared/scheduling/timers.ts'
 import { admin, expectLogged, seedRegion } from '../fixtures/runtime.ts'
 import {
   forgetRuntimes,

@@ -1,7 +1,7 @@
 // Every date of a visit (due date, reminders, overdue ladder) counted on the State Council's arrangements, and the
 // years not loaded that make a visit provisional.
 import { describe, expect, it } from 'vitest'
-import { datedVisit } from '../../shared/calendar/calendar.ts'
+import { datedVisit } from '../../shared/calendar/dated-visit.ts'
 import { businessDateOf } from '../../shared/calendar/rules/business-time.ts'
 import { officialCalendarYears } from '../../shared/calendar/rules/official-calendar.ts'
 import { WorkingCalendar } from '../../shared/calendar/rules/working-calendar.ts'

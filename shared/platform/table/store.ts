@@ -2,6 +2,7 @@
 // its own entities (and keys) in its folder; this only puts them together for the deps.
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
 import { accountabilityEntities } from '../../accountability/entities.ts'
+import { calendarEntities } from '../../calendar/entities.ts'
 import { directoryEntities } from '../../directory/entities.ts'
 import { matterEntities } from '../../matters/entities.ts'
 import { notificationEntities } from '../../notifications/entities.ts'
@@ -23,6 +24,7 @@ export const createStore = (documentClient: DynamoDBDocumentClient, tableName: s
     ...screeningEntities(table),
     ...notificationEntities(table),
     ...schedulingEntities(table),
+    ...calendarEntities(table),
   }
 }
 

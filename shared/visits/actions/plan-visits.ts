@@ -1,5 +1,5 @@
 // The visit planner: a case event becomes the return visits of its cadence, assigned and with reminder timers.
-import { datedVisit } from '../../calendar/calendar.ts'
+import { datedVisit } from '../../calendar/dated-visit.ts'
 import type { CaseEventMessage } from '../../matters/rules/events.ts'
 import { auditSubject, auditTransaction, isConditionRefusal } from '../../platform/audit.ts'
 import { openPhone } from '../../platform/crypto/personal-data.ts'

@@ -5,6 +5,7 @@ import {
   registerCase,
   registerCaseInput,
 } from '#shared/matters/matters.ts'
+import { table } from '#shared/platform/aws/table.ts'
 import type { AppDeps } from '#shared/platform/deps.ts'
 import { httpApi, route } from '#shared/platform/http/http-api.ts'
 import { lambdaHandler } from '#shared/platform/lambda.ts'
@@ -34,4 +35,4 @@ export const createHandler = (deps: AppDeps) =>
     deps,
   )
 
-export const handler = lambdaHandler('cases-api', createHandler)
+export const handler = lambdaHandler('cases-api', { table }, createHandler)

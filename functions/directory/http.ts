@@ -19,6 +19,10 @@ import {
   unitReplacement,
 } from '#shared/directory/rules/schemas.ts'
 import { createSignIn } from '#shared/directory/sign-ins.ts'
+import { crypto } from '#shared/platform/aws/crypto.ts'
+import { queues } from '#shared/platform/aws/queues.ts'
+import { signIns } from '#shared/platform/aws/sign-ins.ts'
+import { table } from '#shared/platform/aws/table.ts'
 import type { AppDeps } from '#shared/platform/deps.ts'
 import { httpApi, route } from '#shared/platform/http/http-api.ts'
 import { lambdaHandler } from '#shared/platform/lambda.ts'
@@ -98,4 +102,4 @@ export const createHandler = (deps: AppDeps) =>
     deps,
   )
 
-export const handler = lambdaHandler('directory-api', createHandler)
+export const handler = lambdaHandler('directory-api', { table, queues, crypto, signIns }, createHandler)

@@ -15,6 +15,10 @@ import {
   setQuietHours,
   templateInput,
 } from '#shared/notifications/notification-admin.ts'
+import { crypto } from '#shared/platform/aws/crypto.ts'
+import { inboundSmsSecret } from '#shared/platform/aws/inbound-sms-secret.ts'
+import { queues } from '#shared/platform/aws/queues.ts'
+import { table } from '#shared/platform/aws/table.ts'
 import type { AppDeps } from '#shared/platform/deps.ts'
 import { httpApi, route } from '#shared/platform/http/http-api.ts'
 import { lambdaHandler } from '#shared/platform/lambda.ts'
@@ -75,4 +79,8 @@ export const createHandler = (deps: AppDeps) =>
     deps,
   )
 
-export const handler = lambdaHandler('notifications-api', createHandler)
+export const handler = lambdaHandler(
+  'notifications-api',
+  { table, queues, crypto, inboundSmsSecret },
+  createHandler,
+)

@@ -1,6 +1,8 @@
 import middy from '@middy/core'
 import { resumeRecomputes, warnNextYearMissing } from '#shared/calendar/calendar.ts'
 import { requeueStaleNotifications } from '#shared/notifications/requeue-notifications.ts'
+import { queues } from '#shared/platform/aws/queues.ts'
+import { table } from '#shared/platform/aws/table.ts'
 import type { AppDeps } from '#shared/platform/deps.ts'
 import { lambdaHandler } from '#shared/platform/lambda.ts'
 import { sweepDueTimers } from '#shared/scheduling/timers.ts'
@@ -35,4 +37,4 @@ export const createHandler = (deps: AppDeps) =>
     }
   })
 
-export const handler = lambdaHandler('timer-sweeper', createHandler)
+export const handler = lambdaHandler('timer-sweeper', { table, queues }, createHandler)

@@ -1,4 +1,7 @@
 import { auditTrail } from '#shared/platform/audit.ts'
+import { crypto } from '#shared/platform/aws/crypto.ts'
+import { queues } from '#shared/platform/aws/queues.ts'
+import { table } from '#shared/platform/aws/table.ts'
 import type { AppDeps } from '#shared/platform/deps.ts'
 import { httpApi, route } from '#shared/platform/http/http-api.ts'
 import { lambdaHandler } from '#shared/platform/lambda.ts'
@@ -106,4 +109,4 @@ export const createHandler = (deps: AppDeps) =>
     deps,
   )
 
-export const handler = lambdaHandler('visits-api', createHandler)
+export const handler = lambdaHandler('visits-api', { table, queues, crypto }, createHandler)

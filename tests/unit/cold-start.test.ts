@@ -53,7 +53,7 @@ afterAll(() => {
 /** Lets the init promise that lambdaHandler started at import settle. */
 const settle = () => new Promise((resolve) => setTimeout(resolve, 50))
 
-describe('a cold start on Lambda', () => {
+describe('a cold start on Lambda', { timeout: 60_000 }, () => {
   for (const fn of Object.keys(functions) as FunctionName[]) {
     it(`${fn}: its handler is built without an AWS call; the first invocation fetches what the deps need`, async () => {
       for (const mock of mocks) mock.resetHistory()

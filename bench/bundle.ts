@@ -1,7 +1,7 @@
 // Builds one function's bundle with the CDK stack's esbuild choices and sums what each package puts in it.
 import { statSync } from 'node:fs'
 import { join } from 'node:path'
-import { build, type Metafile } from 'esbuild'
+import { type BuildOptions, build, type Metafile } from 'esbuild'
 import {
   bundleMainFields,
   bundleMinify,
@@ -50,26 +50,35 @@ export const groupInputs = (inputs: BundleResult['inputs']): BundleResult['group
   return [...totals].map(([group, bytes]) => ({ group, bytes })).sort((a, b) => b.bytes - a.bytes)
 }
 
+/**
+ * The same options NodejsFunction turns into esbuild flags (see infra/constructs/service-function.ts); esbuild finds
+ * tsconfig.json and package.json `imports` from the working directory, as in `cdk synth`. With a metafile, so that
+ * what each input puts in the bundle can be counted (and checked: tests/infra/bundles.test.ts).
+ */
+export const bundleOptions = (
+  root: string,
+  entry: string,
+  outfile: string,
+): BuildOptions & { metafile: true } => ({
+  absWorkingDir: root,
+  entryPoints: [join(root, entry)],
+  bundle: true,
+  platform: 'node',
+  format: esbuildFormat,
+  target: bundleTarget,
+  minify: bundleMinify,
+  sourcemap: bundleSourceMap,
+  sourcesContent: bundleSourcesContent,
+  mainFields: bundleMainFields,
+  banner: { js: requireBanner },
+  outfile,
+  metafile: true,
+  logLevel: 'silent',
+})
+
 export const bundleFunction = async (root: string, name: string, entry: string): Promise<BundleResult> => {
   const outfile = join(root, 'bench', 'out', `${name}.mjs`)
-  // The same options NodejsFunction turns into esbuild flags (see infra/constructs/service-function.ts);
-  // esbuild finds tsconfig.json and package.json `imports` from the working directory, as in `cdk synth`.
-  const result = await build({
-    absWorkingDir: root,
-    entryPoints: [join(root, entry)],
-    bundle: true,
-    platform: 'node',
-    format: esbuildFormat,
-    target: bundleTarget,
-    minify: bundleMinify,
-    sourcemap: bundleSourceMap,
-    sourcesContent: bundleSourcesContent,
-    mainFields: bundleMainFields,
-    banner: { js: requireBanner },
-    outfile,
-    metafile: true,
-    logLevel: 'silent',
-  })
+  const result = await build(bundleOptions(root, entry, outfile))
   if (result.warnings.length > 0) {
     for (const warning of result.warnings) console.warn(`esbuild warning in ${name}: ${warning.text}`)
   }

@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util'
 import { version as esbuildVersion, stop } from 'esbuild'
 import { bundleTarget } from '#infra/bundling.ts'
 import { type FunctionName, functions } from '#shared/platform/resources.ts'
-import { bundleFunction } from './bundle.ts'
+import { type BundleResult, bundleFunction } from './bundle.ts'
 import { findNode, importOnce, type NodeBinary, nodeVersion, summarise } from './import-time.ts'
 import {
   busy,
@@ -16,12 +16,15 @@ import {
   type RunInfo,
   renderSection,
   resultsTable,
+  targetsSummary,
   writeSection,
 } from './report.ts'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const docsPath = join(root, 'docs', 'benchmarks.md')
 const defaultRuns = 9
+/** A one-call DynamoDB handler, bundled and imported beside the functions: what their times are read against. */
+const anchorEntry = 'bench/anchor/get-item.ts'
 /** The Node major of the Lambda runtime, `node24` → `24`. */
 const lambdaMajor = bundleTarget.replace(/^node/, '')
 
@@ -107,6 +110,7 @@ const main = async (): Promise<void> => {
   )
 
   const bundles = []
+  let anchorBundle: BundleResult | undefined
   try {
     for (const name of selected) {
       const { entry } = functions[name]
@@ -117,6 +121,7 @@ const main = async (): Promise<void> => {
       }
       console.error(`built ${name}`)
     }
+    anchorBundle = await bundleFunction(root, 'anchor', anchorEntry)
   } finally {
     // esbuild's service process would otherwise keep a core warm while the imports are timed.
     await stop()
@@ -139,7 +144,11 @@ const main = async (): Promise<void> => {
   const flags = options.sourceMaps ? ['--enable-source-maps'] : []
   // Round-robin over functions and Node versions: a burst of load from elsewhere on the machine then lands on
   // all of them alike instead of on whichever happened to be measured at the time.
-  const jobs = bundles.flatMap((built) => nodes.map((node) => ({ built, node, runs: [] as number[] })))
+  if (!anchorBundle) throw new Error('the anchor was not built')
+  const anchorBuilt = { name: 'anchor', entry: anchorEntry, bundle: anchorBundle }
+  const jobs = [anchorBuilt, ...bundles].flatMap((built) =>
+    nodes.map((node) => ({ built, node, runs: [] as number[] })),
+  )
   const loadBefore = loadavg()[0] ?? Number.NaN
   for (let run = 1; run <= options.runs; run++) {
     console.error(`import run ${run}/${options.runs}`)
@@ -152,10 +161,10 @@ const main = async (): Promise<void> => {
     }
   }
   const loadAfter = loadavg()[0] ?? Number.NaN
-  const results: FunctionResult[] = bundles.map((built) => ({
-    ...built,
-    times: jobs.filter((job) => job.built === built).map((job) => summarise(job.runs)),
-  }))
+  const timed = (built: (typeof jobs)[number]['built']) =>
+    jobs.filter((job) => job.built === built).map((job) => summarise(job.runs))
+  const results: FunctionResult[] = bundles.map((built) => ({ ...built, times: timed(built) }))
+  const anchor: FunctionResult = { ...anchorBuilt, times: timed(anchorBuilt) }
 
   const info: RunInfo = {
     date: new Date().toISOString().slice(0, 10),
@@ -175,7 +184,9 @@ const main = async (): Promise<void> => {
       `warning: load average ${info.loadAverage.map((load) => load.toFixed(2)).join(' → ')} on ${info.cores} cores; the times are inflated`,
     )
   }
-  console.log(resultsTable(results, nodes))
+  console.log(resultsTable(results, nodes, anchor))
+  console.log()
+  console.log(targetsSummary(results, nodes, anchor))
   console.log()
   console.log(inputsTable(results))
 
@@ -183,7 +194,7 @@ const main = async (): Promise<void> => {
     console.error('docs/benchmarks.md left as it was (--no-docs or --only)')
     return
   }
-  writeSection(docsPath, renderSection(info, results))
+  writeSection(docsPath, renderSection(info, results, anchor))
   console.error(`wrote ${docsPath}`)
 }
 

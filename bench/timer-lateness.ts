@@ -154,6 +154,65 @@ const instrument = (sweeper: AppDeps, consumer: AppDeps) => {
   return { sentAt, receivedAt }
 }
 
+/** DynamoDB capacity one function consumed: read and write units, summed from each response's ConsumedCapacity. */
+interface Capacity {
+  read: number
+  write: number
+  calls: number
+}
+
+type Consumed = {
+  CapacityUnits?: number
+  ReadCapacityUnits?: number
+  WriteCapacityUnits?: number
+  Table?: { CapacityUnits?: number; ReadCapacityUnits?: number; WriteCapacityUnits?: number }
+}
+
+const readOperations = new Set(['GetItem', 'Query', 'Scan', 'BatchGetItem', 'TransactGetItems'])
+
+/**
+ * Asks DynamoDB for the consumed capacity of every call of the function's client (`ReturnConsumedCapacity: TOTAL`,
+ * which DynamoDB Local answers) and sums it: a middleware on the client's stack, so the document client's calls and
+ * the idempotency layer's are counted alike. Units without a read/write split go by the operation's kind.
+ */
+const meterCapacity = (deps: AppDeps): Capacity => {
+  const total: Capacity = { read: 0, write: 0, calls: 0 }
+  type Next = (args: {
+    input: Record<string, unknown>
+  }) => Promise<{ output?: { ConsumedCapacity?: Consumed | Consumed[] } }>
+  const stack = (
+    deps.dynamodb as unknown as {
+      middlewareStack: {
+        add(
+          middleware: (next: Next, context: { commandName?: string }) => Next,
+          options: { step: 'initialize'; name: string; override: boolean },
+        ): void
+      }
+    }
+  ).middlewareStack
+  stack.add(
+    (next, context) => async (args) => {
+      args.input.ReturnConsumedCapacity = 'TOTAL'
+      const result = await next(args)
+      const operation = (context.commandName ?? '').replace(/Command$/, '')
+      const consumed = result.output?.ConsumedCapacity
+      total.calls++
+      for (const c of Array.isArray(consumed) ? consumed : consumed ? [consumed] : []) {
+        const read = c.ReadCapacityUnits ?? c.Table?.ReadCapacityUnits
+        const write = c.WriteCapacityUnits ?? c.Table?.WriteCapacityUnits
+        if (read !== undefined || write !== undefined) {
+          total.read += read ?? 0
+          total.write += write ?? 0
+        } else if (readOperations.has(operation)) total.read += c.CapacityUnits ?? 0
+        else total.write += c.CapacityUnits ?? 0
+      }
+      return result
+    },
+    { step: 'initialize', name: 'benchCapacityMeter', override: true },
+  )
+  return total
+}
+
 const firedTimes = async (deps: AppDeps, count: number) => {
   const { store } = deps
   const ids = Array.from({ length: count }, (_, i) => `bench-${i}-v1-r1`)
@@ -214,6 +273,10 @@ const run = async (scenario: 'spread' | 'burst', count: number, spreadMinutes: n
   try {
     await seedRegion(rt.deps)
     const stages = instrument(rt.functionDeps['timer-sweeper'], rt.functionDeps['timer-consumer'])
+    const metered = ['timer-sweeper', 'timer-consumer', 'notification-dispatcher'] as const
+    const capacity = Object.fromEntries(
+      metered.map((fn) => [fn, meterCapacity(rt.functionDeps[fn])]),
+    ) as Record<(typeof metered)[number], Capacity>
     // The first due time leaves the sweeper a full minute's lead, as it has for timers planned days ahead.
     const start = Math.ceil((Date.now() + 90_000) / 60_000) * 60_000
     // The burst is due at one instant: spread over its minute, it could not fire faster than it falls due.
@@ -272,6 +335,9 @@ const run = async (scenario: 'spread' | 'burst', count: number, spreadMinutes: n
         sendToReceive: stage((t) => (received(t.timerId) - visibleAt(t.timerId)) / 1000),
         consumerAct: stage((t) => (t.firedAt - received(t.timerId)) / 1000),
       },
+      capacity,
+      /** The whole node process (pollers, the three functions, fauxqs): CPU ms per fired reminder. */
+      cpuMsPerReminder: (node.user + node.system) / 1000 / Math.max(1, fired.length),
       drainSeconds: (lastFired - start) / 1000,
       perSecond: fired.length / Math.max(1, (lastFired - start) / 1000),
       cpu,
@@ -341,7 +407,35 @@ const main = async () => {
       ).map(([stage, s]) => [name(r), stage, fmt(s.p50), fmt(s.p99), fmt(s.max)]),
     ),
   )
-  console.log(`${summary}\n\n${stageTable}`)
+  const perReminder = (r: (typeof results)[number], fn: keyof (typeof results)[number]['capacity']) => {
+    const c = r.capacity[fn]
+    const n = Math.max(1, r.fired)
+    return [fmt(c.read / n), fmt(c.write / n), fmt(c.calls / n)]
+  }
+  const costTable = table(
+    [
+      { title: 'scenario' },
+      { title: 'consumer RCU', right: true },
+      { title: 'consumer WCU', right: true },
+      { title: 'consumer calls', right: true },
+      { title: 'dispatcher RCU', right: true },
+      { title: 'dispatcher WCU', right: true },
+      { title: 'dispatcher calls', right: true },
+      { title: 'sweeper RCU', right: true },
+      { title: 'sweeper WCU', right: true },
+      { title: 'node CPU ms', right: true },
+      { title: 'drain (fired per s)', right: true },
+    ],
+    results.map((r) => [
+      name(r),
+      ...perReminder(r, 'timer-consumer'),
+      ...perReminder(r, 'notification-dispatcher'),
+      ...perReminder(r, 'timer-sweeper').slice(0, 2),
+      fmt(r.cpuMsPerReminder, 1),
+      fmt(r.perSecond, 0),
+    ]),
+  )
+  console.log(`${summary}\n\n${stageTable}\n\n${costTable}`)
   const unfired = results.reduce((n, r) => n + r.unfired, 0)
   if (unfired > 0) {
     process.exitCode = 1
@@ -364,6 +458,10 @@ const main = async () => {
     summary,
     '',
     stageTable,
+    '',
+    '- Cost per fired reminder: DynamoDB capacity units each function consumed (`ReturnConsumedCapacity: TOTAL` on every call of its client, summed from the responses of DynamoDB Local; a transaction counts each item, at twice the unit), its calls, and the CPU of the whole node process (the three functions, the pollers and fauxqs) per fired reminder; drain is fired reminders per second from the first due time.',
+    '',
+    costTable,
     '',
   ].join('\n')
   writeSection(docsPath, section, title)

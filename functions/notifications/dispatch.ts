@@ -1,6 +1,11 @@
 import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency'
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb'
 import { dispatchNotification } from '#shared/notifications/actions/dispatch.ts'
+import { crypto } from '#shared/platform/aws/crypto.ts'
+import { queues } from '#shared/platform/aws/queues.ts'
+import { sms } from '#shared/platform/aws/sms.ts'
+import { table } from '#shared/platform/aws/table.ts'
+import { topics } from '#shared/platform/aws/topics.ts'
 import { sqsConsumer } from '#shared/platform/batch.ts'
 import type { AppDeps } from '#shared/platform/deps.ts'
 import { lambdaHandler } from '#shared/platform/lambda.ts'
@@ -42,4 +47,8 @@ export const createHandler = (deps: AppDeps) => {
   )
 }
 
-export const handler = lambdaHandler('notification-dispatcher', createHandler)
+export const handler = lambdaHandler(
+  'notification-dispatcher',
+  { table, queues, topics, crypto, sms },
+  createHandler,
+)

@@ -1,5 +1,6 @@
 import * as z from 'zod'
 import { caseEventMessageSchema } from '#shared/matters/rules/events.ts'
+import { topics } from '#shared/platform/aws/topics.ts'
 import { streamConsumer } from '#shared/platform/batch.ts'
 import type { AppDeps } from '#shared/platform/deps.ts'
 import { lambdaHandler } from '#shared/platform/lambda.ts'
@@ -10,4 +11,4 @@ const outboxItem = z.object({ payload: caseEventMessageSchema })
 export const createHandler = (deps: AppDeps) =>
   streamConsumer(outboxItem, (item) => publishEvent(deps, item.payload), deps.logger)
 
-export const handler = lambdaHandler('outbox-publisher', createHandler)
+export const handler = lambdaHandler('outbox-publisher', { topics }, createHandler)

@@ -1,4 +1,7 @@
 import { notificationTimerHandlers } from '#shared/notifications/timer-handlers.ts'
+import { crypto } from '#shared/platform/aws/crypto.ts'
+import { queues } from '#shared/platform/aws/queues.ts'
+import { table } from '#shared/platform/aws/table.ts'
 import { sqsConsumer } from '#shared/platform/batch.ts'
 import type { AppDeps } from '#shared/platform/deps.ts'
 import { lambdaHandler } from '#shared/platform/lambda.ts'
@@ -21,4 +24,4 @@ export const fireOfficeTimer = (deps: AppDeps, message: TimerMessage) =>
 export const createHandler = (deps: AppDeps) =>
   sqsConsumer(timerMessageSchema, (message) => fireOfficeTimer(deps, message), deps.logger)
 
-export const handler = lambdaHandler('timer-consumer', createHandler)
+export const handler = lambdaHandler('timer-consumer', { table, queues, crypto }, createHandler)

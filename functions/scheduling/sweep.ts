@@ -2,6 +2,8 @@ import middy from '@middy/core'
 import { resumeRecomputes } from '#shared/calendar/actions/resume-recomputes.ts'
 import { warnNextYearMissing } from '#shared/calendar/actions/warn-next-year-missing.ts'
 import { requeueStaleNotifications } from '#shared/notifications/actions/requeue-stale.ts'
+import { queues } from '#shared/platform/aws/queues.ts'
+import { table } from '#shared/platform/aws/table.ts'
 import type { AppDeps } from '#shared/platform/deps.ts'
 import { lambdaHandler } from '#shared/platform/lambda.ts'
 import { sweepDueTimers } from '#shared/scheduling/actions/sweep.ts'
@@ -36,4 +38,4 @@ export const createHandler = (deps: AppDeps) =>
     }
   })
 
-export const handler = lambdaHandler('timer-sweeper', createHandler)
+export const handler = lambdaHandler('timer-sweeper', { table, queues }, createHandler)

@@ -8,6 +8,7 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns'
 import { mockClient } from 'aws-sdk-client-mock'
 import { afterAll, beforeEach, describe, expect, it } from 'vitest'
 import { recordMockedCalls } from '../../shared/platform/aws/call-recorder.ts'
+import { composeDeps, whenReady } from '../../shared/platform/compose-deps.ts'
 import { loadConfig } from '../../shared/platform/config.ts'
 import { createDeps } from '../../shared/platform/deps.ts'
 import { UndeclaredUseError } from '../../shared/platform/messaging/port.ts'
@@ -67,8 +68,11 @@ describe("each function's deps in AWS mode", () => {
     it(`${fn}: its cold start and each declared use call what its declaration grants, nothing else`, async () => {
       const deps = await createDeps(config, { function: fn })
       const declared = uses(fn)
-      // The blind-index key is derived at cold start only where personal data is declared.
-      expect(kms.commandCalls(GenerateMacCommand).length, 'GenerateMac at cold start').toBe(
+      // Building the deps calls nothing; the blind-index key is derived when the first invocation gets them ready,
+      // and only where personal data is declared.
+      expect(kms.calls(), 'KMS calls while the deps are built').toHaveLength(0)
+      await whenReady(deps)
+      expect(kms.commandCalls(GenerateMacCommand).length, 'GenerateMac when first ready').toBe(
         declared.personalData ? 1 : 0,
       )
       if (declared.personalData) {
@@ -115,5 +119,27 @@ describe("each function's deps in AWS mode", () => {
   it('builds no KMS client at all for the sweeper: its cold start pays for no crypto', async () => {
     await createDeps(config, { function: 'timer-sweeper' })
     expect(kms.calls()).toHaveLength(0)
+  })
+
+  it('fetches the blind-index key once for concurrent invocations, and again after a failure', async () => {
+    kms
+      .on(GenerateMacCommand)
+      .rejectsOnce(new Error('throttled'))
+      .resolves({ Mac: new Uint8Array(32).fill(7) })
+    const deps = await createDeps(config, { function: 'visits-api' })
+    expect(() => deps.crypto.blindIndex('+8613800138000', 'phone')).toThrow('not fetched yet')
+    await expect(whenReady(deps)).rejects.toThrow('throttled')
+    await Promise.all([whenReady(deps), whenReady(deps), whenReady(deps)])
+    expect(kms.commandCalls(GenerateMacCommand)).toHaveLength(2)
+    expect(deps.crypto.blindIndex('+8613800138000', 'phone')).toMatch(/^[\w-]{43}$/)
+    await whenReady(deps)
+    expect(kms.commandCalls(GenerateMacCommand)).toHaveLength(2)
+    record('visits-api')
+  })
+
+  it('refuses, while the deps are built, a declared use without its adapter', async () => {
+    await expect(composeDeps(config, { function: 'timer-sweeper', adapters: {} })).rejects.toThrow(
+      "timer-sweeper declares the table; sending to timers, notifications (shared/platform/resources.ts) but is built without the 'table', 'queues' adapters",
+    )
   })
 })

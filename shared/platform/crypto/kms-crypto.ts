@@ -39,10 +39,11 @@ export interface KmsCryptoOptions {
   keyId: string
   /**
    * The blind-index root key, at least 32 random bytes, the same in every Lambda instance and never the
-   * data keys (those change). The caller fetches it at cold start, e.g. from an SSM SecureString parameter or a
-   * KMS-encrypted blob. Changing it changes every index: stored indexes would have to be rebuilt.
+   * data keys (those change); or how to fetch it (e.g. derived by a KMS HMAC key, kms-index-key.ts), called by
+   * the first `ready()` rather than at construction, so that building a handler makes no AWS call. Changing it
+   * changes every index: stored indexes would have to be rebuilt.
    */
-  indexKey: Uint8Array
+  indexKey: Uint8Array | (() => Promise<Uint8Array>)
   /**
    * How long one data key encrypts new values. With the use bound, this limits how much data one key leaked
    * from memory exposes, and how long a revoked KMS permission still lets this process encrypt or decrypt.
@@ -82,6 +83,11 @@ interface Unwrapping {
   waiters: number
 }
 
+const indexer = (key: Uint8Array): BlindIndexer => {
+  if (key.length < 32) throw new ConfigError('the blind-index key must have at least 32 bytes')
+  return new BlindIndexer(key)
+}
+
 const positiveInteger = (value: number, name: string): number => {
   if (!Number.isSafeInteger(value) || value < 1) throw new ConfigError(`${name} must be a positive integer`)
   return value
@@ -97,7 +103,9 @@ const positiveInteger = (value: number, name: string): number => {
 export class KmsCrypto implements Crypto {
   readonly #kms: KMSClient
   readonly #keyId: string
-  readonly #index: BlindIndexer
+  #index: BlindIndexer | undefined
+  readonly #fetchIndexKey: (() => Promise<Uint8Array>) | undefined
+  #fetchingIndexKey: Promise<void> | undefined
   readonly #maxAgeMs: number
   readonly #maxUses: number
   readonly #cacheSize: number
@@ -110,19 +118,39 @@ export class KmsCrypto implements Crypto {
 
   constructor(options: KmsCryptoOptions) {
     if (!options.keyId) throw new ConfigError('KmsCrypto needs the KMS keyId')
-    if (options.indexKey.length < 32) throw new ConfigError('the blind-index key must have at least 32 bytes')
     this.#kms = options.kms
     this.#keyId = options.keyId
-    this.#index = new BlindIndexer(options.indexKey)
+    if (typeof options.indexKey === 'function') this.#fetchIndexKey = options.indexKey
+    else this.#index = indexer(options.indexKey)
     this.#maxAgeMs = positiveInteger(options.dataKeyMaxAgeMs ?? 300_000, 'dataKeyMaxAgeMs')
     this.#maxUses = positiveInteger(options.dataKeyMaxUses ?? 1000, 'dataKeyMaxUses')
     this.#cacheSize = positiveInteger(options.unwrappedKeyCacheSize ?? 100, 'unwrappedKeyCacheSize')
     this.#clock = options.clock ?? systemClock
   }
 
+  /**
+   * Resolves once blind indexes can be computed: the first call fetches the index key (concurrent callers share
+   * the fetch), a failed fetch is tried again by the next call. lambdaHandler awaits it before each invocation;
+   * `encrypt` too, since a sealed value is stored with its index.
+   */
+  ready(): Promise<void> {
+    if (this.#index || !this.#fetchIndexKey) return Promise.resolve()
+    this.#fetchingIndexKey ??= this.#fetchIndexKey().then(
+      (key) => {
+        this.#index ??= indexer(key)
+      },
+      (error: unknown) => {
+        this.#fetchingIndexKey = undefined
+        throw error
+      },
+    )
+    return this.#fetchingIndexKey
+  }
+
   async encrypt(plaintext: string, context: FieldContext): Promise<string> {
     // A bad context or plaintext fails here, before it costs a KMS call.
     checkField(plaintext, context)
+    if (!this.#index) await this.ready()
     let justMade: DataKey | undefined
     for (;;) {
       const key = this.#current
@@ -151,6 +179,11 @@ export class KmsCrypto implements Crypto {
   }
 
   blindIndex(normalisedValue: string, purpose: string): string {
+    if (!this.#index) {
+      throw new Error(
+        'the blind-index key is not fetched yet: await ready() first (lambdaHandler does, per invocation)',
+      )
+    }
     return this.#index.index(normalisedValue, purpose)
   }
 

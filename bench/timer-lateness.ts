@@ -85,7 +85,7 @@ const seedTimers = async (deps: AppDeps, dueAt: Date[]) => {
     return [
       store.Visit.build(BatchPutRequest).item({
         visitId,
-        caseId: `bench-${i}`,
+        matterId: `bench-${i}`,
         petitionerId: 'li',
         officerId: 'wang',
         unitId: 'township',

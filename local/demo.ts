@@ -10,8 +10,8 @@ import { putPerson } from '#shared/directory/actions/put-person.ts'
 import { putPetitioner } from '#shared/directory/actions/put-petitioner.ts'
 import { putUnit } from '#shared/directory/actions/put-unit.ts'
 import { cadencePolicyInput, petitionerInput, unitInput } from '#shared/directory/rules/schemas.ts'
-import { recordCaseEvent } from '#shared/matters/actions/record-matter-event.ts'
-import { registerCase } from '#shared/matters/actions/register-matter.ts'
+import { recordMatterEvent } from '#shared/matters/actions/record-matter-event.ts'
+import { registerMatter } from '#shared/matters/actions/register-matter.ts'
 import type { AppDeps } from '#shared/platform/deps.ts'
 import { putCadencePolicy } from '#shared/visits/actions/put-cadence-policy.ts'
 import { visitIdOf } from '#shared/visits/rules/ids.ts'
@@ -125,15 +125,15 @@ export const seedDemo = async (deps: AppDeps) => {
     }),
   )
   const supervisor: Actor = { id: demoPeople.supervisor.id, role: 'supervisor', regionCode: DEMO_REGION }
-  const caseId = `demo-${deps.clock.now().toISOString().replace(/\D/g, '').slice(0, 14)}`
-  await registerCase(deps, supervisor, {
-    caseId,
+  const matterId = `demo-${deps.clock.now().toISOString().replace(/\D/g, '').slice(0, 14)}`
+  await registerMatter(deps, supervisor, {
+    matterId,
     petitionerId: 'demo-petitioner-li',
     category: '征地拆迁',
     summary: '对安置补偿标准有异议，经调解已达成一致。',
   })
   // A known event id, so that the first visit's id is known too (the planner plans it from the stream).
-  const eventId = `${caseId}-resolved`
-  await recordCaseEvent(deps, supervisor, caseId, { type: 'resolved', eventId, note: '补偿款已发放到位' })
-  return { caseId, firstVisitId: visitIdOf({ caseId, eventId }, 1), officer }
+  const eventId = `${matterId}-resolved`
+  await recordMatterEvent(deps, supervisor, matterId, { type: 'resolved', eventId, note: '补偿款已发放到位' })
+  return { matterId, firstVisitId: visitIdOf({ matterId, eventId }, 1), officer }
 }

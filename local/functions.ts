@@ -1,6 +1,7 @@
 // Every function of the stack, by the name the declarations use; local mode builds each with its own deps.
-import * as casesApi from '#functions/cases/http.ts'
+
 import * as directoryApi from '#functions/directory/http.ts'
+import * as mattersApi from '#functions/matters/http.ts'
 import * as dispatcher from '#functions/notifications/dispatch.ts'
 import * as notificationsApi from '#functions/notifications/http.ts'
 import * as outboxPublisher from '#functions/outbox/publish.ts'
@@ -10,7 +11,7 @@ import * as visitsApi from '#functions/visits/http.ts'
 import * as visitPlanner from '#functions/visits/plan.ts'
 
 export const functionModules = {
-  'cases-api': casesApi,
+  'matters-api': mattersApi,
   'directory-api': directoryApi,
   'visits-api': visitsApi,
   'notifications-api': notificationsApi,

@@ -168,10 +168,10 @@ const main = async () => {
     console.log(`  other ports: give the CLIs the same variables, e.g. ${ports} npm run person -- …`)
   }
   if (values.demo) {
-    const { caseId, firstVisitId, officer } = await seedDemo(runtime.deps)
+    const { matterId, firstVisitId, officer } = await seedDemo(runtime.deps)
     if (stopping) return stopping
     console.log(
-      `\nDemo region ${DEMO_REGION} seeded; matter ${caseId} resolved (first visit: /visits/${firstVisitId}).`,
+      `\nDemo region ${DEMO_REGION} seeded; matter ${matterId} resolved (first visit: /visits/${firstVisitId}).`,
     )
     console.log(`The first return-visit reminder to ${officer.name} goes out in about a minute.\n`)
     const lifetime = runtime.config.TOKEN_MAX_LIFETIME_SECONDS / 60

@@ -41,7 +41,7 @@ const inboundUnauthorized = `The header ${INBOUND_SECRET_HEADER} is missing or w
 /** The object a path parameter names, for the 404 of a route that addresses one by id. */
 const objectNames: Record<string, string> = {
   visitId: 'visit',
-  caseId: 'matter',
+  matterId: 'matter',
   officerId: 'officer',
   notificationId: 'notification',
   subjectId: 'audit trail',
@@ -90,7 +90,7 @@ const scopeDescriptions = (path: string): Partial<Record<number, string>> => {
   return {}
 }
 
-/** `POST /cases/{caseId}/events` → `postCasesByCaseIdEvents`. */
+/** `POST /matters/{matterId}/events` → `postMattersByMatterIdEvents`. */
 export const operationIdOf = (route: { method: string; path: string }) => {
   const words = route.path
     .split('/')

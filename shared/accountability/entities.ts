@@ -13,7 +13,7 @@ export const accountabilityEntities = (table: AftercareTable) => {
       entryId: string().key(),
       kind: string().enum('overdue', 'completed-late', 'moved-while-overdue'),
       visitId: string(),
-      caseId: string(),
+      matterId: string(),
       officerId: string(),
       unitId: string(),
       regionCode: string(),

@@ -6,7 +6,7 @@ import type { Store } from '../platform/table/store.ts'
 /** What an entry is about: a visit, its officer and unit, and the due date it was held to. */
 export interface LedgerSubject {
   visitId: string
-  caseId: string
+  matterId: string
   officerId: string
   unitId: string
   regionCode: string
@@ -19,7 +19,7 @@ export const movedWhileOverdueEntryId = (visitId: string, dueDate: string) => `m
 
 const entryOf = (subject: LedgerSubject) => ({
   visitId: subject.visitId,
-  caseId: subject.caseId,
+  matterId: subject.matterId,
   officerId: subject.officerId,
   unitId: subject.unitId,
   regionCode: subject.regionCode,

@@ -3,12 +3,12 @@ import { Entity, item, number, string } from 'dynamodb-toolbox'
 import { type AftercareTable, timestamps } from '../platform/table/table.ts'
 
 export const matterEntities = (table: AftercareTable) => {
-  const Case = new Entity({
-    name: 'Case',
+  const Matter = new Entity({
+    name: 'Matter',
     table,
     timestamps,
     schema: item({
-      caseId: string().key(),
+      matterId: string().key(),
       petitionerId: string(),
       regionCode: string(),
       unitId: string(),
@@ -19,15 +19,15 @@ export const matterEntities = (table: AftercareTable) => {
       updatedAt: string(),
       version: number(),
     }),
-    computeKey: ({ caseId }) => ({ pk: `CASE#${caseId}`, sk: 'CASE' }),
+    computeKey: ({ matterId }) => ({ pk: `MATTER#${matterId}`, sk: 'MATTER' }),
   })
 
-  const CaseEvent = new Entity({
-    name: 'CaseEvent',
+  const MatterEvent = new Entity({
+    name: 'MatterEvent',
     table,
     timestamps,
     schema: item({
-      caseId: string().key(),
+      matterId: string().key(),
       eventId: string().key(),
       type: string(),
       occurredAt: string(),
@@ -35,8 +35,8 @@ export const matterEntities = (table: AftercareTable) => {
       recordedBy: string(),
       note: string().optional(),
     }),
-    computeKey: ({ caseId, eventId }) => ({ pk: `CASE#${caseId}`, sk: `EVENT#${eventId}` }),
+    computeKey: ({ matterId, eventId }) => ({ pk: `MATTER#${matterId}`, sk: `EVENT#${eventId}` }),
   })
 
-  return { Case, CaseEvent }
+  return { Matter, MatterEvent }
 }

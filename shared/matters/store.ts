@@ -12,48 +12,48 @@ import {
 } from 'dynamodb-toolbox'
 import { type AuditInput, auditTransaction } from '../platform/audit.ts'
 import type { Store } from '../platform/table/store.ts'
-import { type CaseEventMessage, eventKeyOf } from './rules/events.ts'
+import { eventKeyOf, type MatterEventMessage } from './rules/events.ts'
 
-export type Matter = FormattedItem<Store['Case']>
-export type MatterEvent = FormattedItem<Store['CaseEvent']>
-export type NewMatter = PutItemInput<Store['Case']>
-export type NewMatterEvent = PutItemInput<Store['CaseEvent']>
+export type Matter = FormattedItem<Store['Matter']>
+export type MatterEvent = FormattedItem<Store['MatterEvent']>
+export type NewMatter = PutItemInput<Store['Matter']>
+export type NewMatterEvent = PutItemInput<Store['MatterEvent']>
 
 /** Outbox items are kept a week: long enough for the stream to be replayed, short enough not to pile up. */
 const OUTBOX_RETENTION_SECONDS = 7 * 24 * 3600
 
-export const matterById = async (store: Store, caseId: string) =>
-  (await store.Case.build(GetItemCommand).key({ caseId }).send()).Item
+export const matterById = async (store: Store, matterId: string) =>
+  (await store.Matter.build(GetItemCommand).key({ matterId }).send()).Item
 
 /** One event of a matter, by the id its client gave it (or it was given). */
-export const eventOfMatter = async (store: Store, caseId: string, eventId: string) =>
-  (await store.CaseEvent.build(GetItemCommand).key({ caseId, eventId }).send()).Item
+export const eventOfMatter = async (store: Store, matterId: string, eventId: string) =>
+  (await store.MatterEvent.build(GetItemCommand).key({ matterId, eventId }).send()).Item
 
 /** The events recorded on a matter (one page), in the order the table keeps them (by event id). */
-export const eventsOfMatter = async (store: Store, caseId: string) =>
+export const eventsOfMatter = async (store: Store, matterId: string) =>
   (
     await store.table
       .build(QueryCommand)
-      .entities(store.CaseEvent)
-      .query({ partition: `CASE#${caseId}`, range: { beginsWith: 'EVENT#' } })
+      .entities(store.MatterEvent)
+      .query({ partition: `MATTER#${matterId}`, range: { beginsWith: 'EVENT#' } })
       .send()
   ).Items ?? []
 
 /** A new matter, refused (condition) if the id exists. */
 export const saveNewMatter = (store: Store, matter: NewMatter, audit: AuditInput) =>
   executeTransactWrite(
-    store.Case.build(PutTransaction)
+    store.Matter.build(PutTransaction)
       .item(matter)
-      .options({ condition: { attr: 'caseId', exists: false } }),
+      .options({ condition: { attr: 'matterId', exists: false } }),
     auditTransaction(store, audit),
   )
 
 export interface MatterEventWrite {
   event: NewMatterEvent
   /** The matter's new status, on the condition that it is still at the version read; the version moves on by one. */
-  matter: { caseId: string; status: string; updatedAt: string; readVersion: number }
+  matter: { matterId: string; status: string; updatedAt: string; readVersion: number }
   /** What the events topic hears (shared/platform/outbox.ts), with the instant the outbox item expires from. */
-  message: CaseEventMessage
+  message: MatterEventMessage
   now: Date
 }
 
@@ -64,12 +64,12 @@ export interface MatterEventWrite {
 export const saveMatterEvent = (store: Store, write: MatterEventWrite, audit: AuditInput) => {
   const { event, matter, message, now } = write
   return executeTransactWrite(
-    store.CaseEvent.build(PutTransaction)
+    store.MatterEvent.build(PutTransaction)
       .item(event)
       .options({ condition: { attr: 'eventId', exists: false } }),
-    store.Case.build(UpdateTransaction)
+    store.Matter.build(UpdateTransaction)
       .item({
-        caseId: matter.caseId,
+        matterId: matter.matterId,
         status: matter.status,
         updatedAt: matter.updatedAt,
         version: matter.readVersion + 1,
@@ -78,7 +78,7 @@ export const saveMatterEvent = (store: Store, write: MatterEventWrite, audit: Au
     auditTransaction(store, audit),
     store.Outbox.build(PutTransaction)
       .item({
-        eventId: eventKeyOf({ caseId: message.caseId, eventId: message.eventId }),
+        eventId: eventKeyOf({ matterId: message.matterId, eventId: message.eventId }),
         type: message.type,
         regionCode: message.regionCode,
         occurredAt: message.occurredAt,

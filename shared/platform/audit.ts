@@ -58,7 +58,7 @@ export const writeUnlessDone = async (write: Promise<unknown>): Promise<boolean>
 /** What an audit entry can be about, and how its trail is grouped in the table. */
 const subjectPrefixes = {
   visit: 'VISIT',
-  case: 'CASE',
+  matter: 'MATTER',
   officer: 'OFFICER',
   petitioner: 'PETITIONER',
   unit: 'UNIT',
@@ -78,7 +78,7 @@ export const auditSubject = (type: AuditSubjectType, ...id: string[]) =>
 /** The subjects whose trail `GET /audit/{subjectType}/{subjectId}` reads. */
 export const auditSubjectTypes = {
   visit: 'VISIT',
-  case: 'CASE',
+  matter: 'MATTER',
   officer: 'OFFICER',
   petitioner: 'PETITIONER',
   unit: 'UNIT',

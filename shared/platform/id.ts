@@ -4,7 +4,7 @@
 //
 // Byte caps, and why they keep every key within DynamoDB's limits (partition key 2,048 bytes, sort key 1,024 bytes,
 // the same for index keys): an office's id is at most ID_MAX_BYTES = 64 bytes. Everything else is derived by joining
-// them: a visit `<caseId>.<eventId>-v<n>` (≤ 134 bytes, `-x` more for an extra visit), its timers `…-r<n>`, `…-o1`
+// them: a visit `<matterId>.<eventId>-v<n>` (≤ 134 bytes, `-x` more for an extra visit), its timers `…-r<n>`, `…-o1`
 // (≤ 142), a supervisor's SMS `sms-flag-<kind>-<visitId>-<officerId>` (≤ 230). Keys add a prefix or a sort prefix
 // (`NOTIFICATION#`, `OFFICER#…#VISITS`, `<12 digits>#<instant>#`: ≤ 40 bytes). So a derived id stays under
 // DERIVED_ID_MAX_BYTES = 256, and the longest key made from one, even from a path parameter at the full 256 bytes with

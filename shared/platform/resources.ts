@@ -48,7 +48,7 @@ export const queues = {
 export type QueueName = keyof typeof queues
 
 export const topics = {
-  /** Case and visit events published from the outbox. */
+  /** Matter and visit events published from the outbox. */
   events: { purpose: 'domain events from the outbox' },
   /** Officer reminders; messages carry `regionCode` so that a unit can subscribe with a prefix filter policy. */
   officers: { purpose: 'officer reminders for e-mail or pager subscriptions' },
@@ -123,8 +123,8 @@ export interface FunctionDesign {
 }
 
 export const functions = {
-  'cases-api': {
-    entry: 'functions/cases/http.ts',
+  'matters-api': {
+    entry: 'functions/matters/http.ts',
     timeoutSeconds: 10,
     memoryMb: 512,
     uses: { table: { indexes: [] }, sendsTo: [], publishesTo: [] },
@@ -264,7 +264,7 @@ export const streamConsumer = {
  * unknown path, or a known path with another method) gets the JSON 404 or 405 its router builds from the route
  * table, on AWS as in local mode. No authorizer runs for it, and the router runs no route for it.
  */
-export const httpFallback = { function: 'cases-api' } as const satisfies { function: FunctionName }
+export const httpFallback = { function: 'matters-api' } as const satisfies { function: FunctionName }
 
 /** EventBridge Scheduler expressions; local mode runs the same expressions. */
 export const schedules = {

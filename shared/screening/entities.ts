@@ -13,7 +13,7 @@ export const screeningEntities = (table: AftercareTable) => {
       nominationId: string().key(),
       petitionerId: string(),
       regionCode: string(),
-      source: string().enum('visit', 'case', 'manual'),
+      source: string().enum('visit', 'matter', 'manual'),
       sourceId: string(),
       nominatedBy: string(),
       /** The officer's reason, which describes the hardship: encrypted (Crypto port, field `reason`). */

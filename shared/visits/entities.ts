@@ -82,7 +82,7 @@ export const visitEntities = (table: AftercareTable) => {
       flagId: string().key(),
       kind: string().enum('dissatisfied', 'high-risk', 'not-reached', 'overdue', 'moved-while-overdue'),
       visitId: string(),
-      caseId: string(),
+      matterId: string(),
       petitionerId: string(),
       officerId: string(),
       unitId: string(),
@@ -109,7 +109,7 @@ export const visitEntities = (table: AftercareTable) => {
     timestamps,
     schema: item({
       visitId: string().key(),
-      caseId: string(),
+      matterId: string(),
       petitionerId: string(),
       officerId: string(),
       unitId: string(),

@@ -61,7 +61,7 @@ const notificationStatus = z.enum([
 
 const visitView = z.object({
   visitId: z.string(),
-  caseId: z.string(),
+  matterId: z.string(),
   petitionerId: z.string(),
   officerId: z.string(),
   unitId: z.string(),
@@ -216,14 +216,14 @@ export const visitRoutes = [
   }),
   defineRoute({
     method: 'POST',
-    path: '/cases/{caseId}/visits/close-remaining',
+    path: '/matters/{matterId}/visits/close-remaining',
     function: 'visits-api',
     roles: ['supervisor'],
     summary: 'Stop rule: after two consecutive satisfied visits, close the remaining planned ones',
     body: closeRemainingInput,
-    response: z.object({ caseId: z.string(), closed: z.array(z.string()) }),
+    response: z.object({ matterId: z.string(), closed: z.array(z.string()) }),
     conflict: true,
-    run: ({ deps, actor, params, body }) => closeRemainingVisits(deps, actor, params.caseId, body),
+    run: ({ deps, actor, params, body }) => closeRemainingVisits(deps, actor, params.matterId, body),
   }),
   defineRoute({
     method: 'GET',
@@ -261,7 +261,7 @@ export const visitRoutes = [
       visits: z.array(
         z.object({
           visitId: z.string(),
-          caseId: z.string(),
+          matterId: z.string(),
           petitionerId: z.string(),
           sequence: z.number().int(),
           kind: z.enum(['scheduled', 'extra']),
@@ -317,7 +317,7 @@ export const visitRoutes = [
           entryId: z.string(),
           kind: z.enum(['overdue', 'completed-late', 'moved-while-overdue']),
           visitId: z.string(),
-          caseId: z.string(),
+          matterId: z.string(),
           officerId: z.string(),
           unitId: z.string(),
           regionCode: z.string(),

@@ -86,7 +86,7 @@ export const worklist = async (
     today,
     visits: Items.map((v) => ({
       visitId: v.visitId,
-      caseId: v.caseId,
+      matterId: v.matterId,
       petitionerId: v.petitionerId,
       sequence: v.sequence,
       kind: v.kind,

@@ -22,22 +22,22 @@ const save = (regionCode: string, policy: unknown) =>
   rt.call('POST', '/admin/cadence-policies', { as: admin, body: { regionCode, policy } })
 
 /** Resolves a matter of Li (of the village 330106009001) and answers the due dates of its visits. */
-const dueDatesOfNewMatter = async (caseId: string) => {
-  const created = await rt.call('POST', '/cases', {
+const dueDatesOfNewMatter = async (matterId: string) => {
+  const created = await rt.call('POST', '/matters', {
     as: zhao,
-    body: { caseId, petitionerId: 'li', category: '劳动保障', summary: '欠薪' },
+    body: { matterId, petitionerId: 'li', category: '劳动保障', summary: '欠薪' },
   })
   expect(created.status).toBe(201)
-  const resolved = await rt.call('POST', `/cases/${caseId}/events`, {
+  const resolved = await rt.call('POST', `/matters/${matterId}/events`, {
     as: zhao,
-    body: { type: 'resolved', eventId: `${caseId}-resolved` },
+    body: { type: 'resolved', eventId: `${matterId}-resolved` },
   })
   expect(resolved.status).toBe(201)
   await rt.drain()
   const worklist = await rt.call('GET', '/officers/wang/worklist', { as: zhao })
   expect(worklist.status).toBe(200)
   return worklist.body.visits
-    .filter((v: { caseId: string }) => v.caseId === caseId)
+    .filter((v: { matterId: string }) => v.matterId === matterId)
     .map((v: { dueDate: string }) => v.dueDate)
 }
 

@@ -20,11 +20,11 @@ const drill2027 = {
 it('marks a 2027 visit provisional, warns administrators once, and recomputes it when 2027 is loaded', async () => {
   rt = await startTestRuntime('2026-12-01T02:00:00Z')
   await seedRegion(rt)
-  await rt.call('POST', '/cases', {
+  await rt.call('POST', '/matters', {
     as: supervisor,
-    body: { caseId: 'c-1', petitionerId: 'li', category: '劳动保障', summary: '欠薪' },
+    body: { matterId: 'c-1', petitionerId: 'li', category: '劳动保障', summary: '欠薪' },
   })
-  await rt.call('POST', '/cases/c-1/events', { as: supervisor, body: { type: 'resolved', eventId: 'ev' } })
+  await rt.call('POST', '/matters/c-1/events', { as: supervisor, body: { type: 'resolved', eventId: 'ev' } })
   await rt.drain()
 
   const third = await rt.call('GET', '/visits/c-1.ev-v3', { as: supervisor })
@@ -137,11 +137,11 @@ it("warns administrators and supervisors from 1 November (Shanghai) that next ye
 it('recomputes, at the next sweep, a visit marked provisional under a year already loaded (a load that stopped half-way)', async () => {
   rt = await startTestRuntime('2026-12-18T02:00:00Z')
   await seedRegion(rt)
-  await rt.call('POST', '/cases', {
+  await rt.call('POST', '/matters', {
     as: supervisor,
-    body: { caseId: 'c-1', petitionerId: 'li', category: '劳动保障', summary: '欠薪' },
+    body: { matterId: 'c-1', petitionerId: 'li', category: '劳动保障', summary: '欠薪' },
   })
-  await rt.call('POST', '/cases/c-1/events', { as: supervisor, body: { type: 'resolved', eventId: 'ev' } })
+  await rt.call('POST', '/matters/c-1/events', { as: supervisor, body: { type: 'resolved', eventId: 'ev' } })
   await rt.drain()
   const visit = await rt.call('GET', '/visits/c-1.ev-v1', { as: supervisor })
   expect(visit.body.dueDate).toBe('2026-12-29')
@@ -175,11 +175,11 @@ it('recomputes, at the next sweep, a visit marked provisional under a year alrea
 it("shows a supervisor the warnings of their own region and national ones, never another region's", async () => {
   rt = await startTestRuntime('2026-12-01T02:00:00Z')
   await seedRegion(rt)
-  await rt.call('POST', '/cases', {
+  await rt.call('POST', '/matters', {
     as: supervisor,
-    body: { caseId: 'c-1', petitionerId: 'li', category: '劳动保障', summary: '欠薪' },
+    body: { matterId: 'c-1', petitionerId: 'li', category: '劳动保障', summary: '欠薪' },
   })
-  await rt.call('POST', '/cases/c-1/events', { as: supervisor, body: { type: 'resolved', eventId: 'ev' } })
+  await rt.call('POST', '/matters/c-1/events', { as: supervisor, body: { type: 'resolved', eventId: 'ev' } })
   await rt.drain() // its third visit falls in 2027, not loaded: a national warning
   const raise = (key: string, item: { regionCode?: string }) =>
     rt.deps.store.AdminWarning.build(PutItemCommand)

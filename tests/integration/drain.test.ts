@@ -27,7 +27,7 @@ describe('drain()', () => {
     // Given the rounds, it gets through the rest.
     await expect(rt.drain()).resolves.toBeGreaterThanOrEqual(0)
     const worklist = await rt.call('GET', '/officers/wang/worklist', { as: wang })
-    expect(worklist.body.visits.map((v: { caseId: string }) => v.caseId)).toContain('c-drain-1')
+    expect(worklist.body.visits.map((v: { matterId: string }) => v.matterId)).toContain('c-drain-1')
   })
 
   it('returns quietly when nothing is left to do', async () => {

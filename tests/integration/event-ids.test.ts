@@ -34,12 +34,12 @@ afterAll(async () => rt?.stop())
 
 it('plans the visits of two matters in two regions that were resolved with the same event id', async () => {
   await resolveMatterOfLi(rt, 'c-xihu', 'resolved')
-  const registered = await rt.call('POST', '/cases', {
+  const registered = await rt.call('POST', '/matters', {
     as: gongshuSupervisor,
-    body: { caseId: 'c-gongshu', petitionerId: 'sun', category: '城乡建设', summary: '物业纠纷' },
+    body: { matterId: 'c-gongshu', petitionerId: 'sun', category: '城乡建设', summary: '物业纠纷' },
   })
   expect(registered.status).toBe(201)
-  const resolved = await rt.call('POST', '/cases/c-gongshu/events', {
+  const resolved = await rt.call('POST', '/matters/c-gongshu/events', {
     as: gongshuSupervisor,
     body: { type: 'resolved', eventId: 'resolved' },
   })
@@ -47,9 +47,9 @@ it('plans the visits of two matters in two regions that were resolved with the s
   await rt.drain()
 
   const xihu = await rt.call('GET', '/visits/c-xihu.resolved-v1', { as: zhao })
-  expect(xihu.body).toMatchObject({ caseId: 'c-xihu', officerId: 'wang', regionCode: '330106009001' })
+  expect(xihu.body).toMatchObject({ matterId: 'c-xihu', officerId: 'wang', regionCode: '330106009001' })
   const gongshu = await rt.call('GET', '/visits/c-gongshu.resolved-v1', { as: gongshuSupervisor })
-  expect(gongshu.body).toMatchObject({ caseId: 'c-gongshu', officerId: 'qian', regionCode: '330105' })
+  expect(gongshu.body).toMatchObject({ matterId: 'c-gongshu', officerId: 'qian', regionCode: '330105' })
   // Each petitioner was told of their own matter's visit.
   const sms = await rt.localSms.list()
   expect(sms.filter((m) => m.phone === '+8613900139000').map((m) => m.text)).toEqual([

@@ -107,7 +107,7 @@ const callerOf = (route: (typeof routes)[number]): Identity => {
   return { sub: `edge-${role}`, role, region: '330106' }
 }
 const parametersOf = (path: string) => [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1] as string)
-const validValue: Record<string, string> = { regionCode: '330106', subjectType: 'case' }
+const validValue: Record<string, string> = { regionCode: '330106', subjectType: 'matter' }
 const fill = (path: string, name: string, value: string) =>
   path.replace(/\{(\w+)\}/g, (_, p: string) => (p === name ? value : (validValue[p] ?? 'x1')))
 
@@ -132,9 +132,9 @@ describe('path parameters', () => {
   }, 120_000)
 
   it('names the byte cap of an id, the office-chosen and the derived one', async () => {
-    const longCase = await rt.call('GET', `/cases/${'c'.repeat(ID_MAX_BYTES + 1)}`, { as: zhao })
-    expect(longCase.body.problems).toEqual([
-      { field: 'path.caseId', reason: `must be at most ${ID_MAX_BYTES} bytes, not ${ID_MAX_BYTES + 1}` },
+    const longMatter = await rt.call('GET', `/matters/${'c'.repeat(ID_MAX_BYTES + 1)}`, { as: zhao })
+    expect(longMatter.body.problems).toEqual([
+      { field: 'path.matterId', reason: `must be at most ${ID_MAX_BYTES} bytes, not ${ID_MAX_BYTES + 1}` },
     ])
     const longVisit = await rt.call('GET', `/visits/${'v'.repeat(DERIVED_ID_MAX_BYTES + 1)}`, { as: zhao })
     expect(longVisit.body.problems).toEqual([
@@ -147,16 +147,16 @@ describe('path parameters', () => {
     expect((await rt.call('GET', `/visits/${'v'.repeat(DERIVED_ID_MAX_BYTES)}`, { as: zhao })).status).toBe(
       404,
     )
-    expect((await rt.call('GET', `/cases/${'c'.repeat(ID_MAX_BYTES)}`, { as: zhao })).status).toBe(404)
+    expect((await rt.call('GET', `/matters/${'c'.repeat(ID_MAX_BYTES)}`, { as: zhao })).status).toBe(404)
     // A real visit id, derived from the matter and the event, is one a path may carry.
     expect((await rt.call('GET', `/visits/${visitIds[0]}`, { as: zhao })).status).toBe(200)
   })
 
   it('answers ids outside the id grammar 400 naming the parameter', async () => {
     const cases = [
-      ['/cases/c%231', 'path.caseId'], // a `#`, which separates the parts of a key
-      ['/cases/c.1', 'path.caseId'], // a `.`, which joins a matter and an event
-      [`/cases/${encodeURIComponent('案件一')}`, 'path.caseId'],
+      ['/matters/c%231', 'path.matterId'], // a `#`, which separates the parts of a key
+      ['/matters/c.1', 'path.matterId'], // a `.`, which joins a matter and an event
+      [`/matters/${encodeURIComponent('案件一')}`, 'path.matterId'],
       ['/visits/-v1', 'path.visitId'],
       ['/officers/wang%00/worklist', 'path.officerId'],
       ['/audit/CASE/c-1', 'path.subjectType'],
@@ -170,13 +170,13 @@ describe('path parameters', () => {
   })
 
   it('refuses an id in a body over the same cap, naming the field', async () => {
-    const r = await rt.call('POST', '/cases', {
+    const r = await rt.call('POST', '/matters', {
       as: zhao,
-      body: { caseId: 'c'.repeat(2000), petitionerId: 'li', category: '劳动保障', summary: '欠薪' },
+      body: { matterId: 'c'.repeat(2000), petitionerId: 'li', category: '劳动保障', summary: '欠薪' },
     })
     expect(r.status).toBe(400)
     expect(r.body.problems).toEqual([
-      { field: 'caseId', reason: `must be at most ${ID_MAX_BYTES} bytes, not 2000` },
+      { field: 'matterId', reason: `must be at most ${ID_MAX_BYTES} bytes, not 2000` },
     ])
   })
 })

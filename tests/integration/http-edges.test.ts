@@ -18,9 +18,9 @@ let rt: TestRuntime
 beforeAll(async () => {
   rt = await startTestRuntime('2026-03-02T02:00:00Z')
   await seedRegion(rt)
-  const created = await rt.call('POST', '/cases', {
+  const created = await rt.call('POST', '/matters', {
     as: supervisor,
-    body: { caseId: 'c-1', petitionerId: 'li', category: '劳动保障', summary: '欠薪' },
+    body: { matterId: 'c-1', petitionerId: 'li', category: '劳动保障', summary: '欠薪' },
   })
   expect(created.status).toBe(201)
 })
@@ -28,8 +28,8 @@ afterAll(async () => rt?.stop())
 
 describe('authentication and scope', () => {
   it('answers 401 without a token and with a token signed by someone else', async () => {
-    expect((await rt.call('GET', '/cases/c-1')).status).toBe(401)
-    const forged = await rt.call('GET', '/cases/c-1', {
+    expect((await rt.call('GET', '/matters/c-1')).status).toBe(401)
+    const forged = await rt.call('GET', '/matters/c-1', {
       headers: {
         authorization:
           'Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4IiwiY3VzdG9tOnJvbGUiOiJhZG1pbiIsImN1c3RvbTpyZWdpb24iOiIzMzAwMDAifQ.c2lnbmF0dXJl',
@@ -48,22 +48,25 @@ describe('authentication and scope', () => {
   })
 
   it('answers a supervisor of another county as for a matter that does not exist, on reads and on writes', async () => {
-    expect((await rt.call('GET', '/cases/c-1', { as: otherCounty })).status).toBe(404)
-    const write = await rt.call('POST', '/cases/c-1/events', { as: otherCounty, body: { type: 'resolved' } })
+    expect((await rt.call('GET', '/matters/c-1', { as: otherCounty })).status).toBe(404)
+    const write = await rt.call('POST', '/matters/c-1/events', {
+      as: otherCounty,
+      body: { type: 'resolved' },
+    })
     expect(write.status).toBe(404)
     expect(write.body).toEqual({ error: 'NotFoundError', message: 'case c-1 not found' })
   })
 
   it('lets the province administrator read a matter of one of its counties', async () => {
-    const r = await rt.call('GET', '/cases/c-1', { as: admin })
+    const r = await rt.call('GET', '/matters/c-1', { as: admin })
     expect(r.status).toBe(200)
-    expect(r.body).toMatchObject({ caseId: 'c-1', status: 'handling', regionCode: '330106009001' })
+    expect(r.body).toMatchObject({ matterId: 'c-1', status: 'handling', regionCode: '330106009001' })
   })
 })
 
 describe('bad requests', () => {
   it('names the field and the reason when the body fails its schema', async () => {
-    const r = await rt.call('POST', '/cases/c-1/events', {
+    const r = await rt.call('POST', '/matters/c-1/events', {
       as: supervisor,
       body: { type: 'closed', note: 7 },
     })
@@ -78,10 +81,10 @@ describe('bad requests', () => {
 
   it('refuses a field a route does not take, naming it, on every kind of body', async () => {
     for (const [path, body, field] of [
-      ['/cases/c-1/events', { type: 'resolved', evntId: 'ev' }, 'evntId'],
+      ['/matters/c-1/events', { type: 'resolved', evntId: 'ev' }, 'evntId'],
       [
-        '/cases',
-        { caseId: 'c-2', petitionerId: 'li', category: '劳动保障', summary: '欠薪', status: 'x' },
+        '/matters',
+        { matterId: 'c-2', petitionerId: 'li', category: '劳动保障', summary: '欠薪', status: 'x' },
         'status',
       ],
       ['/visits/c-1.ev-v1/reschedule', { dueDate: '2026-03-20', reason: '外出', by: 'zhao' }, 'by'],
@@ -95,7 +98,7 @@ describe('bad requests', () => {
   })
 
   it('answers malformed JSON with a JSON 400', async () => {
-    const r = await rt.call('POST', '/cases/c-1/events', {
+    const r = await rt.call('POST', '/matters/c-1/events', {
       as: supervisor,
       rawBody: '{"type": "resolved",',
       headers: { 'content-type': 'application/json' },
@@ -109,7 +112,7 @@ describe('bad requests', () => {
   })
 
   it('answers a body without content type with a JSON 415 naming content-type', async () => {
-    const r = await rt.call('POST', '/cases/c-1/events', { as: supervisor, rawBody: '{"type":"resolved"}' })
+    const r = await rt.call('POST', '/matters/c-1/events', { as: supervisor, rawBody: '{"type":"resolved"}' })
     expect(r.status).toBe(415)
     expect(r.body.problems[0]).toMatchObject({ field: 'content-type' })
   })
@@ -129,12 +132,12 @@ describe('bad requests', () => {
     expect(unknown.status).toBe(404)
     expect(unknown.headers.get('content-type')).toMatch(/application\/json/)
     expect(unknown.body).toEqual({ error: 'NotFoundError', message: 'no route GET /nowhere' })
-    const wrong = await rt.call('DELETE', '/cases/c-1', { as: admin })
+    const wrong = await rt.call('DELETE', '/matters/c-1', { as: admin })
     expect(wrong.status).toBe(405)
     expect(wrong.headers.get('allow')).toBe('GET')
     expect(wrong.body).toEqual({
       error: 'MethodNotAllowedError',
-      message: 'DELETE is not allowed on /cases/c-1; allowed: GET',
+      message: 'DELETE is not allowed on /matters/c-1; allowed: GET',
       details: { allow: 'GET' },
     })
     // A path of another function than the fallback one, with two methods.
@@ -145,22 +148,22 @@ describe('bad requests', () => {
 
   it('answers 404 and 405 without a token, as the unauthenticated $default route does on AWS', async () => {
     expect((await rt.call('GET', '/nowhere')).status).toBe(404)
-    const wrong = await rt.call('PUT', '/cases/c-1')
+    const wrong = await rt.call('PUT', '/matters/c-1')
     expect(wrong.status).toBe(405)
     expect(wrong.body.message).toMatch(/allowed: GET/)
     // A declared route still needs one.
-    expect((await rt.call('GET', '/cases/c-1')).status).toBe(401)
+    expect((await rt.call('GET', '/matters/c-1')).status).toBe(401)
   })
 
   it('answers a path with a trailing slash 404, as API Gateway does: it matches no route and goes to $default', async () => {
     for (const as of [admin, undefined]) {
-      const slash = await rt.call('GET', '/cases/c-1/', { as })
+      const slash = await rt.call('GET', '/matters/c-1/', { as })
       expect(slash.status, as?.sub ?? 'no token').toBe(404)
-      expect(slash.body).toEqual({ error: 'NotFoundError', message: 'no route GET /cases/c-1/' })
+      expect(slash.body).toEqual({ error: 'NotFoundError', message: 'no route GET /matters/c-1/' })
     }
-    // Not a known path either: no 405 naming the methods of /cases/c-1.
-    expect((await rt.call('DELETE', '/cases/c-1/', { as: admin })).status).toBe(404)
-    expect((await rt.call('GET', '/cases/c-1', { as: admin })).status).toBe(200)
+    // Not a known path either: no 405 naming the methods of /matters/c-1.
+    expect((await rt.call('DELETE', '/matters/c-1/', { as: admin })).status).toBe(404)
+    expect((await rt.call('GET', '/matters/c-1', { as: admin })).status).toBe(200)
   })
 
   it('never runs a route for a request that came through $default, even with claims and a matching path', async () => {
@@ -199,8 +202,8 @@ describe('bad requests', () => {
         event(method, path),
         lambdaContext(httpFallback.function),
       )) as APIGatewayProxyStructuredResultV2
-    // GET /cases/c-1 is a route of this very function: through $default it is answered 404, never served.
-    for (const path of ['/cases/c-1', '/cases/c-1/']) {
+    // GET /matters/c-1 is a route of this very function: through $default it is answered 404, never served.
+    for (const path of ['/matters/c-1', '/matters/c-1/']) {
       const served = await call('GET', path)
       expect(served.statusCode, path).toBe(404)
       expect(JSON.parse(served.body ?? '{}')).toEqual({
@@ -208,15 +211,18 @@ describe('bad requests', () => {
         message: `no route GET ${path}`,
       })
     }
-    const wrong = await call('DELETE', '/cases/c-1')
+    const wrong = await call('DELETE', '/matters/c-1')
     expect(wrong.statusCode).toBe(405)
     expect(wrong.headers?.allow).toBe('GET')
   })
 
   it('refuses to resolve a matter twice with different event ids: 409 naming its status', async () => {
-    const first = await rt.call('POST', '/cases/c-1/events', { as: supervisor, body: { type: 'mediated' } })
+    const first = await rt.call('POST', '/matters/c-1/events', { as: supervisor, body: { type: 'mediated' } })
     expect(first.status).toBe(201)
-    const second = await rt.call('POST', '/cases/c-1/events', { as: supervisor, body: { type: 'resolved' } })
+    const second = await rt.call('POST', '/matters/c-1/events', {
+      as: supervisor,
+      body: { type: 'resolved' },
+    })
     expect(second.status).toBe(409)
     expect(second.body.message).toMatch(/is mediated/)
   })
@@ -225,7 +231,7 @@ describe('bad requests', () => {
 describe('sizes', () => {
   const post = (init: Omit<RequestInit, 'headers'> & { duplex?: 'half' }) =>
     rt.token(supervisor).then((token) =>
-      fetch(`${rt.url}/cases`, {
+      fetch(`${rt.url}/matters`, {
         method: 'POST',
         ...init,
         headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
@@ -233,7 +239,7 @@ describe('sizes', () => {
     )
 
   it('refuses a body over 1 MiB with a JSON 413, said length or streamed', async () => {
-    const big = JSON.stringify({ caseId: 'c-big', summary: 'x'.repeat(MAX_BODY_BYTES) })
+    const big = JSON.stringify({ matterId: 'c-big', summary: 'x'.repeat(MAX_BODY_BYTES) })
     const declared = await post({ body: big })
     expect(declared.status).toBe(413)
     expect(declared.headers.get('content-type')).toMatch(/application\/json/)
@@ -255,12 +261,12 @@ describe('sizes', () => {
     expect(streamed.status).toBe(413)
     expect(((await streamed.json()) as { error: string }).error).toBe('PayloadTooLargeError')
     // A body under the limit still reaches the function, which names what is wrong with it.
-    const under = await post({ body: JSON.stringify({ caseId: 'c-under', summary: 'x'.repeat(10_000) }) })
+    const under = await post({ body: JSON.stringify({ matterId: 'c-under', summary: 'x'.repeat(10_000) }) })
     expect(under.status).toBe(400)
   })
 
   it('answers headers over the limit with a JSON 431', async () => {
-    const r = await fetch(`${rt.url}/cases/c-1`, { headers: { 'x-padding': 'x'.repeat(12_000) } })
+    const r = await fetch(`${rt.url}/matters/c-1`, { headers: { 'x-padding': 'x'.repeat(12_000) } })
     expect(r.status).toBe(431)
     expect(r.headers.get('content-type')).toMatch(/application\/json/)
     expect(await r.json()).toEqual({
@@ -268,7 +274,7 @@ describe('sizes', () => {
       message: expect.stringMatching(/request line and headers are larger than/),
     })
     // The server still answers after it.
-    expect((await rt.call('GET', '/cases/c-1', { as: supervisor })).status).toBe(200)
+    expect((await rt.call('GET', '/matters/c-1', { as: supervisor })).status).toBe(200)
   })
 })
 

@@ -60,10 +60,10 @@ const countingProvider = () => {
 const smsTo = async (phone: string) => (await rt.localSms.list()).filter((sms) => sms.phone === phone)
 
 /** Registers and resolves a matter of petitioner Li at the runtime's current time. */
-const resolveMatter = async (caseId = 'c-1') => {
-  await resolveMatterOfLi(rt, caseId, `${caseId}-resolved`)
+const resolveMatter = async (matterId = 'c-1') => {
+  await resolveMatterOfLi(rt, matterId, `${matterId}-resolved`)
   await rt.drain()
-  return `sms-${caseId}.${caseId}-resolved-petitioner`
+  return `sms-${matterId}.${matterId}-resolved-petitioner`
 }
 
 const notification = async (id: string) => (await rt.call('GET', `/notifications/${id}`, { as: admin })).body
@@ -77,7 +77,7 @@ const officerReminder = (notificationId: string, sequence = '1') => ({
   phone: OFFICER_WANG,
   locale: 'zh-CN',
   template: 'officer-visit-reminder' as const,
-  params: { officerName: '王芳', sequence, caseId: 'c-9', petitionerName: '李明', dueDate: '2026-03-09' },
+  params: { officerName: '王芳', sequence, matterId: 'c-9', petitionerName: '李明', dueDate: '2026-03-09' },
 })
 
 describe('quiet hours', () => {
@@ -189,7 +189,7 @@ describe('quiet hours', () => {
       params: {
         officerName: '王芳',
         sequence: '1',
-        caseId: 'c-9',
+        matterId: 'c-9',
         petitionerName: '李明',
         dueDate: '2026-03-09',
       },
@@ -428,7 +428,7 @@ describe('templates and locales', () => {
       params: {
         officerName: 'Wang',
         sequence: '2',
-        caseId: 'c-7',
+        matterId: 'c-7',
         petitionerName: 'Li',
         dueDate: '2026-03-09',
       },
@@ -482,7 +482,7 @@ describe('the officers topic', () => {
       params: {
         officerName: '王芳',
         sequence: '1',
-        caseId: 'c-9',
+        matterId: 'c-9',
         petitionerName: '李明',
         dueDate: '2026-03-09',
       },
@@ -541,7 +541,7 @@ describe('the send-rate limit', () => {
         params: {
           officerName: '王芳',
           sequence: String(i),
-          caseId: 'c-9',
+          matterId: 'c-9',
           petitionerName: '李明',
           dueDate: '2026-03-09',
         },
@@ -572,7 +572,7 @@ describe('crashes and failures', () => {
     params: {
       officerName: '王芳',
       sequence: String(i),
-      caseId: 'c-9',
+      matterId: 'c-9',
       petitionerName: '李明',
       dueDate: '2026-03-09',
     },
@@ -916,7 +916,7 @@ describe('crashes and failures', () => {
       phone: '+8613900139000',
       locale: 'zh-CN',
       template: 'petitioner-visit-planned',
-      params: { petitionerName: '李明', caseId: 'c-1', dueDate: '2026-03-16' },
+      params: { petitionerName: '李明', matterId: 'c-1', dueDate: '2026-03-16' },
     })
     await pump(3)
     expect((await notification('p-0')).status).toBe('retrying')

@@ -13,12 +13,12 @@ let rt: TestRuntime
 beforeAll(async () => {
   rt = await startTestRuntime('2026-03-02T02:00:00Z')
   await seedRegion(rt)
-  const created = await rt.call('POST', '/cases', {
+  const created = await rt.call('POST', '/matters', {
     as: supervisor,
-    body: { caseId: 'c-1', petitionerId: 'li', category: '劳动保障', summary: '欠薪' },
+    body: { matterId: 'c-1', petitionerId: 'li', category: '劳动保障', summary: '欠薪' },
   })
   expect(created.status).toBe(201)
-  const resolved = await rt.call('POST', '/cases/c-1/events', {
+  const resolved = await rt.call('POST', '/matters/c-1/events', {
     as: supervisor,
     body: { type: 'resolved', eventId: 'ev' },
   })
@@ -74,7 +74,7 @@ describe('an object outside the scope is answered as a missing one', () => {
 
   it('answers the same for a matter, its audit trail and a notification', async () => {
     for (const [path, absentPath, id, absentId] of [
-      ['/cases/c-1', '/cases/c-9', 'c-1', 'c-9'],
+      ['/matters/c-1', '/matters/c-9', 'c-1', 'c-9'],
       ['/audit/case/c-1', '/audit/case/c-9', 'c-1', 'c-9'],
       ['/audit/petitioner/li', '/audit/petitioner/lu', 'li', 'lu'],
       [
@@ -119,9 +119,9 @@ describe('an object outside the scope is answered as a missing one', () => {
   it('answers an id named in a body outside the scope as one that does not exist', async () => {
     // A petitioner of another province: the field problem of a missing petitioner.
     const register = (petitionerId: string) =>
-      rt.call('POST', '/cases', {
+      rt.call('POST', '/matters', {
         as: otherProvince,
-        body: { caseId: 'c-js', petitionerId, category: '劳动保障', summary: '欠薪' },
+        body: { matterId: 'c-js', petitionerId, category: '劳动保障', summary: '欠薪' },
       })
     const li = await register('li')
     expect(li.status).toBe(400)

@@ -110,7 +110,7 @@ describe('an officer signed in as Cognito signs people in', () => {
 
   it('answers 403, naming the reason, to a valid token of a sign-in no record is linked to', async () => {
     const token = await signLocalIdToken(SECRET, { username: 'nobody' })
-    const r = await callWith(token, 'GET', '/cases/c-uuid')
+    const r = await callWith(token, 'GET', '/matters/c-uuid')
     expect(r.status).toBe(403)
     expect(r.body.error).toBe('ForbiddenError')
     expect(r.body.message).toContain(
@@ -328,18 +328,18 @@ describe('tokens', () => {
   const apiGateway401 = { message: 'Unauthorized' }
 
   it('answers a missing, expired, foreign or badly signed token with API Gateway’s own 401', async () => {
-    const missing = await callWith(undefined, 'GET', '/cases/c-uuid')
+    const missing = await callWith(undefined, 'GET', '/matters/c-uuid')
     expect([missing.status, missing.body]).toEqual([401, apiGateway401])
     expect(missing.headers.get('www-authenticate')).toMatch(/^Bearer scope="" error="invalid_token"/)
     const expired = await signLocalIdToken(SECRET, {
       username: 'wang',
       now: new Date(Date.now() - 2 * 3600_000),
     })
-    const r = await callWith(expired, 'GET', '/cases/c-uuid')
+    const r = await callWith(expired, 'GET', '/matters/c-uuid')
     expect([r.status, r.body]).toEqual([401, apiGateway401])
     expect(r.headers.get('www-authenticate')).toContain('error_description="the token has expired"')
     const forged = await signLocalIdToken(randomBytes(32).toString('hex'), { username: 'wang' })
-    expect((await callWith(forged, 'GET', '/cases/c-uuid')).body).toEqual(apiGateway401)
+    expect((await callWith(forged, 'GET', '/matters/c-uuid')).body).toEqual(apiGateway401)
     const otherAudience = await new SignJWT({ token_use: 'id' })
       .setProtectedHeader({ alg: 'HS256' })
       .setSubject(localSubject(LOCAL_ISSUER, 'wang'))
@@ -348,7 +348,7 @@ describe('tokens', () => {
       .setIssuedAt()
       .setExpirationTime('10m')
       .sign(new TextEncoder().encode(SECRET))
-    const foreign = await callWith(otherAudience, 'GET', '/cases/c-uuid')
+    const foreign = await callWith(otherAudience, 'GET', '/matters/c-uuid')
     expect([foreign.status, foreign.body]).toEqual([401, apiGateway401])
     expect(foreign.headers.get('www-authenticate')).toContain('the token does not have a valid audience')
     const noExpiry = await new SignJWT({ token_use: 'id' })
@@ -358,7 +358,7 @@ describe('tokens', () => {
       .setAudience(LOCAL_CLIENT_ID)
       .setIssuedAt()
       .sign(new TextEncoder().encode(SECRET))
-    expect((await callWith(noExpiry, 'GET', '/cases/c-uuid')).body).toEqual(apiGateway401)
+    expect((await callWith(noExpiry, 'GET', '/matters/c-uuid')).body).toEqual(apiGateway401)
   })
 
   it('refuses in the function, with a JSON 401 that says why, what the authorizer lets through', async () => {

@@ -37,7 +37,7 @@ it('moves a malformed planner message to its DLQ after maxReceiveCount while its
   const valid = {
     eventId: 'ev-9',
     type: 'resolved',
-    caseId: 'c-9',
+    matterId: 'c-9',
     petitionerId: 'li',
     regionCode: '330106009001',
     unitId: 'community',
@@ -81,7 +81,7 @@ const readStreamDlq = async (rt: TestRuntime) => {
   return Messages.map((m) => JSON.parse(m.Body ?? '{}') as StreamFailureRecord)
 }
 
-const resolveCase = (caseId: string, eventId: string) => resolveMatterOfLi(rt, caseId, eventId)
+const resolveMatter = (matterId: string, eventId: string) => resolveMatterOfLi(rt, matterId, eventId)
 
 it('sends a malformed outbox record to the stream DLQ after its retries, as Lambda would, and goes on with the stream', async () => {
   rt = await startTestRuntime('2026-03-02T02:00:00Z', {
@@ -94,11 +94,11 @@ it('sends a malformed outbox record to the stream DLQ after its retries, as Lamb
       type: 'resolved',
       regionCode: '330106',
       occurredAt: '2026-03-02T01:00:00Z',
-      payload: { caseId: 'c-x' },
+      payload: { matterId: 'c-x' },
       expiresAt: 0,
     })
     .send()
-  await resolveCase('c-10', 'ev-10')
+  await resolveMatter('c-10', 'ev-10')
   await rt.drain()
 
   const [dead, ...more] = await readStreamDlq(rt)
@@ -160,7 +160,7 @@ it('waits between retries of a failing shard, so that a short SNS outage uses up
     }
     return publish(...args)
   }
-  await resolveCase('c-11', 'ev-11')
+  await resolveMatter('c-11', 'ev-11')
   await rt.drain()
   topics.publish = publish
 

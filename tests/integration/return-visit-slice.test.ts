@@ -15,12 +15,12 @@ afterEach(async () => rt?.stop())
 const resolveBeforeSpringFestival = async (options: Parameters<typeof startTestRuntime>[1] = {}) => {
   rt = await startTestRuntime('2026-02-13T02:00:00Z', options)
   await seedRegion(rt)
-  const created = await rt.call('POST', '/cases', {
+  const created = await rt.call('POST', '/matters', {
     as: supervisor,
-    body: { caseId: 'c-2026-001', petitionerId: 'li', category: '征地拆迁', summary: '安置补偿' },
+    body: { matterId: 'c-2026-001', petitionerId: 'li', category: '征地拆迁', summary: '安置补偿' },
   })
   expect(created.status).toBe(201)
-  const resolved = await rt.call('POST', '/cases/c-2026-001/events', {
+  const resolved = await rt.call('POST', '/matters/c-2026-001/events', {
     as: supervisor,
     body: { type: 'resolved', eventId: 'ev-1' },
   })
@@ -146,13 +146,13 @@ describe('a resolved matter', () => {
 
   it('records the event once when the client sends it twice, and plans its visits once', async () => {
     await resolveBeforeSpringFestival()
-    const again = await rt.call('POST', '/cases/c-2026-001/events', {
+    const again = await rt.call('POST', '/matters/c-2026-001/events', {
       as: supervisor,
       body: { type: 'resolved', eventId: 'ev-1' },
     })
     expect(again.status).toBe(200)
     await rt.drain()
-    const matter = await rt.call('GET', '/cases/c-2026-001', { as: admin })
+    const matter = await rt.call('GET', '/matters/c-2026-001', { as: admin })
     expect(matter.body.status).toBe('resolved')
     expect(matter.body.events).toHaveLength(1)
   })

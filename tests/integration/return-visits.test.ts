@@ -29,15 +29,15 @@ const resolvedBeforeSpringFestival = async (options: Parameters<typeof startTest
   await seedRegion(rt)
   expect(
     (
-      await rt.call('POST', '/cases', {
+      await rt.call('POST', '/matters', {
         as: supervisor,
-        body: { caseId: 'c-1', petitionerId: 'li', category: '征地拆迁', summary: '安置补偿' },
+        body: { matterId: 'c-1', petitionerId: 'li', category: '征地拆迁', summary: '安置补偿' },
       })
     ).status,
   ).toBe(201)
   expect(
     (
-      await rt.call('POST', '/cases/c-1/events', {
+      await rt.call('POST', '/matters/c-1/events', {
         as: supervisor,
         body: { type: 'resolved', eventId: 'ev' },
       })
@@ -376,18 +376,18 @@ describe('outcomes', () => {
     await resolvedBeforeSpringFestival()
     rt.clock.set('2026-03-02T06:00:00Z')
     await rt.call('POST', '/visits/c-1.ev-v1/outcome', { as: officer, body: outcome() })
-    const early = await rt.call('POST', '/cases/c-1/visits/close-remaining', {
+    const early = await rt.call('POST', '/matters/c-1/visits/close-remaining', {
       as: supervisor,
       body: { triggerEventId: 'ev', reason: '信访人满意' },
     })
     expect(early.status).toBe(409)
     rt.clock.set('2026-03-16T06:00:00Z')
     await rt.call('POST', '/visits/c-1.ev-v2/outcome', { as: officer, body: outcome() })
-    const closed = await rt.call('POST', '/cases/c-1/visits/close-remaining', {
+    const closed = await rt.call('POST', '/matters/c-1/visits/close-remaining', {
       as: supervisor,
       body: { triggerEventId: 'ev', reason: '两次回访均满意，事项稳定' },
     })
-    expect(closed.body).toEqual({ caseId: 'c-1', closed: ['c-1.ev-v3'] })
+    expect(closed.body).toEqual({ matterId: 'c-1', closed: ['c-1.ev-v3'] })
     expect(await auditActions('visit', 'c-1.ev-v3')).toEqual(['visit.cancelled'])
     expect((await rt.call('GET', '/visits/c-1.ev-v3', { as: officer })).body).toMatchObject({
       status: 'cancelled',
@@ -469,11 +469,14 @@ describe('assignment and changes', () => {
     })
     expect((await rt.call('GET', '/visits/c-1.ev-v3', { as: supervisor })).status).toBe(200)
 
-    await rt.call('POST', '/cases', {
+    await rt.call('POST', '/matters', {
       as: supervisor,
-      body: { caseId: 'c-2', petitionerId: 'li', category: '劳动保障', summary: '欠薪' },
+      body: { matterId: 'c-2', petitionerId: 'li', category: '劳动保障', summary: '欠薪' },
     })
-    await rt.call('POST', '/cases/c-2/events', { as: supervisor, body: { type: 'resolved', eventId: 'ev2' } })
+    await rt.call('POST', '/matters/c-2/events', {
+      as: supervisor,
+      body: { type: 'resolved', eventId: 'ev2' },
+    })
     await rt.drain()
     // Ten working days after Friday 02-13: Saturday 02-14, then 02-24 … 02-28, 03-02 … 03-05.
     expect((await rt.call('GET', '/visits/c-2.ev2-v1', { as: supervisor })).body).toMatchObject({
@@ -520,17 +523,18 @@ describe('assignment and changes', () => {
       })
     }
     // Three officers with no open visits: the first event goes to the first by id, the next to the next.
-    const officerOf = async (caseId: string) => {
-      await rt.call('POST', '/cases', {
+    const officerOf = async (matterId: string) => {
+      await rt.call('POST', '/matters', {
         as: supervisor,
-        body: { caseId, petitionerId: 'li', category: '劳动保障', summary: '欠薪' },
+        body: { matterId, petitionerId: 'li', category: '劳动保障', summary: '欠薪' },
       })
-      await rt.call('POST', `/cases/${caseId}/events`, {
+      await rt.call('POST', `/matters/${matterId}/events`, {
         as: supervisor,
-        body: { type: 'stopped-visiting', eventId: `${caseId}-stop` },
+        body: { type: 'stopped-visiting', eventId: `${matterId}-stop` },
       })
       await rt.drain()
-      return (await rt.call('GET', `/visits/${caseId}.${caseId}-stop-v1`, { as: supervisor })).body.officerId
+      return (await rt.call('GET', `/visits/${matterId}.${matterId}-stop-v1`, { as: supervisor })).body
+        .officerId
     }
     expect([await officerOf('c-1'), await officerOf('c-2'), await officerOf('c-3')]).toEqual([
       'sun',
@@ -683,16 +687,16 @@ describe('views', () => {
     const params: Record<string, string> = {
       visitId: 'c-1.ev-v1',
       officerId: 'wang',
-      caseId: 'c-1',
+      matterId: 'c-1',
       notificationId: 'sms-c-1.ev-petitioner',
       regionCode: '330106',
-      subjectType: 'case',
+      subjectType: 'matter',
       subjectId: 'c-1',
     }
     const missing: Record<string, string> = {
       visitId: 'c-1.ev-v9',
       officerId: 'none',
-      caseId: 'c-9',
+      matterId: 'c-9',
       notificationId: 'sms-c-1.ex-petitioner',
       subjectId: 'c-9',
     }
@@ -703,17 +707,17 @@ describe('views', () => {
       'POST /visits/{visitId}/reschedule': { dueDate: '2026-03-06', reason: '外出' },
       'POST /visits/{visitId}/appointment': { at: '2026-03-02T06:30:00Z' },
       'POST /officers/{officerId}/leave': { reason: '调任' },
-      'POST /cases/{caseId}/visits/close-remaining': { triggerEventId: 'ev', reason: '满意' },
-      'POST /cases/{caseId}/events': { type: 'terminated' },
+      'POST /matters/{matterId}/visits/close-remaining': { triggerEventId: 'ev', reason: '满意' },
+      'POST /matters/{matterId}/events': { type: 'terminated' },
       'POST /notifications/{notificationId}/resolution': { resolution: 'sent' },
       // Routes without a path parameter, addressing something of 330106 in the body:
-      'POST /cases': { caseId: 'c-qian', petitionerId: 'li', category: '劳动保障', summary: '欠薪' },
+      'POST /matters': { matterId: 'c-qian', petitionerId: 'li', category: '劳动保障', summary: '欠薪' },
       'POST /admin/opt-outs': { phone: '+8613900139000', optedOut: true, petitionerId: 'li' },
       'POST /admin/quiet-hours': { regionCode: '330106', start: '22:00', end: '07:00' },
     }
     /** What a route answers for a region outside the caller's scope, when its path does not say it. */
     const byBody: Record<string, number> = {
-      'POST /cases': 400, // petitioner li is answered as a missing petitioner: a field problem
+      'POST /matters': 400, // petitioner li is answered as a missing petitioner: a field problem
       'POST /admin/opt-outs': 404, // petitioner li is answered as a missing petitioner
       'POST /admin/quiet-hours': 403, // the body names the region
     }
@@ -721,7 +725,7 @@ describe('views', () => {
     const unscoped = new Set(['POST /admin/templates', 'GET /admin/templates', 'POST /sms/inbound'])
     const walked = routes.filter(
       (r) =>
-        ['visits-api', 'cases-api', 'notifications-api'].includes(r.function) &&
+        ['visits-api', 'matters-api', 'notifications-api'].includes(r.function) &&
         !unscoped.has(`${r.method} ${r.path}`),
     )
     expect(walked.length).toBeGreaterThanOrEqual(21)

@@ -26,7 +26,7 @@ const SEEDED_REGION = '330106'
 interface Values {
   visitId: string
   officerId: string
-  caseId: string
+  matterId: string
   notificationId: string
   unitId: string
   petitionerId: string
@@ -42,11 +42,11 @@ let seeded: Values
 const nowhere: Values = {
   visitId: 'nowhere-visit',
   officerId: 'nowhere-officer',
-  caseId: 'nowhere-case',
+  matterId: 'nowhere-case',
   notificationId: 'nowhere-sms',
   unitId: 'nowhere-unit',
   petitionerId: 'nowhere-petitioner',
-  subjectType: 'case',
+  subjectType: 'matter',
   subjectId: 'nowhere-case',
   regionCode: '330105',
   phone: '+8613900000001',
@@ -103,9 +103,9 @@ const byBody: Record<string, { body: (v: Values) => unknown; expect: Expectation
     }),
     expect: 'region',
   },
-  'POST /cases': {
+  'POST /matters': {
     body: (v) => ({
-      caseId: 'su-new-case',
+      matterId: 'su-new-case',
       petitionerId: v.petitionerId,
       category: '劳动保障',
       summary: '欠薪',
@@ -137,7 +137,7 @@ const withPath: Record<string, unknown> = {
   },
   'PUT /admin/officers/{officerId}': { name: '王芳', phone: '13800138000', unitId: 'township' },
   'PUT /admin/petitioners/{petitionerId}': { name: '李明', phone: '13900139000', unitId: 'community' },
-  'POST /cases/{caseId}/events': { type: 'terminated' },
+  'POST /matters/{matterId}/events': { type: 'terminated' },
   'POST /visits/{visitId}/outcome': {
     reached: true,
     method: 'home-visit',
@@ -149,7 +149,7 @@ const withPath: Record<string, unknown> = {
   'POST /visits/{visitId}/reschedule': { dueDate: '2026-03-06', reason: '外出' },
   'POST /visits/{visitId}/appointment': { at: '2026-03-04T06:30:00Z' },
   'POST /officers/{officerId}/leave': { reason: '调任' },
-  'POST /cases/{caseId}/visits/close-remaining': { triggerEventId: 'ev', reason: '满意' },
+  'POST /matters/{matterId}/visits/close-remaining': { triggerEventId: 'ev', reason: '满意' },
   'POST /notifications/{notificationId}/resolution': { resolution: 'sent' },
 }
 
@@ -187,11 +187,11 @@ beforeAll(async () => {
   seeded = {
     visitId,
     officerId: 'wang',
-    caseId: 'c-1',
+    matterId: 'c-1',
     notificationId: notificationId as string,
     unitId: 'township',
     petitionerId: 'li',
-    subjectType: 'case',
+    subjectType: 'matter',
     subjectId: 'c-1',
     regionCode: SEEDED_REGION,
     phone: '+8613900139000',
@@ -316,7 +316,7 @@ describe('every success answer of the walk and of the seeding', () => {
   it('is what its route declares', async () => {
     // Reads of the seeded region by those in scope, so that their answers are held against their schemas too.
     for (const path of [
-      `/cases/${seeded.caseId}`,
+      `/matters/${seeded.matterId}`,
       `/notifications/${seeded.notificationId}`,
       `/regions/${SEEDED_REGION}/notifications/unknown`,
       `/regions/${SEEDED_REGION}/reports/monthly`,
@@ -327,11 +327,11 @@ describe('every success answer of the walk and of the seeding', () => {
         'POST /admin/units',
         'POST /admin/officers',
         'POST /admin/petitioners',
-        'POST /cases',
-        'POST /cases/{caseId}/events',
+        'POST /matters',
+        'POST /matters/{matterId}/events',
         'GET /officers/{officerId}/worklist',
         'GET /admin/templates',
-        'GET /cases/{caseId}',
+        'GET /matters/{matterId}',
         'GET /notifications/{notificationId}',
         'GET /regions/{regionCode}/notifications/unknown',
         'GET /regions/{regionCode}/reports/monthly',

@@ -80,11 +80,11 @@ describe('the due-work engine', () => {
     expect(policy.status).toBe(200)
     await rt.sweep() // swept through 01:01
     const supervisor = { sub: 'zhao', role: 'supervisor', region: '330106' } as const
-    await rt.call('POST', '/cases', {
+    await rt.call('POST', '/matters', {
       as: supervisor,
-      body: { caseId: 'c-swept', petitionerId: 'li', category: '劳动保障', summary: '欠薪' },
+      body: { matterId: 'c-swept', petitionerId: 'li', category: '劳动保障', summary: '欠薪' },
     })
-    const event = await rt.call('POST', '/cases/c-swept/events', {
+    const event = await rt.call('POST', '/matters/c-swept/events', {
       as: supervisor,
       body: { type: 'resolved', eventId: 'ev-swept' },
     })

@@ -51,13 +51,13 @@ const timersOf = async (visitId: string) =>
   )
 
 /** Li's matter, resolved on `occurredAt` but recorded now (the clock's time). */
-const recordedLate = async (caseId: string, occurredAt: string) => {
-  const created = await rt.call('POST', '/cases', {
+const recordedLate = async (matterId: string, occurredAt: string) => {
+  const created = await rt.call('POST', '/matters', {
     as: zhao,
-    body: { caseId, petitionerId: 'li', category: '劳动保障', summary: '欠薪' },
+    body: { matterId, petitionerId: 'li', category: '劳动保障', summary: '欠薪' },
   })
   expect(created.status).toBe(201)
-  const resolved = await rt.call('POST', `/cases/${caseId}/events`, {
+  const resolved = await rt.call('POST', `/matters/${matterId}/events`, {
     as: zhao,
     body: { type: 'resolved', eventId: 'ev', occurredAt },
   })
@@ -115,14 +115,14 @@ it('flags and records an overdue visit of a county with no supervisor, and warns
   const he = { sub: 'he', role: 'officer', region: '330110' } as const
   expect(
     (
-      await rt.call('POST', '/cases', {
+      await rt.call('POST', '/matters', {
         as: he,
-        body: { caseId: 'c-yh', petitionerId: 'ma', category: '城乡建设', summary: '噪音' },
+        body: { matterId: 'c-yh', petitionerId: 'ma', category: '城乡建设', summary: '噪音' },
       })
     ).status,
   ).toBe(201)
   expect(
-    (await rt.call('POST', '/cases/c-yh/events', { as: he, body: { type: 'resolved', eventId: 'ev' } }))
+    (await rt.call('POST', '/matters/c-yh/events', { as: he, body: { type: 'resolved', eventId: 'ev' } }))
       .status,
   ).toBe(201)
   await rt.drain()

@@ -62,21 +62,21 @@ describe('the permission check', () => {
     ).toEqual([])
   })
 
-  it("refuses a call its function does not declare: the notifications queue from cases-api, as visits-api's once was", () => {
+  it("refuses a call its function does not declare: the notifications queue from matters-api, as visits-api's once was", () => {
     const { templates, serviceStack } = synthesizedTemplates()
     const result = evaluatePermissions({
       templates,
       serviceStack,
       calls: [
-        { function: 'cases-api', action: 'sqs:SendMessage', resource: { env: 'NOTIFICATIONS_QUEUE_URL' } },
-        { function: 'cases-api', action: 'dynamodb:Query', resource: { env: 'TABLE_NAME', index: 'gsi2' } },
+        { function: 'matters-api', action: 'sqs:SendMessage', resource: { env: 'NOTIFICATIONS_QUEUE_URL' } },
+        { function: 'matters-api', action: 'dynamodb:Query', resource: { env: 'TABLE_NAME', index: 'gsi2' } },
       ],
     })
     expect(result.denied.map((d) => `${d.function} ${d.action}`)).toEqual(
-      expect.arrayContaining(['cases-api sqs:SendMessage', 'cases-api dynamodb:Query']),
+      expect.arrayContaining(['matters-api sqs:SendMessage', 'matters-api dynamodb:Query']),
     )
     expect(result.denied.find((d) => d.action === 'sqs:SendMessage')?.reason).toMatch(
-      /^cases-api may not sqs:SendMessage on arn:aws:sqs:.*\(NOTIFICATIONS_QUEUE_URL\)/,
+      /^matters-api may not sqs:SendMessage on arn:aws:sqs:.*\(NOTIFICATIONS_QUEUE_URL\)/,
     )
   })
 })

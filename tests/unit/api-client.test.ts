@@ -90,7 +90,7 @@ describe('the API client', () => {
   })
 
   it('types every route by its key, and refuses what a route does not take', () => {
-    expectTypeOf<'GET /cases/{caseId}'>().toExtend<ApiRouteKey>()
+    expectTypeOf<'GET /matters/{matterId}'>().toExtend<ApiRouteKey>()
     expectTypeOf<'GET /nowhere'>().not.toExtend<ApiRouteKey>()
     const api = apiClient('http://127.0.0.1:3000', () => 't', fakeFetch(200, '{}').fetcher)
     // Compile-time only: each line must fail to type-check.
@@ -98,7 +98,7 @@ describe('the API client', () => {
       // @ts-expect-error the path parameter is required
       void api('GET /visits/{visitId}', {})
       // @ts-expect-error a body of the wrong shape
-      void api('POST /cases', { body: { caseId: 42 } })
+      void api('POST /matters', { body: { matterId: 42 } })
       // @ts-expect-error no such route
       void api('GET /nowhere')
     }

@@ -3,16 +3,16 @@
 import fc from 'fast-check'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import type { Actor } from '../../shared/access/rules/roles.ts'
-import { recordCaseEvent } from '../../shared/matters/actions/record-matter-event.ts'
-import { registerCase } from '../../shared/matters/actions/register-matter.ts'
+import { recordMatterEvent } from '../../shared/matters/actions/record-matter-event.ts'
+import { registerMatter } from '../../shared/matters/actions/register-matter.ts'
 import {
-  type CaseEventType,
   caseEventMessageOf,
-  caseEventTypes,
   eventKeyOf,
+  type MatterEventType,
+  matterEventTypes,
   occurredAtOf,
 } from '../../shared/matters/rules/events.ts'
-import { type CaseStatus, caseStatuses, statusAfter } from '../../shared/matters/rules/status.ts'
+import { type MatterStatus, matterStatuses, statusAfter } from '../../shared/matters/rules/status.ts'
 import type { MatterEventWrite } from '../../shared/matters/store.ts'
 import type { AuditInput } from '../../shared/platform/audit.ts'
 import { ManualClock } from '../../shared/platform/clock.ts'
@@ -36,26 +36,26 @@ const conditionRefusal = () =>
   Object.assign(new Error('refused'), { name: 'ConditionalCheckFailedException' })
 
 vi.mock('../../shared/matters/store.ts', () => ({
-  matterById: async (_store: unknown, caseId: string) => table.matters.get(caseId),
-  eventOfMatter: async (_store: unknown, caseId: string, eventId: string) =>
-    table.events.get(`${caseId}.${eventId}`),
-  eventsOfMatter: async (_store: unknown, caseId: string) =>
-    [...table.events.values()].filter((e) => e.caseId === caseId),
+  matterById: async (_store: unknown, matterId: string) => table.matters.get(matterId),
+  eventOfMatter: async (_store: unknown, matterId: string, eventId: string) =>
+    table.events.get(`${matterId}.${eventId}`),
+  eventsOfMatter: async (_store: unknown, matterId: string) =>
+    [...table.events.values()].filter((e) => e.matterId === matterId),
   saveNewMatter: async (
     _store: unknown,
-    matter: { caseId: string; version: number; status: string; regionCode: string },
+    matter: { matterId: string; version: number; status: string; regionCode: string },
   ) => {
-    if (table.matters.has(matter.caseId)) throw conditionRefusal()
-    table.matters.set(matter.caseId, { ...matter })
+    if (table.matters.has(matter.matterId)) throw conditionRefusal()
+    table.matters.set(matter.matterId, { ...matter })
   },
   saveMatterEvent: async (_store: unknown, write: MatterEventWrite, audit: AuditInput) => {
     table.before?.()
-    const matter = table.matters.get(write.matter.caseId)
-    const key = `${write.event.caseId}.${write.event.eventId}`
+    const matter = table.matters.get(write.matter.matterId)
+    const key = `${write.event.matterId}.${write.event.eventId}`
     if (!matter || matter.version !== write.matter.readVersion || table.events.has(key))
       throw conditionRefusal()
     table.events.set(key, { ...write.event })
-    table.matters.set(matter.caseId as string, {
+    table.matters.set(matter.matterId as string, {
       ...matter,
       status: write.matter.status,
       updatedAt: write.matter.updatedAt,
@@ -72,9 +72,9 @@ const officer: Actor = { id: 'li', role: 'officer', regionCode: '330106' }
 const clock = new ManualClock('2026-03-02T02:00:00Z')
 const deps = { store: {}, clock } as unknown as AppDeps
 
-const matterIn = (status: CaseStatus, regionCode = '330106') => {
+const matterIn = (status: MatterStatus, regionCode = '330106') => {
   const matter = {
-    caseId: 'c-1',
+    matterId: 'c-1',
     petitionerId: 'p-1',
     regionCode,
     unitId: 'xihu',
@@ -85,7 +85,7 @@ const matterIn = (status: CaseStatus, regionCode = '330106') => {
     updatedAt: '2026-03-01T00:00:00.000Z',
     version: 3,
   }
-  table.matters.set(matter.caseId, matter)
+  table.matters.set(matter.matterId, matter)
   return matter
 }
 
@@ -111,8 +111,8 @@ describe('the matter status rule', () => {
     expect(statusAfter(current, event)).toBe(next)
   })
 
-  const status = fc.constantFrom(...caseStatuses)
-  const event = fc.constantFrom(...caseEventTypes)
+  const status = fc.constantFrom(...matterStatuses)
+  const event = fc.constantFrom(...matterEventTypes)
 
   it('stopped-visiting never changes a status', () => {
     fc.assert(fc.property(status, (current) => statusAfter(current, 'stopped-visiting') === current))
@@ -131,7 +131,7 @@ describe('the matter status rule', () => {
   it('no status is left once it is not handling: every further event keeps it or is refused', () => {
     fc.assert(
       fc.property(status, fc.array(event, { maxLength: 8 }), (start, types) => {
-        let current: CaseStatus = start
+        let current: MatterStatus = start
         for (const type of types) {
           const next = statusAfter(current, type)
           if (current !== 'handling' && next !== 'refused' && next !== current) return false
@@ -160,7 +160,7 @@ describe('when an event happened', () => {
     expect(message).toEqual({
       eventId: 'e-1',
       type: 'resolved',
-      caseId: 'c-1',
+      matterId: 'c-1',
       petitionerId: 'p-1',
       regionCode: '330106',
       unitId: 'xihu',
@@ -171,20 +171,20 @@ describe('when an event happened', () => {
 })
 
 describe('recording an event on a matter', () => {
-  const record = (type: CaseEventType, extra: { eventId?: string; occurredAt?: string } = {}) =>
-    recordCaseEvent(deps, officer, 'c-1', { type, ...extra })
+  const record = (type: MatterEventType, extra: { eventId?: string; occurredAt?: string } = {}) =>
+    recordMatterEvent(deps, officer, 'c-1', { type, ...extra })
 
   it('moves a matter being handled to the status the event names, one version on, announced and audited', async () => {
     matterIn('handling')
     const { event, replayed } = await record('resolved', { eventId: 'e-1' })
     expect(replayed).toBe(false)
-    expect(event).toMatchObject({ caseId: 'c-1', eventId: 'e-1', type: 'resolved', recordedBy: 'li' })
+    expect(event).toMatchObject({ matterId: 'c-1', eventId: 'e-1', type: 'resolved', recordedBy: 'li' })
     expect(table.matters.get('c-1')).toMatchObject({ status: 'resolved', version: 4 })
     expect(table.eventWrites).toHaveLength(1)
     const { write, audit } = table.eventWrites[0] as { write: MatterEventWrite; audit: AuditInput }
-    expect(write.message).toMatchObject({ eventId: 'e-1', caseId: 'c-1', type: 'resolved', unitId: 'xihu' })
+    expect(write.message).toMatchObject({ eventId: 'e-1', matterId: 'c-1', type: 'resolved', unitId: 'xihu' })
     expect(audit).toMatchObject({
-      subject: 'CASE#c-1',
+      subject: 'MATTER#c-1',
       action: 'case.resolved',
       before: { status: 'handling', version: 3 },
       after: { status: 'resolved', version: 4 },
@@ -236,17 +236,17 @@ describe('recording an event on a matter', () => {
 })
 
 describe('registering a matter', () => {
-  const input = { caseId: 'c-2', petitionerId: 'p-1', category: 'land', summary: 'a field' }
+  const input = { matterId: 'c-2', petitionerId: 'p-1', category: 'land', summary: 'a field' }
 
   it('opens it at the petitioner’s region and unit, being handled, at version 1', async () => {
     table.petitioners.set('p-1', { petitionerId: 'p-1', regionCode: '330106', unitId: 'xihu' })
-    const matter = await registerCase(deps, officer, input)
+    const matter = await registerMatter(deps, officer, input)
     expect(matter).toMatchObject({ regionCode: '330106', unitId: 'xihu', status: 'handling', version: 1 })
-    await expect(registerCase(deps, officer, input)).rejects.toBeInstanceOf(ConflictError)
+    await expect(registerMatter(deps, officer, input)).rejects.toBeInstanceOf(ConflictError)
   })
 
   it('refuses a petitioner outside the caller’s scope as a missing one', async () => {
     table.petitioners.set('p-1', { petitionerId: 'p-1', regionCode: '330102', unitId: 'shangcheng' })
-    await expect(registerCase(deps, officer, input)).rejects.toBeInstanceOf(ValidationError)
+    await expect(registerMatter(deps, officer, input)).rejects.toBeInstanceOf(ValidationError)
   })
 })

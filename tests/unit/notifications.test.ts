@@ -7,7 +7,7 @@ import { maskPhone } from '../../shared/platform/masking.ts'
 const params = {
   officerName: '王芳',
   sequence: '1',
-  caseId: 'c-1',
+  matterId: 'c-1',
   petitionerName: '李明',
   dueDate: '2026-03-02',
 }

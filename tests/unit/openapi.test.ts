@@ -136,8 +136,8 @@ describe('the OpenAPI document', () => {
       operations.find((o) => `${o.method.toUpperCase()} ${o.path}` === key)?.op.requestBody?.content[
         'application/json'
       ].schema.required
-    expect(required('POST /cases/{caseId}/events')).toEqual(['type'])
-    expect(required('POST /cases')).toEqual(['caseId', 'petitionerId', 'category', 'summary'])
+    expect(required('POST /matters/{matterId}/events')).toEqual(['type'])
+    expect(required('POST /matters')).toEqual(['matterId', 'petitionerId', 'category', 'summary'])
   })
 
   it('documents the success body of every route by its response schema', () => {
@@ -154,7 +154,7 @@ describe('the OpenAPI document', () => {
       '200'
     ] as { content: { 'application/json': { schema: { required?: string[] } } } }
     expect(visit.content['application/json'].schema.required).toEqual(
-      expect.arrayContaining(['visitId', 'caseId', 'status', 'dueDate']),
+      expect.arrayContaining(['visitId', 'matterId', 'status', 'dueDate']),
     )
   })
 
@@ -188,24 +188,28 @@ describe('the routers', () => {
   const declared = (fn: string) => table.filter((r) => r.function === fn)
 
   it('refuses to start without a route of its function, with one of another, or one twice, naming it', () => {
-    const cases = declared('cases-api')
-    expect(() => httpApi('cases-api', cases, deps)).not.toThrow()
-    expect(() => httpApi('cases-api', cases.slice(1), deps)).toThrow(/missing POST \/cases \(cases-api\)/)
-    expect(() => httpApi('cases-api', [...cases, ...declared('visits-api').slice(0, 1)], deps)).toThrow(
+    const cases = declared('matters-api')
+    expect(() => httpApi('matters-api', cases, deps)).not.toThrow()
+    expect(() => httpApi('matters-api', cases.slice(1), deps)).toThrow(
+      /missing POST \/matters \(matters-api\)/,
+    )
+    expect(() => httpApi('matters-api', [...cases, ...declared('visits-api').slice(0, 1)], deps)).toThrow(
       /not the index's GET \/visits\/\{visitId\} \(visits-api\)/,
     )
-    expect(() => httpApi('cases-api', [...cases, cases[0] as RouteDesign], deps)).toThrow(/declare each once/)
+    expect(() => httpApi('matters-api', [...cases, cases[0] as RouteDesign], deps)).toThrow(
+      /declare each once/,
+    )
     const undeclared = defineRoute({
       method: 'GET',
-      path: '/cases/{caseId}/notes',
-      function: 'cases-api',
+      path: '/matters/{matterId}/notes',
+      function: 'matters-api',
       roles: ['admin'],
       summary: 'not in the index',
       response: z.object({}),
       run: async () => ({}),
     })
-    expect(() => httpApi('cases-api', [...cases, undeclared], deps)).toThrow(
-      /not the index's GET \/cases\/\{caseId\}\/notes/,
+    expect(() => httpApi('matters-api', [...cases, undeclared], deps)).toThrow(
+      /not the index's GET \/matters\/\{matterId\}\/notes/,
     )
   })
 

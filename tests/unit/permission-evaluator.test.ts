@@ -280,10 +280,10 @@ describe('evaluatePermissions on hand-written templates', () => {
     const result = evaluatePermissions({
       templates: { Data: data, Service: service([]) },
       serviceStack: 'Service',
-      calls: [{ ...call('sqs:SendMessage', 'PLAIN_QUEUE_URL'), function: 'cases-api' }],
+      calls: [{ ...call('sqs:SendMessage', 'PLAIN_QUEUE_URL'), function: 'matters-api' }],
     })
     expect(result.denied.map((d) => d.reason)).toEqual([
-      'cases-api may not sqs:SendMessage (PLAIN_QUEUE_URL): no AWS::Lambda::Function has the path Service/cases-api/Function/Resource',
+      'matters-api may not sqs:SendMessage (PLAIN_QUEUE_URL): no AWS::Lambda::Function has the path Service/matters-api/Function/Resource',
     ])
   })
 })

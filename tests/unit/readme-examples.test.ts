@@ -83,7 +83,7 @@ describe("the README's shell examples", () => {
     let eventRecorded = false
     for (const command of commands) {
       const call = calls.find((c) => c.command === command)
-      if (call?.method === 'POST' && /^\/cases\/[^/]+\/events$/.test(call.path)) eventRecorded = true
+      if (call?.method === 'POST' && /^\/matters\/[^/]+\/events$/.test(call.path)) eventRecorded = true
       else if (eventRecorded && call?.method === 'GET' && call.path.startsWith('/visits/')) {
         expect(command, 'the first read of a visit after the event').toMatch(/^until\b/)
         eventRecorded = false

@@ -106,7 +106,7 @@ describe('the zh-CN officer reminder as sent', () => {
     const text = renderTemplate('officer-visit-reminder', 'zh-CN', {
       officerName: '王芳',
       sequence: '1',
-      caseId: 'c-2026-001',
+      matterId: 'c-2026-001',
       petitionerName: '李明',
       dueDate: '2026-03-02',
     })

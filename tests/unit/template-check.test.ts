@@ -12,11 +12,11 @@ import { renderTemplate, templates } from '../../shared/notifications/rules/temp
 
 const reminder = templates['officer-visit-reminder']
 const params = reminder.params
-const required = ['officerName', 'caseId', 'dueDate']
+const required = ['officerName', 'matterId', 'dueDate']
 const examples = {
   officerName: '王芳',
   sequence: '1',
-  caseId: 'c-2026-001',
+  matterId: 'c-2026-001',
   petitionerName: '李明',
   dueDate: '2026-03-02',
 }
@@ -28,7 +28,7 @@ describe('placeholdersOf', () => {
     expect(placeholdersOf('{b} and {a_1}, again {b}; not { c } nor {}')).toEqual(['b', 'a_1'])
     expect(placeholdersOf(reminder.text['zh-CN'])).toEqual([
       'officerName',
-      'caseId',
+      'matterId',
       'sequence',
       'petitionerName',
       'dueDate',
@@ -43,42 +43,42 @@ describe('checkTemplateText', () => {
   })
 
   it('refuses an unknown placeholder, naming it, suggesting the near one and listing the known ones', () => {
-    const problems = check('{officerName}：{caseId} 应于{dueDat}完成')
+    const problems = check('{officerName}：{matterId} 应于{dueDat}完成')
     expect(problems.every((p) => p.field === 'text')).toBe(true)
     expect(problems.map((p) => p.reason)).toEqual([
       'unknown placeholder {dueDat} (did you mean {dueDate}?); known placeholders: ' +
-        '{officerName}, {sequence}, {caseId}, {petitionerName}, {dueDate}',
+        '{officerName}, {sequence}, {matterId}, {petitionerName}, {dueDate}',
       'required placeholder {dueDate} is missing', // the typo also leaves the real one out
     ])
   })
 
   it('treats placeholders as case-sensitive, as renderTemplate does', () => {
-    expect(reasons('{officerName} {caseId} {DueDate}')).toEqual([
+    expect(reasons('{officerName} {matterId} {DueDate}')).toEqual([
       expect.stringContaining('unknown placeholder {DueDate} (did you mean {dueDate}?)'),
       'required placeholder {dueDate} is missing',
     ])
   })
 
   it('refuses a text without a required placeholder, naming it', () => {
-    expect(reasons('{officerName}：信访事项{caseId}请及时回访。')).toEqual([
+    expect(reasons('{officerName}：信访事项{matterId}请及时回访。')).toEqual([
       'required placeholder {dueDate} is missing',
     ])
   })
 
   it('accepts a text that leaves out an optional placeholder', () => {
-    expect(check('{officerName}：{caseId}应于{dueDate}完成回访。')).toEqual([])
+    expect(check('{officerName}：{matterId}应于{dueDate}完成回访。')).toEqual([])
   })
 
   it.each([
-    ['{ {officerName} {caseId} {dueDate}', 'unclosed "{" at position 1'],
-    ['{officerName} {caseId} {dueDate} {sequence', 'unclosed "{" at position 34'],
-    ['{officerName}} {caseId} {dueDate}', 'stray "}" at position 14'],
-    ['{officerName} {} {caseId} {dueDate}', 'empty placeholder "{}" at position 15'],
+    ['{ {officerName} {matterId} {dueDate}', 'unclosed "{" at position 1'],
+    ['{officerName} {matterId} {dueDate} {sequence', 'unclosed "{" at position 34'],
+    ['{officerName}} {matterId} {dueDate}', 'stray "}" at position 14'],
+    ['{officerName} {} {matterId} {dueDate}', 'empty placeholder "{}" at position 15'],
     [
-      '{officer name} {officerName} {caseId} {dueDate}',
+      '{officer name} {officerName} {matterId} {dueDate}',
       'malformed placeholder "{officer name}" at position 1',
     ],
-    ['{officerName} {caseId} {due-date} {dueDate}', 'malformed placeholder "{due-date}" at position 24'],
+    ['{officerName} {matterId} {due-date} {dueDate}', 'malformed placeholder "{due-date}" at position 24'],
   ])('refuses malformed braces in %j', (text, reason) => {
     expect(reasons(text)).toEqual([expect.stringContaining(reason)])
   })
@@ -89,7 +89,7 @@ describe('checkTemplateText', () => {
   })
 
   it(`refuses a text over ${MAX_TEMPLATE_PARTS} parts once rendered, but not one at the limit`, () => {
-    const head = '{officerName}{caseId}{dueDate}' // renders to 2 + 10 + 10 = 22 code units
+    const head = '{officerName}{matterId}{dueDate}' // renders to 2 + 10 + 10 = 22 code units
     const atLimit = head + '访'.repeat(67 * MAX_TEMPLATE_PARTS - 22)
     expect(templateLength(atLimit, examples).parts).toBe(MAX_TEMPLATE_PARTS)
     expect(check(atLimit)).toEqual([])
@@ -99,7 +99,7 @@ describe('checkTemplateText', () => {
   })
 
   it('reports every problem at once', () => {
-    expect(reasons('{officerName} {caseId} {dueDat} }')).toHaveLength(3) // stray }, unknown, missing
+    expect(reasons('{officerName} {matterId} {dueDat} }')).toHaveLength(3) // stray }, unknown, missing
   })
 })
 

@@ -35,7 +35,7 @@ const officer: Actor = { id: 'wang', role: 'officer', regionCode: '330106009000'
 const supervisor: Actor = { id: 'zhao', role: 'supervisor', regionCode: '330106000000' }
 const visit = {
   visitId: 'c-1.ev-v1',
-  caseId: 'c-1',
+  matterId: 'c-1',
   petitionerId: 'li',
   officerId: 'wang',
   unitId: 'village',
@@ -55,7 +55,7 @@ const idPart = fc.stringMatching(/^[a-z0-9][a-z0-9-]{0,11}$/)
 
 describe('the ids of visits and of what hangs on them', () => {
   it('keeps the stored forms', () => {
-    expect(visitIdOf({ caseId: 'c-1', eventId: 'ev' }, 2)).toBe('c-1.ev-v2')
+    expect(visitIdOf({ matterId: 'c-1', eventId: 'ev' }, 2)).toBe('c-1.ev-v2')
     expect(extraVisitIdOf('c-1.ev-v2')).toBe('c-1.ev-v2-x')
     expect(timerIdsOfVisit({ visitId: 'c-1.ev-v1', reminderCount: 2 })).toEqual([
       'c-1.ev-v1-r1',
@@ -63,7 +63,7 @@ describe('the ids of visits and of what hangs on them', () => {
       'c-1.ev-v1-o1',
       'c-1.ev-v1-o2',
     ])
-    expect(plannedSmsId({ caseId: 'c-1', eventId: 'ev' })).toBe('sms-c-1.ev-petitioner')
+    expect(plannedSmsId({ matterId: 'c-1', eventId: 'ev' })).toBe('sms-c-1.ev-petitioner')
     expect(appointmentSmsId('c-1.ev-v1', 4)).toBe('sms-appointment-c-1.ev-v1-4')
     expect(reminderSmsId('c-1.ev-v1-r1', new Date('2026-02-26T01:00:00Z'))).toBe(
       'sms-c-1.ev-v1-r1-202602260100',
@@ -79,15 +79,15 @@ describe('the ids of visits and of what hangs on them', () => {
         fc.integer({ min: 1, max: 10 }),
         fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 1, maxLength: 10 }),
         fc.integer({ min: 0, max: 5 }),
-        (caseId, eventId, visits, extras, reminderCount) => {
-          const ids = Array.from({ length: visits }, (_, n) => visitIdOf({ caseId, eventId }, n + 1)).flatMap(
-            (id, n) => {
-              const chain = [id]
-              for (let x = 0; x < (extras[n % extras.length] ?? 0); x++)
-                chain.push(extraVisitIdOf(chain.at(-1) ?? id))
-              return chain
-            },
-          )
+        (matterId, eventId, visits, extras, reminderCount) => {
+          const ids = Array.from({ length: visits }, (_, n) =>
+            visitIdOf({ matterId, eventId }, n + 1),
+          ).flatMap((id, n) => {
+            const chain = [id]
+            for (let x = 0; x < (extras[n % extras.length] ?? 0); x++)
+              chain.push(extraVisitIdOf(chain.at(-1) ?? id))
+            return chain
+          })
           expect(new Set(ids).size).toBe(ids.length)
           const timers = ids.flatMap((visitId) => timerIdsOfVisit({ visitId, reminderCount }))
           expect(new Set(timers).size).toBe(timers.length)
@@ -147,7 +147,7 @@ describe('flags', () => {
       flagId: 'high-risk-c-1.ev-v1',
       kind: 'high-risk',
       visitId: 'c-1.ev-v1',
-      caseId: 'c-1',
+      matterId: 'c-1',
       petitionerId: 'li',
       officerId: 'wang',
       unitId: 'village',

@@ -5,5 +5,5 @@ import type { AppDeps } from '../../platform/deps.ts'
 import { matterById } from '../store.ts'
 
 /** A matter outside the caller's scope is answered as a missing one: 404, not a 403 that would say where it is. */
-export const loadCase = async ({ store }: Pick<AppDeps, 'store'>, actor: Actor, caseId: string) =>
-  requireInScopeOrNotFound(actor, await matterById(store, caseId), `case ${caseId}`)
+export const loadMatter = async ({ store }: Pick<AppDeps, 'store'>, actor: Actor, matterId: string) =>
+  requireInScopeOrNotFound(actor, await matterById(store, matterId), `case ${matterId}`)

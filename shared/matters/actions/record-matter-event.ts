@@ -1,4 +1,4 @@
-// `POST /cases/{caseId}/events`: an event recorded on a matter (once per event id: the same id again answers the
+// `POST /matters/{matterId}/events`: an event recorded on a matter (once per event id: the same id again answers the
 // event recorded), its status moved by the status rule, and the event announced through the outbox, all in one
 // transaction.
 import { randomUUID } from 'node:crypto'
@@ -8,26 +8,26 @@ import { auditSubject, isConditionRefusal } from '../../platform/audit.ts'
 import { ConflictError, ValidationError } from '../../platform/errors.ts'
 import type { MatterDeps } from '../ports.ts'
 import { caseEventMessageOf, occurredAtOf } from '../rules/events.ts'
-import type { caseEventInput } from '../rules/schemas.ts'
-import { type CaseStatus, statusAfter } from '../rules/status.ts'
+import type { matterEventInput } from '../rules/schemas.ts'
+import { type MatterStatus, statusAfter } from '../rules/status.ts'
 import { eventOfMatter, saveMatterEvent } from '../store.ts'
-import { loadCase } from './load-matter.ts'
+import { loadMatter } from './load-matter.ts'
 
-export const recordCaseEvent = async (
+export const recordMatterEvent = async (
   deps: MatterDeps,
   actor: Actor,
-  caseId: string,
-  input: z.infer<typeof caseEventInput>,
+  matterId: string,
+  input: z.infer<typeof matterEventInput>,
 ) => {
   const { store, clock } = deps
-  const matter = await loadCase(deps, actor, caseId)
+  const matter = await loadMatter(deps, actor, matterId)
   const eventId = input.eventId ?? randomUUID()
-  const replay = await eventOfMatter(store, caseId, eventId)
+  const replay = await eventOfMatter(store, matterId, eventId)
   if (replay) return { event: replay, replayed: true }
 
-  const next = statusAfter(matter.status as CaseStatus, input.type)
+  const next = statusAfter(matter.status as MatterStatus, input.type)
   if (next === 'refused') {
-    throw new ConflictError(`case ${caseId} is ${matter.status}: it cannot be ${input.type}`, {
+    throw new ConflictError(`case ${matterId} is ${matter.status}: it cannot be ${input.type}`, {
       status: matter.status,
     })
   }
@@ -37,7 +37,7 @@ export const recordCaseEvent = async (
     throw new ValidationError([{ field: 'occurredAt', reason: 'must not be in the future' }])
   }
   const event = {
-    caseId,
+    matterId,
     eventId,
     type: input.type,
     occurredAt: occurredAt.toISOString(),
@@ -50,12 +50,12 @@ export const recordCaseEvent = async (
       store,
       {
         event,
-        matter: { caseId, status: next, updatedAt: now.toISOString(), readVersion: matter.version },
+        matter: { matterId, status: next, updatedAt: now.toISOString(), readVersion: matter.version },
         message: caseEventMessageOf(matter, event),
         now,
       },
       {
-        subject: auditSubject('case', caseId),
+        subject: auditSubject('matter', matterId),
         actor: actor.id,
         action: `case.${input.type}`,
         regionCode: matter.regionCode,
@@ -66,7 +66,9 @@ export const recordCaseEvent = async (
     )
   } catch (error) {
     if (isConditionRefusal(error)) {
-      throw new ConflictError(`case ${caseId} changed while this event was recorded; read it again and retry`)
+      throw new ConflictError(
+        `case ${matterId} changed while this event was recorded; read it again and retry`,
+      )
     }
     throw error
   }

@@ -1,4 +1,4 @@
-// `POST /cases`: a matter registered for a petitioner of the caller's scope; it is handled from now on.
+// `POST /matters`: a matter registered for a petitioner of the caller's scope; it is handled from now on.
 import type * as z from 'zod'
 import { inScope } from '../../access/rules/object-scope.ts'
 import type { Actor } from '../../access/rules/roles.ts'
@@ -6,14 +6,14 @@ import { petitionerById } from '../../directory/store.ts'
 import { auditSubject, isConditionRefusal } from '../../platform/audit.ts'
 import { ConflictError, ValidationError } from '../../platform/errors.ts'
 import type { MatterDeps } from '../ports.ts'
-import type { registerCaseInput } from '../rules/schemas.ts'
-import type { CaseStatus } from '../rules/status.ts'
+import type { registerMatterInput } from '../rules/schemas.ts'
+import type { MatterStatus } from '../rules/status.ts'
 import { saveNewMatter } from '../store.ts'
 
-export const registerCase = async (
+export const registerMatter = async (
   deps: MatterDeps,
   actor: Actor,
-  input: z.infer<typeof registerCaseInput>,
+  input: z.infer<typeof registerMatterInput>,
 ) => {
   const { store, clock } = deps
   const petitioner = await petitionerById(store, input.petitionerId)
@@ -28,14 +28,14 @@ export const registerCase = async (
     ...input,
     regionCode: petitioner.regionCode,
     unitId: petitioner.unitId,
-    status: 'handling' as CaseStatus,
+    status: 'handling' as MatterStatus,
     openedAt: now,
     updatedAt: now,
     version: 1,
   }
   try {
     await saveNewMatter(store, matter, {
-      subject: auditSubject('case', input.caseId),
+      subject: auditSubject('matter', input.matterId),
       actor: actor.id,
       action: 'case.registered',
       regionCode: matter.regionCode,
@@ -43,7 +43,7 @@ export const registerCase = async (
       after: matter,
     })
   } catch (error) {
-    if (isConditionRefusal(error)) throw new ConflictError(`case ${input.caseId} already exists`)
+    if (isConditionRefusal(error)) throw new ConflictError(`case ${input.matterId} already exists`)
     throw error
   }
   return matter

@@ -12,46 +12,46 @@ export const resolveLocale = (locale: string): Locale =>
  */
 export const templates = {
   'officer-visit-reminder': {
-    params: ['officerName', 'sequence', 'caseId', 'petitionerName', 'dueDate'],
-    required: ['caseId', 'dueDate'],
+    params: ['officerName', 'sequence', 'matterId', 'petitionerName', 'dueDate'],
+    required: ['matterId', 'dueDate'],
     examples: {
       officerName: '王芳',
       sequence: '1',
-      caseId: 'c-2026-001',
+      matterId: 'c-2026-001',
       petitionerName: '李明',
       dueDate: '2026-03-02',
     },
     text: {
       'zh-CN':
-        '【回访提醒】{officerName}：信访事项{caseId}的第{sequence}次回访（回访对象{petitionerName}）应于{dueDate}完成。',
-      en: 'Aftercare reminder for {officerName}: return visit {sequence} on matter {caseId} ({petitionerName}) is due on {dueDate}.',
+        '【回访提醒】{officerName}：信访事项{matterId}的第{sequence}次回访（回访对象{petitionerName}）应于{dueDate}完成。',
+      en: 'Aftercare reminder for {officerName}: return visit {sequence} on matter {matterId} ({petitionerName}) is due on {dueDate}.',
     },
   },
   'petitioner-visit-planned': {
-    params: ['petitionerName', 'caseId', 'dueDate'],
+    params: ['petitionerName', 'matterId', 'dueDate'],
     required: ['dueDate'],
-    examples: { petitionerName: '李明', caseId: 'c-2026-001', dueDate: '2026-03-02' },
+    examples: { petitionerName: '李明', matterId: 'c-2026-001', dueDate: '2026-03-02' },
     text: {
       'zh-CN':
-        '【信访回访】{petitionerName}您好：您反映的事项{caseId}已办结，我们将于{dueDate}前回访，听取您的意见。回复TD退订。',
-      en: 'Dear {petitionerName}, your matter {caseId} is concluded; we will visit you by {dueDate} to hear your view. Reply STOP to opt out.',
+        '【信访回访】{petitionerName}您好：您反映的事项{matterId}已办结，我们将于{dueDate}前回访，听取您的意见。回复TD退订。',
+      en: 'Dear {petitionerName}, your matter {matterId} is concluded; we will visit you by {dueDate} to hear your view. Reply STOP to opt out.',
     },
   },
   'supervisor-visit-flag': {
-    params: ['supervisorName', 'officerName', 'caseId', 'sequence', 'dueDate', 'reason'],
-    required: ['caseId', 'reason'],
+    params: ['supervisorName', 'officerName', 'matterId', 'sequence', 'dueDate', 'reason'],
+    required: ['matterId', 'reason'],
     examples: {
       supervisorName: '赵强',
       officerName: '王芳',
-      caseId: 'c-2026-001',
+      matterId: 'c-2026-001',
       sequence: '1',
       dueDate: '2026-03-02',
       reason: '已逾期',
     },
     text: {
       'zh-CN':
-        '【回访督办】{supervisorName}：{officerName}负责的信访事项{caseId}第{sequence}次回访{reason}（应于{dueDate}完成）。',
-      en: 'Aftercare, for {supervisorName}: return visit {sequence} on matter {caseId} by {officerName}: {reason} (due {dueDate}).',
+        '【回访督办】{supervisorName}：{officerName}负责的信访事项{matterId}第{sequence}次回访{reason}（应于{dueDate}完成）。',
+      en: 'Aftercare, for {supervisorName}: return visit {sequence} on matter {matterId} by {officerName}: {reason} (due {dueDate}).',
     },
   },
   'petitioner-appointment': {

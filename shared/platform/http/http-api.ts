@@ -71,7 +71,7 @@ const parseBody = (event: HttpEvent, schema: z.ZodType): unknown => {
 }
 
 /** Path parameters that name an id an office chose; any other `…Id` names a derived one (a visit, a notification). */
-const officeIdParameters = new Set(['officerId', 'caseId', 'petitionerId', 'unitId', 'eventId'])
+const officeIdParameters = new Set(['officerId', 'matterId', 'petitionerId', 'unitId', 'eventId'])
 const otherParameters: Record<string, z.ZodType<string>> = {
   regionCode: z.string().refine(isRegionCode, 'must be a 6, 9 or 12 digit division code'),
   // The audit trail's kinds (visit, case, …): its use case names them; here only their shape.
@@ -130,8 +130,8 @@ const handlerFor =
   }
 
 /**
- * Whether a path matches a route template (`/cases/{caseId}`) as API Gateway matches it: each `{name}` one segment,
- * and nothing more (no trailing slash: on AWS `/cases/c-1/` matches no route and goes to `$default`). The local HTTP
+ * Whether a path matches a route template (`/matters/{matterId}`) as API Gateway matches it: each `{name}` one segment,
+ * and nothing more (no trailing slash: on AWS `/matters/c-1/` matches no route and goes to `$default`). The local HTTP
  * server (local/http-server.ts) picks its routes with this too.
  */
 export const templateMatches = (template: string, path: string) =>

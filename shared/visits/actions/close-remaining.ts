@@ -13,13 +13,13 @@ import { cancelVisit } from './cancel.ts'
 export const closeRemainingVisits = async (
   deps: AppDeps,
   actor: Actor,
-  caseId: string,
+  matterId: string,
   input: z.infer<typeof closeRemainingInput>,
 ) => {
   const visits = inCadenceOrder(
-    await visitsOfMatter(deps.store, caseId, { triggerEventId: input.triggerEventId }),
+    await visitsOfMatter(deps.store, matterId, { triggerEventId: input.triggerEventId }),
   )
-  requireInScopeOrNotFound(actor, visits[0], `visits of event ${input.triggerEventId} on case ${caseId}`)
+  requireInScopeOrNotFound(actor, visits[0], `visits of event ${input.triggerEventId} on case ${matterId}`)
   const remaining = visitsToClose(visits)
   if (!remaining) {
     throw new ConflictError(
@@ -31,5 +31,5 @@ export const closeRemainingVisits = async (
     await cancelVisit(deps, actor, visit.visitId, { reason: `stop rule: ${input.reason}` })
     closed.push(visit.visitId)
   }
-  return { caseId, closed }
+  return { matterId, closed }
 }

@@ -1,6 +1,6 @@
 // The visit planner: a case event becomes the return visits of its cadence, assigned and with reminder timers.
 import { datedVisit } from '../../calendar/dated-visit.ts'
-import type { CaseEventMessage } from '../../matters/rules/events.ts'
+import type { MatterEventMessage } from '../../matters/rules/events.ts'
 import { auditSubject, auditTransaction, isConditionRefusal } from '../../platform/audit.ts'
 import { openPhone } from '../../platform/crypto/personal-data.ts'
 import type { AppDeps } from '../../platform/deps.ts'
@@ -32,7 +32,7 @@ const assignOfficer = async (deps: AppDeps, unitId: string) => {
 }
 
 /** Plans the visits of one case event. Delivered twice, it plans once: the visits' conditional puts refuse. */
-export const planVisitsForEvent = async (deps: AppDeps, event: CaseEventMessage) => {
+export const planVisitsForEvent = async (deps: AppDeps, event: MatterEventMessage) => {
   const { store, clock, config } = deps
   const ports = visitPorts(deps)
   const trigger = event.type as VisitTrigger
@@ -58,7 +58,7 @@ export const planVisitsForEvent = async (deps: AppDeps, event: CaseEventMessage)
 
   const visits = planned.map((p, n) => ({
     visitId: visitIdOf(event, p.sequence),
-    caseId: event.caseId,
+    matterId: event.matterId,
     petitionerId: event.petitionerId,
     officerId: officer.officerId,
     unitId: officer.unitId,
@@ -93,7 +93,7 @@ export const planVisitsForEvent = async (deps: AppDeps, event: CaseEventMessage)
       ...timerWrites(store, config.TIMER_SHARDS, timers),
       ...visits.flatMap((v, n) => ports.provisionalMarks(v.visitId, unloadedYears(n))),
       auditTransaction(store, {
-        subject: auditSubject('case', event.caseId),
+        subject: auditSubject('matter', event.matterId),
         actor: PLANNER,
         action: 'visits.planned',
         regionCode: event.regionCode,
@@ -123,7 +123,7 @@ export const planVisitsForEvent = async (deps: AppDeps, event: CaseEventMessage)
 }
 
 /** The petitioner's right to know: the matter is concluded and a return visit will come by its date. */
-const tellPetitioner = async (deps: AppDeps, event: CaseEventMessage, firstDueDate: string) => {
+const tellPetitioner = async (deps: AppDeps, event: MatterEventMessage, firstDueDate: string) => {
   const petitioner = await petitionerOf(deps.store, event.petitionerId)
   if (!petitioner) return
   const notificationId = plannedSmsId(event)
@@ -136,6 +136,6 @@ const tellPetitioner = async (deps: AppDeps, event: CaseEventMessage, firstDueDa
     phone: await openPhone(deps.crypto, 'Petitioner', petitioner.petitionerId, petitioner),
     locale: petitioner.locale,
     template: 'petitioner-visit-planned',
-    params: { petitionerName: petitioner.name, caseId: event.caseId, dueDate: firstDueDate },
+    params: { petitionerName: petitioner.name, matterId: event.matterId, dueDate: firstDueDate },
   })
 }

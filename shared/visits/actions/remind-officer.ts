@@ -46,7 +46,7 @@ export const remindOfficerOfVisit = async (
     params: {
       officerName: officer.name,
       sequence: String(visit.sequence),
-      caseId: visit.caseId,
+      matterId: visit.matterId,
       petitionerName: petitioner?.name ?? visit.petitionerId,
       dueDate: visit.dueDate,
     },

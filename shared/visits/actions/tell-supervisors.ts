@@ -25,7 +25,7 @@ export const tellSupervisors = async (deps: AppDeps, visit: Visit, kind: FlagKin
       params: {
         supervisorName: supervisor.name,
         officerName: officer?.name ?? visit.officerId,
-        caseId: visit.caseId,
+        matterId: visit.matterId,
         sequence: String(visit.sequence),
         dueDate: visit.dueDate,
         reason: flagLabels[kind],

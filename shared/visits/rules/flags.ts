@@ -11,7 +11,7 @@ export type FlagKind = keyof typeof flagLabels
 
 interface FlaggedVisit {
   visitId: string
-  caseId: string
+  matterId: string
   petitionerId: string
   officerId: string
   unitId: string
@@ -29,7 +29,7 @@ export const flagOf = (visit: FlaggedVisit, kind: FlagKind, at: Date, detail: st
   flagId: flagIdOf(visit, kind),
   kind,
   visitId: visit.visitId,
-  caseId: visit.caseId,
+  matterId: visit.matterId,
   petitionerId: visit.petitionerId,
   officerId: visit.officerId,
   unitId: visit.unitId,

@@ -3,8 +3,8 @@
 import { eventKeyOf } from '../../matters/rules/events.ts'
 import { minuteOf } from '../../scheduling/rules/timers.ts'
 
-/** The visits of one event: `<caseId>.<eventId>-v1`, `-v2`… (see eventKeyOf). */
-export const visitIdOf = (event: { caseId: string; eventId: string }, sequence: number) =>
+/** The visits of one event: `<matterId>.<eventId>-v1`, `-v2`… (see eventKeyOf). */
+export const visitIdOf = (event: { matterId: string; eventId: string }, sequence: number) =>
   `${eventKeyOf(event)}-v${sequence}`
 
 /** The extra visit after a dissatisfied or high-risk outcome: `-x` after the visit it follows (`-x-x` after an extra). */
@@ -23,7 +23,7 @@ export const timerIdsOfVisit = (visit: { visitId: string; reminderCount: number 
 ]
 
 /** The petitioner told that a return visit will come: one SMS per event. */
-export const plannedSmsId = (event: { caseId: string; eventId: string }) =>
+export const plannedSmsId = (event: { matterId: string; eventId: string }) =>
   `sms-${eventKeyOf(event)}-petitioner`
 
 /** The petitioner's SMS of an appointment: one per version of the visit that set it. */

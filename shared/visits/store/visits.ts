@@ -59,7 +59,7 @@ export const visitsOfMatter = async (
   matterId: string,
   options: { triggerEventId?: string } = {},
 ) => {
-  const { Item: matter } = await store.Case.build(GetItemCommand).key({ caseId: matterId }).send()
+  const { Item: matter } = await store.Matter.build(GetItemCommand).key({ matterId: matterId }).send()
   if (!matter) return []
   const range = regionVisitsRange(matter.regionCode)
   const { Items = [] } = await store.table
@@ -72,11 +72,11 @@ export const visitsOfMatter = async (
         Visit: options.triggerEventId
           ? {
               and: [
-                { attr: 'caseId', eq: matterId },
+                { attr: 'matterId', eq: matterId },
                 { attr: 'triggerEventId', eq: options.triggerEventId },
               ],
             }
-          : { attr: 'caseId', eq: matterId },
+          : { attr: 'matterId', eq: matterId },
       },
     })
     .send()

@@ -4,6 +4,6 @@ import type { AppDeps } from '#shared/platform/deps.ts'
 import { httpApi } from '#shared/platform/http/http-api.ts'
 import { lambdaHandler } from '#shared/platform/lambda.ts'
 
-export const createHandler = (deps: AppDeps) => httpApi('cases-api', matterRoutes, deps)
+export const createHandler = (deps: AppDeps) => httpApi('matters-api', matterRoutes, deps)
 
-export const handler = lambdaHandler('cases-api', { table }, createHandler)
+export const handler = lambdaHandler('matters-api', { table }, createHandler)

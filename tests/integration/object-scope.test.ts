@@ -75,7 +75,7 @@ describe('an object outside the scope is answered as a missing one', () => {
   it('answers the same for a matter, its audit trail and a notification', async () => {
     for (const [path, absentPath, id, absentId] of [
       ['/matters/c-1', '/matters/c-9', 'c-1', 'c-9'],
-      ['/audit/case/c-1', '/audit/case/c-9', 'c-1', 'c-9'],
+      ['/audit/matter/c-1', '/audit/matter/c-9', 'c-1', 'c-9'],
       ['/audit/petitioner/li', '/audit/petitioner/lu', 'li', 'lu'],
       [
         '/notifications/sms-c-1.ev-petitioner',
@@ -88,7 +88,7 @@ describe('an object outside the scope is answered as a missing one', () => {
       expect([path, outside.status, outside.body.error]).toEqual([path, 404, 'NotFoundError'])
       expectAlike(outside, await rt.call('GET', absentPath, { as: otherProvince }), id, absentId)
     }
-    expect((await rt.call('GET', '/audit/case/c-1', { as: otherProvince })).body.message).toBe(
+    expect((await rt.call('GET', '/audit/matter/c-1', { as: otherProvince })).body.message).toBe(
       'audit trail of case c-1 not found',
     )
   })

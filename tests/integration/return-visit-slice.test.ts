@@ -56,7 +56,7 @@ describe('a resolved matter', () => {
     const later = await rt.call('GET', '/visits/c-2026-001.ev-1-v2', { as: officer })
     expect(later.body.dueDate).toBe('2026-03-16') // +30 calendar days is Sunday 03-15: moved to Monday
     // The event and its audit entry went in one transaction; the planner audited what it planned.
-    const trail = await rt.call('GET', '/audit/case/c-2026-001', { as: supervisor })
+    const trail = await rt.call('GET', '/audit/matter/c-2026-001', { as: supervisor })
     // The manual clock stands still: the three entries share one instant, so their order is not asserted.
     expect(trail.body.entries).toHaveLength(3)
     expect(trail.body.entries).toEqual(

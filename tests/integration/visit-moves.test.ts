@@ -83,7 +83,7 @@ it('gives a matter recorded weeks late one visit five working days on, over Nati
   // The officer assigned a moment ago is not flagged, nor held to account, nor is her supervisor told.
   expect(await smsTo(SUPERVISOR_ZHAO)).toEqual([])
   expect(await ledger('2026-09')).toEqual([])
-  const trail = await rt.call('GET', '/audit/case/c-late', { as: zhao })
+  const trail = await rt.call('GET', '/audit/matter/c-late', { as: zhao })
   expect(
     trail.body.entries.find((e: { action: string }) => e.action === 'visits.planned')?.after,
   ).toMatchObject({

@@ -5,20 +5,17 @@ import {
   DeleteMessageBatchCommand,
   GetQueueAttributesCommand,
   type Message,
-  type MessageAttributeValue,
   ReceiveMessageCommand,
   SendMessageBatchCommand,
-  type SendMessageBatchRequestEntry,
   type SQSClient,
 } from '@aws-sdk/client-sqs'
 import { maskPhone } from '../masking.ts'
+import { attributesToSend, bySize, chunks } from './message-batches.ts'
 
 /** How long a peeked message stays hidden; long enough to list it, short enough to come back by itself after a crash. */
 const PEEK_VISIBILITY_SECONDS = 30
 /** How long a message being moved stays hidden: send and delete must both fit in it, or it is moved twice. */
 const MOVE_VISIBILITY_SECONDS = 60
-/** SQS's classic batch payload limit; AWS now allows more, but fauxqs and older regions may not. */
-const BATCH_BYTES = 262_144
 
 export interface PeekedMessage {
   messageId: string
@@ -69,12 +66,6 @@ export interface RedriveReport {
 
 const errorText = (error: unknown) =>
   error instanceof Error ? `${error.name}: ${error.message}` : String(error)
-
-const chunks = <T>(items: readonly T[], size: number): T[][] => {
-  const out: T[][] = []
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size))
-  return out
-}
 
 const receive = async (sqs: SQSClient, queueUrl: string, count: number, visibility: number, wait: number) => {
   const { Messages } = await sqs.send(
@@ -147,49 +138,6 @@ export const peekDlq = async (
     stillHidden = await release(sqs, dlqUrl, handles)
   }
   return { messages: [...seen.values()].slice(0, max), stillHidden }
-}
-
-/** Only the fields SendMessage accepts; the list values of a received attribute are reserved and rejected. */
-const attributesToSend = (attributes: Message['MessageAttributes']) => {
-  if (!attributes || Object.keys(attributes).length === 0) return undefined
-  return Object.fromEntries(
-    Object.entries(attributes).map(([name, value]): [string, MessageAttributeValue] => [
-      name,
-      {
-        DataType: value.DataType,
-        ...(value.StringValue !== undefined ? { StringValue: value.StringValue } : {}),
-        ...(value.BinaryValue !== undefined ? { BinaryValue: value.BinaryValue } : {}),
-      },
-    ]),
-  )
-}
-
-const sizeOf = (entry: SendMessageBatchRequestEntry) => {
-  let bytes = Buffer.byteLength(entry.MessageBody ?? '')
-  for (const [name, value] of Object.entries(entry.MessageAttributes ?? {})) {
-    bytes += Buffer.byteLength(name) + Buffer.byteLength(value.DataType ?? '')
-    bytes += Buffer.byteLength(value.StringValue ?? '') + (value.BinaryValue?.byteLength ?? 0)
-  }
-  return bytes
-}
-
-/** Splits a batch so that no request exceeds the payload limit; a single large message goes alone. */
-const bySize = (entries: SendMessageBatchRequestEntry[]) => {
-  const out: SendMessageBatchRequestEntry[][] = []
-  let current: SendMessageBatchRequestEntry[] = []
-  let bytes = 0
-  for (const entry of entries) {
-    const size = sizeOf(entry)
-    if (current.length > 0 && bytes + size > BATCH_BYTES) {
-      out.push(current)
-      current = []
-      bytes = 0
-    }
-    current.push(entry)
-    bytes += size
-  }
-  if (current.length > 0) out.push(current)
-  return out
 }
 
 /**

@@ -14,14 +14,14 @@ import {
 import { raiseWarningWrite } from '../calendar/store.ts'
 import { isConditionRefusal, writeUnlessDone } from '../platform/audit.ts'
 import type { Store } from '../platform/table/store.ts'
-import {
-  bucketMinute,
-  dueBucket,
-  minuteOf,
-  shardOf,
-  type TimerKind,
-  type TimerStatus,
-} from './rules/timers.ts'
+import { minuteOf, shardOf, type TimerKind, type TimerStatus } from './rules/timers.ts'
+
+/** The due index's partition: a minute bucket and a shard (`DUE#2026-11-25T09:00#07`). */
+export const dueBucket = (minute: string, shard: number): string =>
+  `DUE#${minute}#${String(shard).padStart(2, '0')}`
+
+/** The minute a bucket name stands for: `DUE#2026-11-25T09:00#07` → `2026-11-25T09:00`. */
+export const bucketMinute = (bucket: string): string => bucket.slice(4, 20)
 
 export interface NewTimer {
   timerId: string

@@ -3,11 +3,11 @@ import { describe, expect, it } from 'vitest'
 import {
   addMinutes,
   delaySecondsUntil,
-  dueBucket,
   minuteOf,
   minutesBetween,
   shardOf,
 } from '../../shared/scheduling/rules/timers.ts'
+import { dueBucket } from '../../shared/scheduling/store.ts'
 
 describe('due buckets', () => {
   it('names a bucket by UTC minute and two-digit shard', () => {

@@ -23,12 +23,6 @@ export const addMinutes = (minute: string, n: number): string =>
 export const shardOf = (timerId: string, shards: number): number =>
   createHash('sha1').update(timerId).digest().readUInt32BE(0) % shards
 
-export const dueBucket = (minute: string, shard: number): string =>
-  `DUE#${minute}#${String(shard).padStart(2, '0')}`
-
-/** The minute a bucket name stands for: `DUE#2026-11-25T09:00#07` → `2026-11-25T09:00`. */
-export const bucketMinute = (bucket: string): string => bucket.slice(4, 20)
-
 /** The minutes from `after` (exclusive) to `through` (inclusive), oldest first. */
 export const minutesBetween = (after: string, through: string): string[] => {
   const minutes: string[] = []

@@ -22,7 +22,7 @@ export interface QueueDesign {
 
 export const queues = {
   planner: {
-    purpose: 'case events for the visit planner (subscribed to the events topic)',
+    purpose: 'matter events for the visit planner (subscribed to the events topic)',
     batchSize: 10,
     visibilityTimeoutSeconds: 180,
     maxReceiveCount: 5,

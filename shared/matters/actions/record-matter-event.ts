@@ -7,7 +7,7 @@ import type { Actor } from '../../access/rules/roles.ts'
 import { auditSubject, isConditionRefusal } from '../../platform/audit.ts'
 import { ConflictError, ValidationError } from '../../platform/errors.ts'
 import type { MatterDeps } from '../ports.ts'
-import { caseEventMessageOf, occurredAtOf } from '../rules/events.ts'
+import { matterEventMessageOf, occurredAtOf } from '../rules/events.ts'
 import type { matterEventInput } from '../rules/schemas.ts'
 import { type MatterStatus, statusAfter } from '../rules/status.ts'
 import { eventOfMatter, saveMatterEvent } from '../store.ts'
@@ -51,7 +51,7 @@ export const recordMatterEvent = async (
       {
         event,
         matter: { matterId, status: next, updatedAt: now.toISOString(), readVersion: matter.version },
-        message: caseEventMessageOf(matter, event),
+        message: matterEventMessageOf(matter, event),
         now,
       },
       {

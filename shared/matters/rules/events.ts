@@ -28,7 +28,7 @@ export const eventKeyOf = (event: { matterId: string; eventId: string }) =>
   `${event.matterId}.${event.eventId}`
 
 /** The message announcing an event recorded on a matter: what the planner and the other contexts hear of it. */
-export const caseEventMessageOf = (
+export const matterEventMessageOf = (
   matter: { matterId: string; petitionerId: string; regionCode: string; unitId: string },
   event: { eventId: string; type: MatterEventType; occurredAt: string },
 ): MatterEventMessage => ({

@@ -6,7 +6,7 @@ import type { Actor } from '../../shared/access/rules/roles.ts'
 import { recordMatterEvent } from '../../shared/matters/actions/record-matter-event.ts'
 import { registerMatter } from '../../shared/matters/actions/register-matter.ts'
 import {
-  caseEventMessageOf,
+  matterEventMessageOf,
   eventKeyOf,
   type MatterEventType,
   matterEventTypes,
@@ -152,7 +152,7 @@ describe('when an event happened', () => {
   })
 
   it('announces the matter and the event, named after both', () => {
-    const message = caseEventMessageOf(matterIn('handling'), {
+    const message = matterEventMessageOf(matterIn('handling'), {
       eventId: 'e-1',
       type: 'resolved',
       occurredAt: '2026-03-01T02:00:00.000Z',

@@ -1,9 +1,11 @@
 // The calendar's routes: a year's holiday arrangement, and what administrators must act on.
 import * as z from 'zod'
 import { defineRoute } from '../platform/http/route.ts'
+import { nextCursorField, pageOf, pageQuery } from '../platform/pages.ts'
 import { listWarnings } from './actions/list-warnings.ts'
 import { loadCalendarYear } from './actions/load-calendar-year.ts'
 import { calendarYearInput } from './rules/calendar-year.ts'
+import { warningAnswer } from './rules/views.ts'
 
 export const calendarRoutes = [
   defineRoute({
@@ -26,17 +28,26 @@ export const calendarRoutes = [
     path: '/admin/warnings',
     function: 'directory-api',
     roles: ['admin', 'supervisor'],
-    summary: 'What administrators must act on (a holiday arrangement to load, …)',
-    response: z.array(
-      z.object({
-        key: z.string(),
-        kind: z.string(),
-        message: z.string(),
-        national: z.boolean().optional(),
-        raisedAt: z.string(),
-        regionCode: z.string().optional(),
-      }),
-    ),
-    run: ({ deps, actor }) => listWarnings(deps, actor),
+    summary: 'What administrators must act on (a holiday arrangement to load, …), by key, a page at a time',
+    query: pageQuery,
+    response: z.object({
+      warnings: z.array(
+        z.object({
+          key: z.string().describe('what the warning is raised once under'),
+          kind: z.string(),
+          message: z.string(),
+          national: z.boolean().optional(),
+          raisedAt: z.string(),
+          regionCode: z.string().optional(),
+        }),
+      ),
+      nextCursor: nextCursorField,
+    }),
+    run: async ({ deps, actor, query }) => {
+      // The caller's scope is in the listing: a page cursor of a county's warnings resumes no one else's.
+      const visible = (await listWarnings(deps, actor)).map(warningAnswer)
+      const page = pageOf(deps, `warnings/${actor.regionCode}`, visible, (w) => w.key, query)
+      return { warnings: page.items, nextCursor: page.nextCursor }
+    },
   }),
 ] as const

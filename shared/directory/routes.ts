@@ -3,6 +3,7 @@
 import * as z from 'zod'
 import { roles } from '../access/rules/roles.ts'
 import { defineRoute, reply } from '../platform/http/route.ts'
+import { nextCursorField, pageOf, pageQuery } from '../platform/pages.ts'
 import { cadencePolicies } from '../visits/actions/cadence-policies.ts'
 import { putCadencePolicy } from '../visits/actions/put-cadence-policy.ts'
 import { cadencePolicySchema, visitTriggers } from '../visits/rules/cadence.ts'
@@ -44,7 +45,7 @@ const officerView = z.object({
   locale,
   duty: z.enum(roles),
   active: z.boolean(),
-  openVisits: z.number().int(),
+  openVisits: z.number().int().describe('their workload: the visits open in their name'),
   signIn: z.object({ issuer: z.string(), subject: z.string() }).optional(),
 })
 
@@ -69,7 +70,7 @@ const savedPolicyView = z.object({
   regionCode: z.string(),
   trigger: z.enum(visitTriggers),
   policy: cadencePolicySchema,
-  version: z.number().int(),
+  version: z.number().int().describe('the version a visit it plans names as `policyVersion`'),
   updatedAt: z.string(),
   updatedBy: z.string(),
 })
@@ -94,6 +95,7 @@ const policiesView = z.object({
       ),
     }),
   ),
+  nextCursor: nextCursorField,
 })
 
 export const directoryRoutes = [
@@ -204,8 +206,14 @@ export const cadencePolicyRoutes = [
     path: '/admin/cadence-policies/{regionCode}',
     function: 'directory-api',
     roles: ['admin', 'supervisor'],
-    summary: "A region's effective cadence policy per trigger, and every version of its own",
+    summary:
+      "A region's effective cadence policy per trigger, and every version of its own (by trigger, a page at a time)",
+    query: pageQuery,
     response: policiesView,
-    run: ({ deps, actor, params }) => cadencePolicies(deps, actor, params.regionCode),
+    run: async ({ deps, actor, params, query }) => {
+      const { regionCode, triggers } = await cadencePolicies(deps, actor, params.regionCode)
+      const page = pageOf(deps, `cadence-policies/${regionCode}`, triggers, (t) => t.trigger, query)
+      return { regionCode, triggers: page.items, nextCursor: page.nextCursor }
+    },
   }),
 ] as const

@@ -7,9 +7,11 @@ import { registerMatter } from './actions/register-matter.ts'
 import { matterEventTypeSchema } from './rules/events.ts'
 import { matterEventInput, registerMatterInput } from './rules/schemas.ts'
 import { matterStatuses } from './rules/status.ts'
+import { matterAnswer, matterEventAnswer, matterWithEventsAnswer } from './rules/views.ts'
 
 const staff = ['officer', 'supervisor', 'committee', 'admin'] as const
 
+/** A matter as callers see it: not the record's version (rules/views.ts). */
 const matterView = z.object({
   matterId: z.string(),
   petitionerId: z.string(),
@@ -20,7 +22,6 @@ const matterView = z.object({
   status: z.enum(matterStatuses),
   openedAt: z.string(),
   updatedAt: z.string(),
-  version: z.number().int(),
 })
 
 const eventView = z.object({
@@ -44,7 +45,7 @@ export const matterRoutes = [
     response: matterView,
     success: [201],
     conflict: true,
-    run: async ({ deps, actor, body }) => reply(201, await registerMatter(deps, actor, body)),
+    run: async ({ deps, actor, body }) => reply(201, matterAnswer(await registerMatter(deps, actor, body))),
   }),
   defineRoute({
     method: 'GET',
@@ -53,7 +54,8 @@ export const matterRoutes = [
     roles: staff,
     summary: 'Read a matter and its events',
     response: matterView.extend({ events: z.array(eventView) }),
-    run: ({ deps, actor, params }) => getMatter(deps, actor, params.matterId),
+    run: async ({ deps, actor, params }) =>
+      matterWithEventsAnswer(await getMatter(deps, actor, params.matterId)),
   }),
   defineRoute({
     method: 'POST',
@@ -67,7 +69,7 @@ export const matterRoutes = [
     conflict: true,
     run: async ({ deps, actor, params, body }) => {
       const { event, replayed } = await recordMatterEvent(deps, actor, params.matterId, body)
-      return reply(replayed ? 200 : 201, event)
+      return reply(replayed ? 200 : 201, matterEventAnswer(event))
     },
   }),
 ] as const

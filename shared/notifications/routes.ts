@@ -2,6 +2,7 @@
 // resolved; the SMS provider's inbound messages.
 import * as z from 'zod'
 import { defineRoute } from '../platform/http/route.ts'
+import { nextCursorField, pageOf, pageQuery } from '../platform/pages.ts'
 import { listTemplates } from './actions/list-templates.ts'
 import { readNotification } from './actions/read-notification.ts'
 import {
@@ -19,6 +20,7 @@ import {
   resolveUnknownNotification,
 } from './actions/unknown-notifications.ts'
 import { locales } from './rules/templates.ts'
+import { notificationListKey, savedTemplateAnswer } from './rules/views.ts'
 
 /** The SMS provider as a caller: no role a token could carry, and a region code that covers nothing. */
 const SMS_PROVIDER = { id: 'sms-provider', role: 'officer', regionCode: '000000' } as const
@@ -30,7 +32,10 @@ const smsParts = z.object({
   parts: z.number().int(),
 })
 
-/** A notification as callers see it: the phone masked, never its ciphertext, index or the sweepers' index keys. */
+/**
+ * A notification as callers see it (rules/views.ts): the phone masked, never its ciphertext, index or the sweepers'
+ * index keys, nor the dispatcher's bookkeeping.
+ */
 const notificationView = z.object({
   notificationId: z.string(),
   recipientType: z.enum(['officer', 'petitioner']),
@@ -39,16 +44,19 @@ const notificationView = z.object({
   phone: z.string().describe('masked'),
   locale: z.string(),
   template: z.string(),
-  params: z.record(z.string(), z.string()).optional(),
-  text: z.string(),
+  text: z.string().describe('the SMS as sent, or as it will be'),
   status: z.enum(['queued', 'deferred', 'sending', 'retrying', 'sent', 'suppressed', 'failed', 'unknown']),
   urgent: z.boolean(),
-  attempts: z.number().int(),
   createdAt: z.string(),
   sentAt: z.string().optional(),
-  providerMessageId: z.string().optional(),
-  topic: z.enum(['published', 'failed']).optional(),
-  topicMessageId: z.string().optional(),
+  providerMessageId: z
+    .string()
+    .optional()
+    .describe("the SMS provider's id of the message, to find it in its console"),
+  topic: z
+    .enum(['published', 'failed'])
+    .optional()
+    .describe("an officer's reminder: whether it reached the officers' topic (e-mail, pager)"),
   log: z.array(z.object({ at: z.string(), status: z.string(), detail: z.string().optional() })),
 })
 
@@ -89,28 +97,34 @@ export const notificationRoutes = [
       template: templateName,
       locale: z.enum(locales),
       text: z.string(),
-      version: z.number().int(),
       updatedAt: z.string(),
       updatedBy: z.string(),
       length: smsParts,
     }),
-    run: ({ deps, actor, body }) => saveTemplateText(deps, actor, body),
+    run: async ({ deps, actor, body }) => savedTemplateAnswer(await saveTemplateText(deps, actor, body)),
   }),
   defineRoute({
     method: 'GET',
     path: '/admin/templates',
     function: 'notifications-api',
     roles: ['admin', 'supervisor'],
-    summary: 'List SMS templates with their parameters and length in SMS parts',
-    response: z.array(
-      z.object({
-        template: templateName,
-        params: z.array(z.string()),
-        required: z.array(z.string()),
-        texts: z.record(z.enum(locales), z.object({ text: z.string(), length: smsParts })),
-      }),
-    ),
-    run: ({ deps }) => listTemplates(deps),
+    summary: 'List SMS templates with their parameters and length in SMS parts, by name, a page at a time',
+    query: pageQuery,
+    response: z.object({
+      templates: z.array(
+        z.object({
+          template: templateName,
+          params: z.array(z.string()),
+          required: z.array(z.string()),
+          texts: z.record(z.enum(locales), z.object({ text: z.string(), length: smsParts })),
+        }),
+      ),
+      nextCursor: nextCursorField,
+    }),
+    run: async ({ deps, query }) => {
+      const page = pageOf(deps, 'templates', await listTemplates(deps), (t) => t.template, query)
+      return { templates: page.items, nextCursor: page.nextCursor }
+    },
   }),
   defineRoute({
     method: 'GET',
@@ -126,9 +140,20 @@ export const notificationRoutes = [
     path: '/regions/{regionCode}/notifications/unknown',
     function: 'notifications-api',
     roles: ['supervisor', 'admin'],
-    summary: "A region's SMS logged unknown: the provider was called, the outcome was not recorded",
-    response: z.object({ regionCode: z.string(), notifications: z.array(notificationView) }),
-    run: ({ deps, actor, params }) => listUnknownNotifications(deps, actor, params.regionCode),
+    summary:
+      "A region's SMS logged unknown: the provider was called, the outcome was not recorded (oldest first, a page " +
+      'at a time)',
+    query: pageQuery,
+    response: z.object({
+      regionCode: z.string(),
+      notifications: z.array(notificationView),
+      nextCursor: nextCursorField,
+    }),
+    run: async ({ deps, actor, params, query }) => {
+      const { regionCode, notifications } = await listUnknownNotifications(deps, actor, params.regionCode)
+      const page = pageOf(deps, `unknown-sms/${regionCode}`, notifications, notificationListKey, query)
+      return { regionCode, notifications: page.items, nextCursor: page.nextCursor }
+    },
   }),
   defineRoute({
     method: 'POST',

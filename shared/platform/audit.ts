@@ -6,6 +6,7 @@ import { regionCovers } from '../access/rules/region-scope.ts'
 import type { Actor } from '../access/rules/roles.ts'
 import type { AppDeps } from './deps.ts'
 import { ValidationError } from './errors.ts'
+import { type PageQuery, pageOf } from './pages.ts'
 import type { Store } from './table/store.ts'
 
 export interface AuditInput {
@@ -85,10 +86,27 @@ export const auditSubjectTypes = {
 } as const
 
 /**
- * The audit trail of one subject, oldest first; only entries of regions in the caller's scope, and 404 when there is
- * none, whether the subject has no trail or only one elsewhere.
+ * What the trail shows of a before or after: the change as the office sees it. Not the record's version (the count
+ * its writes are checked against: every subject this trail reads, visits and matters, keeps one), and a phone under
+ * the name every view gives it, `phone`, masked as it was stored.
  */
-export const auditTrail = async (deps: AppDeps, actor: Actor, subjectType: string, subjectId: string) => {
+export const auditSnapshotView = (snapshot: unknown): unknown => {
+  if (typeof snapshot !== 'object' || snapshot === null || Array.isArray(snapshot)) return snapshot
+  const { version: _, phoneMasked, ...rest } = snapshot as Record<string, unknown>
+  return phoneMasked === undefined ? rest : { ...rest, phone: phoneMasked }
+}
+
+/**
+ * The audit trail of one subject, oldest first, a page at a time; only entries of regions in the caller's scope, and
+ * 404 when there is none, whether the subject has no trail or only one elsewhere.
+ */
+export const auditTrail = async (
+  deps: AppDeps,
+  actor: Actor,
+  subjectType: string,
+  subjectId: string,
+  query: PageQuery,
+) => {
   const prefix = auditSubjectTypes[subjectType as keyof typeof auditSubjectTypes]
   if (!prefix) {
     throw new ValidationError([
@@ -105,16 +123,20 @@ export const auditTrail = async (deps: AppDeps, actor: Actor, subjectType: strin
   // No entry in the caller's scope is answered as no entry at all: a 403 would say the subject exists elsewhere.
   const visible = Items.filter((e) => regionCovers(actor.regionCode, e.regionCode))
   if (visible.length === 0) throw notFound(`audit trail of ${subjectType} ${subjectId}`)
+  // Cut after the scope: a cursor says nothing to a caller who may not read the trail. An entry's id starts with its
+  // time: the trail's order.
+  const page = pageOf(deps, `audit/${subject}`, visible, (e) => e.auditId, query)
   return {
     subjectType,
     subjectId,
-    entries: visible.map(({ at, actor: by, action, regionCode, before, after }) => ({
+    entries: page.items.map(({ at, actor: by, action, regionCode, before, after }) => ({
       at,
       actor: by,
       action,
       regionCode,
-      before,
-      after,
+      before: auditSnapshotView(before),
+      after: auditSnapshotView(after),
     })),
+    nextCursor: page.nextCursor,
   }
 }

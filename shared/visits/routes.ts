@@ -3,6 +3,7 @@
 import * as z from 'zod'
 import { auditTrail } from '../platform/audit.ts'
 import { defineRoute, reply } from '../platform/http/route.ts'
+import { nextCursorField, pageQuery } from '../platform/pages.ts'
 import { cancelVisit } from './actions/cancel.ts'
 import { closeRemainingVisits } from './actions/close-remaining.ts'
 import { getVisit } from './actions/get-visit.ts'
@@ -59,6 +60,10 @@ const notificationStatus = z.enum([
   'unknown',
 ])
 
+/**
+ * A visit as callers see it (rules/views.ts): not the record's version, the offset and reminder rules it was planned
+ * with, its reminder count or the appointment SMS's id; the policy that planned it is named.
+ */
 const visitView = z.object({
   visitId: z.string(),
   matterId: z.string(),
@@ -68,14 +73,12 @@ const visitView = z.object({
   regionCode: z.string(),
   trigger: z.string(),
   triggerEventId: z.string(),
-  triggeredAt: z.string(),
-  offset: z
-    .unknown()
-    .describe('what the due date is counted from the trigger by, as the cadence policy says'),
-  policyRegion: z.string().optional(),
-  policyVersion: z.number().int().optional(),
-  reminderRules: z.unknown(),
-  reminderCount: z.number().int(),
+  triggeredAt: z.string().describe('when what the due date is counted from happened'),
+  policyRegion: z
+    .string()
+    .optional()
+    .describe('the region whose cadence policy planned the visit, or `default`'),
+  policyVersion: z.number().int().optional().describe('the version of that policy (0: the built-in one)'),
   sequence: z.number().int(),
   dueDate: z.string(),
   dueAt: z.string(),
@@ -98,7 +101,6 @@ const visitView = z.object({
     }),
   ),
   appointmentAt: z.string().optional(),
-  appointmentNotificationId: z.string().optional(),
   cancelReason: z.string().optional(),
   sms: z.array(
     z.object({
@@ -111,7 +113,6 @@ const visitView = z.object({
       detail: z.string().optional(),
     }),
   ),
-  version: z.number().int(),
 })
 
 const officerFigures = z.object({
@@ -231,7 +232,9 @@ export const visitRoutes = [
     function: 'visits-api',
     roles: ['supervisor', 'admin'],
     summary:
-      'The audit trail of a visit, case, officer, petitioner or unit: who changed what, when, before and after',
+      'The audit trail of a visit, matter, officer, petitioner or unit: who changed what, when, before and after ' +
+      '(oldest first, a page at a time)',
+    query: pageQuery,
     response: z.object({
       subjectType: z.string(),
       subjectId: z.string(),
@@ -241,12 +244,14 @@ export const visitRoutes = [
           actor: z.string(),
           action: z.string(),
           regionCode: z.string(),
-          before: z.unknown().optional(),
-          after: z.unknown().optional(),
+          before: z.record(z.string(), z.unknown()).optional().describe('what the change found'),
+          after: z.record(z.string(), z.unknown()).optional().describe('what it left'),
         }),
       ),
+      nextCursor: nextCursorField,
     }),
-    run: ({ deps, actor, params }) => auditTrail(deps, actor, params.subjectType, params.subjectId),
+    run: ({ deps, actor, params, query }) =>
+      auditTrail(deps, actor, params.subjectType, params.subjectId, query),
   }),
   defineRoute({
     method: 'GET',

@@ -38,7 +38,7 @@ it('marks a 2027 visit provisional, warns administrators once, and recomputes it
     .send()
   expect(supervisorBefore?.dueAt).toBe('2027-03-02T01:00:00.000Z')
   const warnings = await rt.call('GET', '/admin/warnings', { as: admin })
-  expect(warnings.body).toEqual([
+  expect(warnings.body.warnings).toEqual([
     expect.objectContaining({ key: 'calendar-2027', message: expect.stringContaining('2027 is not loaded') }),
   ])
 
@@ -58,7 +58,7 @@ it('marks a 2027 visit provisional, warns administrators once, and recomputes it
     (await rt.deps.store.Timer.build(GetItemCommand).key({ timerId }).send()).Item
   expect(await ladder('c-1.ev-v3-o1')).toMatchObject({ dueAt: '2027-03-04T01:00:00.000Z', status: 'pending' })
   expect(await ladder('c-1.ev-v3-o2')).toMatchObject({ dueAt: '2027-03-10T01:00:00.000Z', status: 'pending' })
-  expect((await rt.call('GET', '/admin/warnings', { as: admin })).body).toEqual([])
+  expect((await rt.call('GET', '/admin/warnings', { as: admin })).body.warnings).toEqual([])
 })
 
 it('refuses an arrangement with a weekday made a working day, a date of another year, or a shipped year', async () => {
@@ -108,7 +108,7 @@ it('lets only a province-level administrator load a year: the arrangement is nat
 it("warns administrators and supervisors from 1 November (Shanghai) that next year's arrangement is missing, once", async () => {
   rt = await startTestRuntime('2026-10-31T15:59:00Z') // 23:59 on 31 October in Shanghai
   const warnings = async (as: typeof admin | typeof supervisor) =>
-    (await rt.call('GET', '/admin/warnings', { as })).body
+    (await rt.call('GET', '/admin/warnings', { as })).body.warnings
   await rt.sweep()
   expect(await warnings(admin)).toEqual([])
 
@@ -217,6 +217,6 @@ it("shows a supervisor the warnings of their own region and national ones, never
   // Through the API, a supervisor of 330108 sees neither 330106's warning nor any other region's but their own.
   const seen = await rt.call('GET', '/admin/warnings', { as: other })
   expect(seen.status).toBe(200)
-  expect(keys(seen.body)).not.toContain('timer-failed-c-1.ev-v1-o1')
-  expect(keys(seen.body)).toContain('calendar-2027')
+  expect(keys(seen.body.warnings)).not.toContain('timer-failed-c-1.ev-v1-o1')
+  expect(keys(seen.body.warnings)).toContain('calendar-2027')
 })

@@ -411,7 +411,9 @@ describe('templates and locales', () => {
     await resolveMatter()
     expect((await smsTo(PETITIONER_LI))[0]?.text).toBe('【西湖信访】李明：我们将于2026-03-16前回访。')
     const listed = await rt.call('GET', '/admin/templates', { as: admin })
-    const planned = listed.body.find((t: { template: string }) => t.template === 'petitioner-visit-planned')
+    const planned = listed.body.templates.find(
+      (t: { template: string }) => t.template === 'petitioner-visit-planned',
+    )
     expect(planned.texts['zh-CN'].text).toContain('西湖信访')
     // A Chinese name makes even the English text UCS-2: 119 characters cost two parts.
     expect(planned.texts.en.length).toEqual({ encoding: 'UCS-2', characters: 119, parts: 2 })

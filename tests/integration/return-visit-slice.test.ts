@@ -66,8 +66,8 @@ describe('a resolved matter', () => {
           actor: 'zhao',
           action: 'case.resolved',
           at: '2026-02-13T02:00:00.000Z',
-          before: expect.objectContaining({ version: 1 }),
-          after: expect.objectContaining({ status: 'resolved', version: 2 }),
+          before: expect.objectContaining({ status: 'handling' }),
+          after: expect.objectContaining({ status: 'resolved' }),
         }),
         expect.objectContaining({
           actor: 'visit-planner',

@@ -199,7 +199,7 @@ beforeAll(async () => {
   }
   const templates = await rt.call('GET', '/admin/templates', { as: admin })
   // Saved again as it is: the route is walked without changing what any office sends.
-  const first = templates.body[0]
+  const first = templates.body.templates[0]
   template = { template: first.template, locale: 'zh-CN', text: first.texts['zh-CN'].text }
   secrets = [
     SEEDED_REGION,

@@ -147,7 +147,7 @@ describe('the due-work engine', () => {
     expect(timer).toMatchObject({ status: 'failed', attempts: MAX_TIMER_SENDS })
     expect(timer?.gsi2pk).toBeUndefined() // out of the due index: no further sweep reads it
     const warnings = await rt.call('GET', '/admin/warnings', { as: admin })
-    expect(warnings.body).toEqual([
+    expect(warnings.body.warnings).toEqual([
       expect.objectContaining({
         key: `timer-failed-${timerId}`,
         kind: 'timer-failed',
@@ -178,12 +178,12 @@ describe('the due-work engine', () => {
     const kept = await timerOf(rt, timerId)
     expect(kept).toMatchObject({ status: 'enqueued', attempts: MAX_TIMER_SENDS })
     expect(kept?.gsi2pk).toBeDefined()
-    expect((await rt.call('GET', '/admin/warnings', { as: admin })).body).toEqual([])
+    expect((await rt.call('GET', '/admin/warnings', { as: admin })).body.warnings).toEqual([])
 
     expect((await rt.sweep()).failed).toBe(1)
     expect(await timerStatus(rt, timerId)).toBe('failed')
     const warnings = await rt.call('GET', '/admin/warnings', { as: admin })
-    expect(warnings.body).toEqual([expect.objectContaining({ key: `timer-failed-${timerId}` })])
+    expect(warnings.body.warnings).toEqual([expect.objectContaining({ key: `timer-failed-${timerId}` })])
     expectLogged(rt, ['timer given up after repeated sends'])
   })
 

@@ -133,7 +133,7 @@ it('flags and records an overdue visit of a county with no supervisor, and warns
   const board = await rt.call('GET', '/regions/330110/board?month=2026-03', { as: yuhangAdmin })
   expect(board.body.flags).toEqual([expect.objectContaining({ kind: 'overdue', visitId: 'c-yh.ev-v1' })])
   const warnings = await rt.call('GET', '/admin/warnings', { as: admin })
-  expect(warnings.body).toEqual([
+  expect(warnings.body.warnings).toEqual([
     expect.objectContaining({
       key: 'no-supervisor-yuhang',
       kind: 'no-supervisor',
@@ -293,7 +293,7 @@ it('marks a visit provisional when only its ladder falls in a year not loaded, a
   const visit = await rt.call('GET', '/visits/c-1.ev-v1', { as: zhao })
   expect(visit.body).toMatchObject({ dueDate: '2026-12-29', provisional: true })
   const warnings = await rt.call('GET', '/admin/warnings', { as: zhao })
-  expect(warnings.body).toEqual([
+  expect(warnings.body.warnings).toEqual([
     expect.objectContaining({ key: 'calendar-2027', kind: 'calendar-year-missing' }),
   ])
 }, 60_000)

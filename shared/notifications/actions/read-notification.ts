@@ -2,22 +2,11 @@
 import { requireInScopeOrNotFound } from '../../access/rules/object-scope.ts'
 import type { Actor } from '../../access/rules/roles.ts'
 import type { AppDeps } from '../../platform/deps.ts'
+import { notificationAnswer } from '../rules/views.ts'
 import { type Notification, notificationById } from '../store/notifications.ts'
 
-/** What a caller sees of a notification: its delivery log, the number masked. */
-export const notificationView = (item: Notification) => {
-  const {
-    phoneCipher: _c,
-    phoneIndex: _i,
-    gsi3pk: _p,
-    gsi3sk: _s,
-    gsi2pk: _fp,
-    gsi2sk: _fs,
-    phoneMasked,
-    ...rest
-  } = item
-  return { ...rest, phone: phoneMasked }
-}
+/** What a caller sees of a notification: its delivery log, the number masked (rules/views.ts). */
+export const notificationView = (item: Notification) => notificationAnswer(item)
 
 /** A notification with its delivery log, the number masked. */
 export const getNotification = async ({ store }: AppDeps, notificationId: string) => {

@@ -4,6 +4,7 @@ import { requireInScopeOrNotFound } from '../../access/rules/object-scope.ts'
 import type { Actor } from '../../access/rules/roles.ts'
 import { openAttempt, openOutcome } from '../../platform/crypto/personal-data.ts'
 import type { AppDeps } from '../../platform/deps.ts'
+import { visitAnswer } from '../rules/views.ts'
 import { mayReadNotes } from '../rules/visit-access.ts'
 import { notificationsOf } from '../store/records.ts'
 import { findVisit, type Visit } from '../store/visits.ts'
@@ -32,7 +33,10 @@ const smsAbout = async (deps: AppDeps, ids: Set<string> | undefined) =>
       detail: n.log.at(-1)?.detail,
     }))
 
-/** What a caller sees of a visit: the outcome's notes and hardship reason only if they may read them. */
+/**
+ * What a caller sees of a visit: the outcome's notes and hardship reason only if they may read them, and none of the
+ * visit's bookkeeping (rules/views.ts).
+ */
 export const visitView = async (deps: AppDeps, actor: Actor, visit: Visit | undefined) => {
   if (!visit) return visit
   const { outcomeCipher: _, sms: smsIds, ...rest } = visit
@@ -44,12 +48,12 @@ export const visitView = async (deps: AppDeps, actor: Actor, visit: Visit | unde
         : attempt,
     ),
   )
-  return {
+  return visitAnswer({
     ...rest,
     unreached,
     outcome: mayRead ? await openOutcome(deps.crypto, visit) : visit.outcome,
     sms: await smsAbout(deps, smsIds),
-  }
+  })
 }
 
 /** The visit as it now is, as the caller sees it: what every change answers. */

@@ -1,7 +1,18 @@
 // The accountability ledger's entities.
 import { Entity, item, string } from 'dynamodb-toolbox'
 import { regionIndexKeys } from '../access/rules/region-scope.ts'
+import { businessDateOf } from '../calendar/rules/business-time.ts'
 import { type AftercareTable, timestamps } from '../platform/table/table.ts'
+import { regionBoardKeys } from '../platform/table/table-design.ts'
+
+/** An entry's place in the board index (gsi4): the month (Asia/Shanghai) it was recorded in. */
+export const ledgerBoardKeys = (e: { regionCode: string; recordedAt: string; entryId: string }) =>
+  regionBoardKeys('LEDGER', {
+    regionCode: e.regionCode,
+    month: businessDateOf(new Date(e.recordedAt)).slice(0, 7),
+    at: e.recordedAt,
+    id: e.entryId,
+  })
 
 export const accountabilityEntities = (table: AftercareTable) => {
   /** The accountability ledger: append-only entries per officer and unit (overdue, completed late, …). */
@@ -30,6 +41,12 @@ export const accountabilityEntities = (table: AftercareTable) => {
           ({ regionCode, recordedAt, entryId }) =>
             `${regionIndexKeys(regionCode).sortPrefix}#${recordedAt}#${entryId}`,
         ),
+      gsi4pk: string()
+        .hidden()
+        .link<typeof s>((e) => ledgerBoardKeys(e).partition),
+      gsi4sk: string()
+        .hidden()
+        .link<typeof s>((e) => ledgerBoardKeys(e).sort),
     })),
     computeKey: ({ entryId }) => ({ pk: `LEDGER#${entryId}`, sk: 'LEDGER' }),
   })

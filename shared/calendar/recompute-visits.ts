@@ -1,14 +1,13 @@
-// The recompute of a provisional visit when its year is loaded: it rewrites the visit's item and its timers, which
-// are not the calendar's. Kept in this one file, behind the ProvisionalVisits port (ports.ts), until the visits
+// The recompute of a provisional visit when its year is loaded: it rewrites the visit (through the visits' store,
+// which keeps its index keys) and its timers, which are not the calendar's. Kept in this one file, behind the ProvisionalVisits port (ports.ts), until the visits
 // offer it as an action of their own.
-import { ConditionCheck, GetItemCommand, PutTransaction } from 'dynamodb-toolbox'
 import { auditSubject, auditTransaction, isConditionRefusal } from '../platform/audit.ts'
 import type { AppDeps } from '../platform/deps.ts'
 import { type NewTimer, timerById } from '../scheduling/store.ts'
 import { moveTimerWrite, newTimerWrite, voidTimerWrite } from '../scheduling/timer-writes.ts'
 import { enqueueIfSwept } from '../scheduling/timers.ts'
-import { visitIndexKeys } from '../visits/entities.ts'
 import type { Offset, ReminderRule } from '../visits/rules/cadence.ts'
+import { findVisit, redatedVisitWrite, visitUnchangedCheck } from '../visits/store/visits.ts'
 import { warnCalendarMissing } from './actions/warn-calendar-missing.ts'
 import { datedVisit } from './dated-visit.ts'
 import type { ProvisionalVisits } from './ports.ts'
@@ -20,10 +19,7 @@ const ACTIVE: readonly string[] = ['pending', 'enqueued']
 const recomputeOnce = async (deps: AppDeps, calendar: WorkingCalendar, visitId: string, markYear: string) => {
   const { store, clock, config } = deps
   const dropMark = dropProvisionalMark(store, markYear, visitId)
-  const { Item: visit } = await store.Visit.build(GetItemCommand)
-    .key({ visitId })
-    .options({ consistent: true })
-    .send()
+  const visit = await findVisit(store, visitId, { consistent: true })
   // Done, cancelled, or moved to a date a person chose (a reschedule, a hand-over: no longer provisional): nothing
   // of it is counted from its trigger any more, and a recompute would undo the move.
   if (visit?.status !== 'planned' || !visit.provisional) {
@@ -87,14 +83,7 @@ const recomputeOnce = async (deps: AppDeps, calendar: WorkingCalendar, visitId: 
   const writes: WriteItem[] = [
     ...(visitChanged
       ? [
-          store.Visit.build(PutTransaction)
-            .item({
-              ...visit,
-              ...after,
-              version: visit.version + 1,
-              ...visitIndexKeys({ ...visit, dueAt: after.dueAt }),
-            })
-            .options({ condition: { attr: 'version', eq: visit.version } }),
+          redatedVisitWrite(store, visit, after),
           auditTransaction(store, {
             subject: auditSubject('visit', visitId),
             actor: 'calendar',
@@ -109,11 +98,7 @@ const recomputeOnce = async (deps: AppDeps, calendar: WorkingCalendar, visitId: 
             },
           }),
         ]
-      : [
-          store.Visit.build(ConditionCheck)
-            .key({ visitId })
-            .condition({ attr: 'version', eq: visit.version }),
-        ]),
+      : [visitUnchangedCheck(store, visit)]),
     ...timerWrites,
     ...marks,
   ]

@@ -2,6 +2,7 @@
 // Every key and index value of the directory is made here (and in entities.ts); the actions only name what they
 // want. Each save writes its record and its audit entry in one transaction, under the condition the action read.
 import {
+  $add,
   $set,
   ConditionCheck,
   DeleteTransaction,
@@ -267,4 +268,25 @@ export const saveSignInLink = (store: Store, link: SignInLinkWrite, audit: Audit
       : []),
     auditTransaction(store, audit),
   )
+}
+
+/**
+ * A change to an officer's workload, as the visits make it in their own transactions: the open-visit counter moved
+ * by `openVisits` (refused, with `mustBeActive`, if the officer has left meanwhile), or the officer marked as left
+ * (refused if someone marked it meanwhile). The one place outside the directory's saves that writes a staff record.
+ */
+export const officerWorkloadWrite = (
+  store: Store,
+  officerId: string,
+  change: { openVisits: number; mustBeActive?: boolean } | { leaves: true },
+) => {
+  if ('leaves' in change)
+    return store.Officer.build(UpdateTransaction)
+      .item({ officerId, active: false })
+      .options({ condition: { attr: 'active', eq: true } })
+  const counter = store.Officer.build(UpdateTransaction).item({
+    officerId,
+    openVisits: $add(change.openVisits),
+  })
+  return change.mustBeActive ? counter.options({ condition: { attr: 'active', eq: true } }) : counter
 }

@@ -149,7 +149,7 @@ export const functions = {
     memoryMb: 512,
     // Appointments and flags tell people by SMS; extra visits and reschedules start timers.
     uses: {
-      table: { indexes: ['gsi1', 'gsi3'] },
+      table: { indexes: ['gsi1', 'gsi4', 'gsi5', 'gsi6'] },
       sendsTo: ['timers', 'notifications'],
       publishesTo: [],
       personalData: true,

@@ -2,32 +2,79 @@
 // must look at.
 import { any, boolean, Entity, item, list, map, number, set, string } from 'dynamodb-toolbox'
 import { regionIndexKeys } from '../access/rules/region-scope.ts'
+import { businessDateOf } from '../calendar/rules/business-time.ts'
 import { type AftercareTable, timestamps } from '../platform/table/table.ts'
+import { regionBoardKeys } from '../platform/table/table-design.ts'
 
 /** The officer index (gsi1) partition of an officer's open visits, sorted by due time. */
 export const officerVisitsPartition = (officerId: string) => `OFFICER#${officerId}#VISITS`
 
-/** The region index (gsi3) range of the visits of one region code (not those of the regions under it), by due time. */
-export const regionVisitsRange = (regionCode: string) => ({
-  partition: `${regionIndexKeys(regionCode).partition}#VISITS`,
-  beginsWith: `${regionIndexKeys(regionCode).sortPrefix}#`,
-})
-
 /**
- * A visit's places in the officer index (gsi1) and the region index (gsi3). Computed on put; an update that changes
- * the officer or the due time must write them again (links are not recomputed on update).
+ * A visit's places in the officer index (gsi1), the region index (gsi3), the board index (gsi4: the month of its
+ * due day) and its matter's collection (gsi5). Computed on put; an update that changes the officer or the due time
+ * must write them again (links are not recomputed on update).
  */
 export const visitIndexKeys = (v: {
   officerId: string
   regionCode: string
+  matterId: string
+  dueDate: string
   dueAt: string
   visitId: string
-}) => ({
-  gsi1pk: officerVisitsPartition(v.officerId),
-  gsi1sk: `${v.dueAt}#${v.visitId}`,
-  gsi3pk: regionVisitsRange(v.regionCode).partition,
-  gsi3sk: `${regionIndexKeys(v.regionCode).sortPrefix}#${v.dueAt}#${v.visitId}`,
-})
+}) => {
+  const board = regionBoardKeys('VISITS', {
+    regionCode: v.regionCode,
+    month: v.dueDate.slice(0, 7),
+    at: v.dueAt,
+    id: v.visitId,
+  })
+  return {
+    gsi1pk: officerVisitsPartition(v.officerId),
+    gsi1sk: `${v.dueAt}#${v.visitId}`,
+    gsi3pk: `${regionIndexKeys(v.regionCode).partition}#VISITS`,
+    gsi3sk: `${regionIndexKeys(v.regionCode).sortPrefix}#${v.dueAt}#${v.visitId}`,
+    gsi4pk: board.partition,
+    gsi4sk: board.sort,
+    gsi5pk: matterVisitsPartition(v.matterId),
+    gsi5sk: `${v.dueAt}#${v.visitId}`,
+  }
+}
+
+/** The matters index (gsi5) partition of a matter's visits, in any state, by due time. */
+export const matterVisitsPartition = (matterId: string) => `MATTER#${matterId}#VISITS`
+
+/**
+ * Where a visit stands (gsi6, sparse): open, whatever its month; completed, by the month it was completed in;
+ * cancelled, nowhere (undefined: the keys are removed).
+ */
+export const visitStateKeys = (v: {
+  status: string
+  regionCode: string
+  dueAt: string
+  visitId: string
+  completedAt?: string
+}) => {
+  const at = { regionCode: v.regionCode, at: v.dueAt, id: v.visitId }
+  const keys =
+    v.status === 'planned'
+      ? regionBoardKeys('OPEN', at)
+      : v.status === 'completed' && v.completedAt
+        ? regionBoardKeys('DONE', { ...at, month: monthOfInstant(v.completedAt) })
+        : undefined
+  return keys && { gsi6pk: keys.partition, gsi6sk: keys.sort }
+}
+
+/** The month (Asia/Shanghai) of an instant kept as ISO text. */
+export const monthOfInstant = (instant: string) => businessDateOf(new Date(instant)).slice(0, 7)
+
+/** A flag's place in the board index (gsi4): the month it was raised in. */
+export const flagBoardKeys = (f: { regionCode: string; raisedAt: string; flagId: string }) =>
+  regionBoardKeys('FLAGS', {
+    regionCode: f.regionCode,
+    month: monthOfInstant(f.raisedAt),
+    at: f.raisedAt,
+    id: f.flagId,
+  })
 
 /** A visit done or cancelled leaves its officer's worklist partition, so that a page of open visits is never short. */
 export const closedVisitIndexKeys = (v: { officerId: string }) => ({
@@ -99,6 +146,12 @@ export const visitEntities = (table: AftercareTable) => {
           ({ regionCode, raisedAt, flagId }) =>
             `${regionIndexKeys(regionCode).sortPrefix}#${raisedAt}#${flagId}`,
         ),
+      gsi4pk: string()
+        .hidden()
+        .link<typeof s>((f) => flagBoardKeys(f).partition),
+      gsi4sk: string()
+        .hidden()
+        .link<typeof s>((f) => flagBoardKeys(f).sort),
     })),
     computeKey: ({ flagId }) => ({ pk: `FLAG#${flagId}`, sk: 'FLAG' }),
   })
@@ -171,6 +224,26 @@ export const visitEntities = (table: AftercareTable) => {
       gsi3sk: string()
         .hidden()
         .link<typeof s>((v) => visitIndexKeys(v).gsi3sk),
+      gsi4pk: string()
+        .hidden()
+        .link<typeof s>((v) => visitIndexKeys(v).gsi4pk),
+      gsi4sk: string()
+        .hidden()
+        .link<typeof s>((v) => visitIndexKeys(v).gsi4sk),
+      gsi5pk: string()
+        .hidden()
+        .link<typeof s>((v) => visitIndexKeys(v).gsi5pk),
+      gsi5sk: string()
+        .hidden()
+        .link<typeof s>((v) => visitIndexKeys(v).gsi5sk),
+      gsi6pk: string()
+        .optional()
+        .hidden()
+        .link<typeof s>((v) => visitStateKeys(v)?.gsi6pk),
+      gsi6sk: string()
+        .optional()
+        .hidden()
+        .link<typeof s>((v) => visitStateKeys(v)?.gsi6sk),
     })),
     computeKey: ({ visitId }) => ({ pk: `VISIT#${visitId}`, sk: 'VISIT' }),
   })

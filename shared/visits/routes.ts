@@ -1,17 +1,21 @@
 // The visits' routes: a visit read and worked on (outcome, hand-over, cancellation, a new date, an appointment), an
 // officer's worklist and leaving, the stop rule, a region's board, ledger and monthly report, and the audit trail.
 import * as z from 'zod'
+import { accountabilityLedger } from '../accountability/actions/ledger-of-month.ts'
 import { auditTrail } from '../platform/audit.ts'
 import { defineRoute, reply } from '../platform/http/route.ts'
 import { nextCursorField, pageQuery } from '../platform/pages.ts'
 import { cancelVisit } from './actions/cancel.ts'
 import { closeRemainingVisits } from './actions/close-remaining.ts'
 import { getVisit } from './actions/get-visit.ts'
+import { monthlySummaryCsv } from './actions/monthly-report.ts'
 import { officerLeaves } from './actions/officer-leaves.ts'
 import { reassignVisit } from './actions/reassign.ts'
 import { recordOutcome } from './actions/record-outcome.ts'
+import { regionBoard } from './actions/region-board.ts'
 import { rescheduleVisit } from './actions/reschedule.ts'
 import { setAppointment } from './actions/set-appointment.ts'
+import { worklist } from './actions/worklist.ts'
 import {
   appointmentInput,
   cancelInput,
@@ -20,15 +24,9 @@ import {
   reassignInput,
   rescheduleInput,
 } from './inputs.ts'
+import { monthQuery } from './rules/board.ts'
 import { outcomeInput } from './rules/outcome.ts'
-import {
-  accountabilityLedger,
-  monthlySummaryCsv,
-  monthQuery,
-  regionBoard,
-  worklist,
-  worklistQuery,
-} from './visit-views.ts'
+import { worklistQuery } from './rules/worklist.ts'
 
 const staff = ['officer', 'supervisor', 'committee', 'admin'] as const
 const form = outcomeInput.shape

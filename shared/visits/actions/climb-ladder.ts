@@ -1,6 +1,6 @@
 // The overdue ladder. One working day late: the supervisor is told and the visit flagged. Five working days late:
 // one accountability record for the officer and the unit (a second firing finds it and adds nothing).
-import { overdueEntry, overdueEntryId } from '../../accountability/ledger.ts'
+import { overdueEntry, overdueEntryId } from '../../accountability/store.ts'
 import { auditSubject, auditTransaction } from '../../platform/audit.ts'
 import type { AppDeps } from '../../platform/deps.ts'
 import { visitPorts } from '../ports.ts'

@@ -2,7 +2,7 @@
 // an extra visit, flags to the supervisor, a nomination for the annual screening. Every change is audited.
 import { isDeepStrictEqual } from 'node:util'
 import type { Actor } from '../../access/rules/roles.ts'
-import { completedLateEntry, overdueEntryOf } from '../../accountability/ledger.ts'
+import { completedLateEntry, overdueEntryOf } from '../../accountability/store.ts'
 import { businessDateOf } from '../../calendar/rules/business-time.ts'
 import type { WorkingCalendar } from '../../calendar/rules/working-calendar.ts'
 import { auditSubject, auditTransaction } from '../../platform/audit.ts'

@@ -2,7 +2,7 @@
 // board and written on the accountability ledger.
 import type * as z from 'zod'
 import type { Actor } from '../../access/rules/roles.ts'
-import { movedWhileOverdueEntry } from '../../accountability/ledger.ts'
+import { movedWhileOverdueEntry } from '../../accountability/store.ts'
 import { shanghaiInstant } from '../../calendar/rules/business-time.ts'
 import { auditSubject, auditTransaction } from '../../platform/audit.ts'
 import type { AppDeps } from '../../platform/deps.ts'

@@ -1,7 +1,8 @@
 // What visits read of the people and matters they are about: the directory's staff, units and petitioners, and the
-// matters' cases. Read here, by name, until those contexts offer these reads themselves; the one write is the
-// directory's officer marked as left, which a hand-over does in the same step as its audit entry.
-import { GetItemCommand, QueryCommand, UpdateTransaction } from 'dynamodb-toolbox'
+// matters. Read here, by name, until those contexts offer these reads themselves; the one write, the officer marked
+// as left in the same step as a hand-over's audit entry, is built by the directory's store.
+import { GetItemCommand, QueryCommand } from 'dynamodb-toolbox'
+import { officerWorkloadWrite } from '../../directory/store.ts'
 import type { Store } from '../../platform/table/store.ts'
 
 export const officerOf = async (store: Store, officerId: string) =>
@@ -40,6 +41,4 @@ export const nearestStaff = async (
 
 /** An officer who leaves is marked inactive, unless already marked (refused: someone did it meanwhile). */
 export const officerLeftWrite = (store: Store, officerId: string) =>
-  store.Officer.build(UpdateTransaction)
-    .item({ officerId, active: false })
-    .options({ condition: { attr: 'active', eq: true } })
+  officerWorkloadWrite(store, officerId, { leaves: true })

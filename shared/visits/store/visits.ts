@@ -3,7 +3,9 @@
 import {
   $add,
   $append,
+  $remove,
   $set,
+  ConditionCheck,
   type FormattedItem,
   GetItemCommand,
   type InputItem,
@@ -12,13 +14,16 @@ import {
   UpdateItemCommand,
   UpdateTransaction,
 } from 'dynamodb-toolbox'
+import * as z from 'zod'
+import { officerWorkloadWrite } from '../../directory/store.ts'
 import { writeUnlessDone } from '../../platform/audit.ts'
 import type { Store } from '../../platform/table/store.ts'
 import {
   closedVisitIndexKeys,
+  matterVisitsPartition,
   officerVisitsPartition,
-  regionVisitsRange,
   visitIndexKeys,
+  visitStateKeys,
 } from '../entities.ts'
 import type { Attempt } from '../rules/outcome.ts'
 import type { Write } from './writes.ts'
@@ -26,8 +31,8 @@ import type { Write } from './writes.ts'
 export type Visit = FormattedItem<Store['Visit']>
 export type NewVisit = InputItem<Store['Visit']>
 
-export const findVisit = async (store: Store, visitId: string) =>
-  (await store.Visit.build(GetItemCommand).key({ visitId }).send()).Item
+export const findVisit = async (store: Store, visitId: string, options: { consistent?: boolean } = {}) =>
+  (await store.Visit.build(GetItemCommand).key({ visitId }).options(options).send()).Item
 
 const planned = { Visit: { attr: 'status', eq: 'planned' } } as const
 
@@ -50,38 +55,34 @@ export const openVisitsOfOfficer = async (
   return { visits: Items, next: LastEvaluatedKey }
 }
 
-/**
- * The visits of a matter (of one of its events, when given), in any state: found in the region index under the
- * matter's own region code, which its visits keep for good (a reassignment changes the officer, never the region).
- */
+/** The visits of a matter (of one of its events, when given), in any state: the matter's own collection (gsi5). */
 export const visitsOfMatter = async (
   store: Store,
   matterId: string,
   options: { triggerEventId?: string } = {},
 ) => {
-  const { Item: matter } = await store.Matter.build(GetItemCommand).key({ matterId: matterId }).send()
-  if (!matter) return []
-  const range = regionVisitsRange(matter.regionCode)
   const { Items = [] } = await store.table
     .build(QueryCommand)
     .entities(store.Visit)
-    .query({ index: 'gsi3', partition: range.partition, range: { beginsWith: range.beginsWith } })
+    .query({ index: 'gsi5', partition: matterVisitsPartition(matterId) })
     .options({
       maxPages: Number.POSITIVE_INFINITY,
-      filters: {
-        Visit: options.triggerEventId
-          ? {
-              and: [
-                { attr: 'matterId', eq: matterId },
-                { attr: 'triggerEventId', eq: options.triggerEventId },
-              ],
-            }
-          : { attr: 'matterId', eq: matterId },
-      },
+      ...(options.triggerEventId
+        ? { filters: { Visit: { attr: 'triggerEventId', eq: options.triggerEventId } } }
+        : {}),
     })
     .send()
   return Items
 }
+
+/** The shape of the resume key of an officer's open visits (gsi1): a cursor is taken back only in this shape. */
+export const openVisitsResumeKey = (officerId: string) =>
+  z.strictObject({
+    pk: z.string().regex(/^VISIT#[^#]+$/),
+    sk: z.literal('VISIT'),
+    gsi1pk: z.literal(officerVisitsPartition(officerId)),
+    gsi1sk: z.string().regex(/^[^#]+#[^#]+$/),
+  })
 
 /** Keeps an SMS on the visit it is about, so that its officer sees what became of it. Idempotent (a set). */
 export const noteSmsOnVisit = async (store: Store, visitId: string, notificationId: string) => {
@@ -144,9 +145,12 @@ export const saveVisits = (
     if (isOpen) count(after.officerId, 1)
     const indexKeys =
       wasOpen && !isOpen
-        ? closedVisitIndexKeys(after)
+        ? {
+            ...closedVisitIndexKeys(after),
+            ...(visitStateKeys(after) ?? { gsi6pk: $remove(), gsi6sk: $remove() }),
+          }
         : isOpen && (set.officerId !== undefined || set.dueAt !== undefined)
-          ? visitIndexKeys(after)
+          ? { ...visitIndexKeys(after), ...visitStateKeys(after) }
           : {}
     return store.Visit.build(UpdateTransaction)
       .item({
@@ -161,11 +165,32 @@ export const saveVisits = (
   })
   const counters = [...openDelta]
     .filter(([, n]) => n !== 0)
-    .map(([officerId, n]) => {
-      const counter = store.Officer.build(UpdateTransaction).item({ officerId, openVisits: $add(n) })
-      return options.newOfficerActive && n > 0
-        ? counter.options({ condition: { attr: 'active', eq: true } })
-        : counter
-    })
+    .map(([officerId, n]) =>
+      officerWorkloadWrite(store, officerId, {
+        openVisits: n,
+        mustBeActive: options.newOfficerActive === true && n > 0,
+      }),
+    )
   return [...puts, ...updates, ...counters]
 }
+
+/**
+ * A provisional visit dated again when its year's calendar is loaded (refused if it changed meanwhile): its new due
+ * day, its provisional mark and reminder count, and its index keys with them. Its officer's count is unchanged.
+ */
+export const redatedVisitWrite = (
+  store: Store,
+  visit: Visit,
+  after: { dueDate: string; dueAt: string; provisional: boolean; reminderCount: number },
+) => {
+  const redated = { ...visit, ...after }
+  return store.Visit.build(PutTransaction)
+    .item({ ...redated, version: visit.version + 1, ...visitIndexKeys(redated), ...visitStateKeys(redated) })
+    .options({ condition: { attr: 'version', eq: visit.version } })
+}
+
+/** A visit left as it is, on the condition that it has not changed since it was read. */
+export const visitUnchangedCheck = (store: Store, visit: Pick<Visit, 'visitId' | 'version'>) =>
+  store.Visit.build(ConditionCheck)
+    .key({ visitId: visit.visitId })
+    .condition({ attr: 'version', eq: visit.version })

@@ -1,7 +1,10 @@
 // The accountability ledger's entries as other contexts write them: append-only, one per event, each written in
-// the transaction of the change that causes it. Their ids make a second write of the same event a refusal.
-import { GetItemCommand, PutTransaction } from 'dynamodb-toolbox'
+// the transaction of the change that causes it. Their ids make a second write of the same event a refusal. And its
+// one named read: a region's entries of a month.
+import { GetItemCommand, PutTransaction, QueryCommand } from 'dynamodb-toolbox'
+import { significantPrefix } from '../access/rules/region-scope.ts'
 import type { Store } from '../platform/table/store.ts'
+import { readShards, regionBoardPartitions } from '../platform/table/table-design.ts'
 
 /** What an entry is about: a visit, its officer and unit, and the due date it was held to. */
 export interface LedgerSubject {
@@ -70,3 +73,24 @@ export const movedWhileOverdueEntry = (store: Store, visit: LedgerSubject, at: D
     recordedAt: at.toISOString(),
     detail,
   })
+
+/** The entries of a region (and the regions under it) recorded in a month (Asia/Shanghai), oldest first. */
+export const ledgerOfMonth = async (store: Store, regionCode: string, month: string) => {
+  const entries = await readShards(regionBoardPartitions('LEDGER', regionCode, month), async (partition) => {
+    const { Items = [] } = await store.table
+      .build(QueryCommand)
+      .entities(store.LedgerEntry)
+      .query({ index: 'gsi4', partition, range: { beginsWith: significantPrefix(regionCode) } })
+      .options({ maxPages: Number.POSITIVE_INFINITY })
+      .send()
+    return Items
+  })
+  // In the region index's order first (region code, recorded at, id), so that entries of the same instant keep it.
+  const place = (e: (typeof entries)[number]) =>
+    `${e.regionCode.padEnd(12, '0')}#${e.recordedAt}#${e.entryId}`
+  return entries
+    .sort((a, b) => (place(a) < place(b) ? -1 : place(a) > place(b) ? 1 : 0))
+    .sort((a, b) => a.recordedAt.localeCompare(b.recordedAt))
+}
+
+export type LedgerEntry = Awaited<ReturnType<typeof ledgerOfMonth>>[number]

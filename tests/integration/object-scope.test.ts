@@ -89,7 +89,7 @@ describe('an object outside the scope is answered as a missing one', () => {
       expectAlike(outside, await rt.call('GET', absentPath, { as: otherProvince }), id, absentId)
     }
     expect((await rt.call('GET', '/audit/matter/c-1', { as: otherProvince })).body.message).toBe(
-      'audit trail of case c-1 not found',
+      'audit trail of matter c-1 not found',
     )
   })
 

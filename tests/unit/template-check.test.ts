@@ -71,14 +71,14 @@ describe('checkTemplateText', () => {
 
   it.each([
     ['{ {officerName} {matterId} {dueDate}', 'unclosed "{" at position 1'],
-    ['{officerName} {matterId} {dueDate} {sequence', 'unclosed "{" at position 34'],
+    ['{officerName} {matterId} {dueDate} {sequence', 'unclosed "{" at position 36'],
     ['{officerName}} {matterId} {dueDate}', 'stray "}" at position 14'],
     ['{officerName} {} {matterId} {dueDate}', 'empty placeholder "{}" at position 15'],
     [
       '{officer name} {officerName} {matterId} {dueDate}',
       'malformed placeholder "{officer name}" at position 1',
     ],
-    ['{officerName} {matterId} {due-date} {dueDate}', 'malformed placeholder "{due-date}" at position 24'],
+    ['{officerName} {matterId} {due-date} {dueDate}', 'malformed placeholder "{due-date}" at position 26'],
   ])('refuses malformed braces in %j', (text, reason) => {
     expect(reasons(text)).toEqual([expect.stringContaining(reason)])
   })

@@ -21,5 +21,14 @@ export const lazy = <T extends object>(make: () => T): T => {
     set: (_stand, property, value) => Reflect.set(target(), property, value),
     has: (_stand, property) => Reflect.has(target(), property),
     getPrototypeOf: () => Reflect.getPrototypeOf(target()),
+    // Defining, describing or deleting a property (a test's spy on `send`, say) acts on the made object too, so that
+    // what is put there is what a later call finds. Described as configurable: the stand-in itself holds nothing.
+    defineProperty: (_stand, property, descriptor) =>
+      Reflect.defineProperty(target(), property, { ...descriptor, configurable: true }),
+    getOwnPropertyDescriptor: (_stand, property) => {
+      const descriptor = Reflect.getOwnPropertyDescriptor(target(), property)
+      return descriptor && { ...descriptor, configurable: true }
+    },
+    deleteProperty: (_stand, property) => Reflect.deleteProperty(target(), property),
   })
 }

@@ -1,6 +1,5 @@
 // The accountability ledger's entities.
 import { Entity, item, string } from 'dynamodb-toolbox'
-import { regionIndexKeys } from '../access/rules/region-scope.ts'
 import { businessDateOf } from '../calendar/rules/business-time.ts'
 import { type AftercareTable, timestamps } from '../platform/table/table.ts'
 import { regionBoardKeys } from '../platform/table/table-design.ts'
@@ -32,15 +31,6 @@ export const accountabilityEntities = (table: AftercareTable) => {
       recordedAt: string(),
       detail: string(),
     }).and((s) => ({
-      gsi3pk: string()
-        .hidden()
-        .link<typeof s>(({ regionCode }) => `${regionIndexKeys(regionCode).partition}#LEDGER`),
-      gsi3sk: string()
-        .hidden()
-        .link<typeof s>(
-          ({ regionCode, recordedAt, entryId }) =>
-            `${regionIndexKeys(regionCode).sortPrefix}#${recordedAt}#${entryId}`,
-        ),
       gsi4pk: string()
         .hidden()
         .link<typeof s>((e) => ledgerBoardKeys(e).partition),

@@ -1,7 +1,6 @@
 // The entities of return visits: cadence policies (and every version of them), visits, and the flags a supervisor
 // must look at.
 import { any, boolean, Entity, item, list, map, number, set, string } from 'dynamodb-toolbox'
-import { regionIndexKeys } from '../access/rules/region-scope.ts'
 import { businessDateOf } from '../calendar/rules/business-time.ts'
 import { type AftercareTable, timestamps } from '../platform/table/table.ts'
 import { regionBoardKeys } from '../platform/table/table-design.ts'
@@ -10,7 +9,7 @@ import { regionBoardKeys } from '../platform/table/table-design.ts'
 export const officerVisitsPartition = (officerId: string) => `OFFICER#${officerId}#VISITS`
 
 /**
- * A visit's places in the officer index (gsi1), the region index (gsi3), the board index (gsi4: the month of its
+ * A visit's places in the officer index (gsi1), the board index (gsi4: the month of its
  * due day) and its matter's collection (gsi5). Computed on put; an update that changes the officer or the due time
  * must write them again (links are not recomputed on update).
  */
@@ -31,8 +30,6 @@ export const visitIndexKeys = (v: {
   return {
     gsi1pk: officerVisitsPartition(v.officerId),
     gsi1sk: `${v.dueAt}#${v.visitId}`,
-    gsi3pk: `${regionIndexKeys(v.regionCode).partition}#VISITS`,
-    gsi3sk: `${regionIndexKeys(v.regionCode).sortPrefix}#${v.dueAt}#${v.visitId}`,
     gsi4pk: board.partition,
     gsi4sk: board.sort,
     gsi5pk: matterVisitsPartition(v.matterId),
@@ -137,15 +134,6 @@ export const visitEntities = (table: AftercareTable) => {
       raisedAt: string(),
       detail: string(),
     }).and((s) => ({
-      gsi3pk: string()
-        .hidden()
-        .link<typeof s>(({ regionCode }) => `${regionIndexKeys(regionCode).partition}#FLAGS`),
-      gsi3sk: string()
-        .hidden()
-        .link<typeof s>(
-          ({ regionCode, raisedAt, flagId }) =>
-            `${regionIndexKeys(regionCode).sortPrefix}#${raisedAt}#${flagId}`,
-        ),
       gsi4pk: string()
         .hidden()
         .link<typeof s>((f) => flagBoardKeys(f).partition),
@@ -218,12 +206,6 @@ export const visitEntities = (table: AftercareTable) => {
       gsi1sk: string()
         .hidden()
         .link<typeof s>((v) => visitIndexKeys(v).gsi1sk),
-      gsi3pk: string()
-        .hidden()
-        .link<typeof s>((v) => visitIndexKeys(v).gsi3pk),
-      gsi3sk: string()
-        .hidden()
-        .link<typeof s>((v) => visitIndexKeys(v).gsi3sk),
       gsi4pk: string()
         .hidden()
         .link<typeof s>((v) => visitIndexKeys(v).gsi4pk),

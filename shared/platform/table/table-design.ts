@@ -11,8 +11,8 @@ export const tableDesign = {
       sortKey: { name: 'gsi1sk', type: 'string' },
     },
     /**
-     * Region boards: visits, flags and the accountability ledger by province (2-digit prefix), sorted by the
-     * 12-digit region code, so that a region's items are one `begins_with` range.
+     * A region's SMS of unknown fate, sparse (`REGION#33#SMS-UNKNOWN`): by province (2-digit prefix), sorted by the
+     * 12-digit region code, so that a region's are one `begins_with` range. (The boards read gsi4 and gsi6.)
      */
     gsi3: {
       type: 'global',

@@ -3,6 +3,7 @@ import { statSync } from 'node:fs'
 import { join } from 'node:path'
 import { type BuildOptions, build, type Metafile } from 'esbuild'
 import {
+  bundleAliases,
   bundleMainFields,
   bundleMinify,
   bundleSourceMap,
@@ -70,6 +71,7 @@ export const bundleOptions = (
   sourcemap: bundleSourceMap,
   sourcesContent: bundleSourcesContent,
   mainFields: bundleMainFields,
+  alias: { ...bundleAliases },
   banner: { js: requireBanner },
   outfile,
   metafile: true,

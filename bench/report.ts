@@ -1,5 +1,6 @@
 // Renders the bench results as Markdown and writes them into their section of docs/benchmarks.md.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { bundleAliases } from '#infra/bundling.ts'
 import { type BundleResult, inputGroup } from './bundle.ts'
 import type { ImportTimes, NodeBinary } from './import-time.ts'
 
@@ -252,7 +253,13 @@ export const renderSection = (
     '',
     `- Date: ${info.date}`,
     `- Machine: ${info.cores} cores (\`nproc\`), ${info.cpu}, ${info.platform}; Node ${nodeNames}; esbuild ${info.esbuildVersion}.${missing}`,
-    `- Bundles: every function of \`shared/platform/resources.ts\`, built with the esbuild options of the CDK stack (\`infra/bundling.ts\`: ESM, minified, target \`${info.target}\`, main fields \`module,main\`, the \`createRequire\` banner, nothing external) into \`bench/out/<name>.mjs\`. The size is the \`.mjs\` file alone, without its source map.`,
+    `- Bundles: every function of \`shared/platform/resources.ts\`, built with the esbuild options of the CDK stack (\`infra/bundling.ts\`: ESM, minified, target \`${info.target}\`, main fields \`module,main\`, the \`createRequire\` banner, ${Object.keys(
+      bundleAliases,
+    )
+      .map((module) => `\`${module}\``)
+      .join(
+        ' and ',
+      )} taken from the project's own files, nothing external) into \`bench/out/<name>.mjs\`. The size is the \`.mjs\` file alone, without its source map.`,
     `- Import: \`await import()\` of the bundle in a fresh \`node --input-type=module -e\` process, ${info.runs} runs per function and Node version, without AWS_LAMBDA_FUNCTION_NAME${info.sourceMaps ? ', with `--enable-source-maps` as on Lambda' : ''}. p90 is the nearest rank${info.runs <= 10 ? `, so with ${info.runs} runs the slowest` : ''}. The runs go round-robin over functions and Node versions; the one-minute load average was ${info.loadAverage.map((load) => load.toFixed(2)).join(' before and ')} after${busy(info) ? `, more than the ${info.cores} cores: other work competed with the imports, so read the medians as upper bounds and the p90 as noise` : ''}.`,
     '',
     `- Anchor: \`bench/anchor/get-item.ts\`, a handler that makes one DynamoDB GetItem with its own client, bundled with the same options and imported in the same round-robin; \`× anchor\` is a function's median over the anchor's, per Node version, so that the figure survives a faster or a busier machine.`,

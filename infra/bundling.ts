@@ -19,6 +19,22 @@ export const bundleMainFields = ['module', 'main']
 
 export const bundleMinify = true
 
+/**
+ * Modules the Lambda bundles take from elsewhere, paths relative to the project root (esbuild's working directory).
+ * Lambda gives a function its credentials in environment variables: the SDK's default chain (profiles, SSO, web
+ * identity, container and instance metadata, with the STS and SSO clients they need) becomes the environment link
+ * alone (shared/platform/aws/lambda-credentials.ts). The SDK's event stream support, which no operation of this
+ * service uses, is left out (shared/platform/aws/no-event-streams.ts).
+ */
+export const bundleAliases: Readonly<Record<string, string>> = {
+  '@aws-sdk/credential-provider-node': './shared/platform/aws/lambda-credentials.ts',
+  '@smithy/core/event-streams': './shared/platform/aws/no-event-streams.ts',
+}
+
+/** The same aliases as esbuild flags, for NodejsFunction's `esbuildArgs` (it has no alias option of its own). */
+export const bundleAliasArgs = (): string[] =>
+  Object.entries(bundleAliases).map(([module, path]) => `${module}=${path}`)
+
 export const bundleSourceMap = true
 
 /** Mappings only: the map stays a quarter of the size, and Node parses it at every cold start. */

@@ -7,6 +7,7 @@ import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs'
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs'
 import { Construct } from 'constructs'
 import {
+  bundleAliasArgs,
   bundleFormat,
   bundleMainFields,
   bundleMinify,
@@ -86,6 +87,7 @@ export class ServiceFunction extends Construct implements IGrantable {
         sourceMap: bundleSourceMap,
         sourcesContent: bundleSourcesContent,
         banner: requireBanner,
+        esbuildArgs: { '--alias': bundleAliasArgs() },
         // Bundle the SDK too: a pinned, tree-shaken SDK loads faster than the runtime's and cannot drift.
         externalModules: [],
       },

@@ -1,5 +1,7 @@
 // The accountability ledger's entities.
-import { Entity, item, string } from 'dynamodb-toolbox'
+import { Entity } from 'dynamodb-toolbox/entity'
+import { item } from 'dynamodb-toolbox/schema/item'
+import { string } from 'dynamodb-toolbox/schema/string'
 import { businessDateOf } from '../calendar/rules/business-time.ts'
 import { type AftercareTable, timestamps } from '../platform/table/table.ts'
 import { regionBoardKeys } from '../platform/table/table-design.ts'

@@ -1,7 +1,9 @@
 // The accountability ledger's entries as other contexts write them: append-only, one per event, each written in
 // the transaction of the change that causes it. Their ids make a second write of the same event a refusal. And its
 // one named read: a region's entries of a month.
-import { GetItemCommand, PutTransaction, QueryCommand } from 'dynamodb-toolbox'
+import { GetItemCommand } from 'dynamodb-toolbox/entity/actions/get'
+import { PutTransaction } from 'dynamodb-toolbox/entity/actions/transactPut'
+import { QueryCommand } from 'dynamodb-toolbox/table/actions/query'
 import { significantPrefix } from '../access/rules/region-scope.ts'
 import type { Store } from '../platform/table/store.ts'
 import { readShards, regionBoardPartitions } from '../platform/table/table-design.ts'

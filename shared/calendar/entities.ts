@@ -1,6 +1,11 @@
 // The entities of the office calendar: loaded years, the visits provisional until theirs is, and administrators'
 // warnings. Their access patterns are in store.ts.
-import { boolean, Entity, item, list, string } from 'dynamodb-toolbox'
+
+import { Entity } from 'dynamodb-toolbox/entity'
+import { boolean } from 'dynamodb-toolbox/schema/boolean'
+import { item } from 'dynamodb-toolbox/schema/item'
+import { list } from 'dynamodb-toolbox/schema/list'
+import { string } from 'dynamodb-toolbox/schema/string'
 import { type AftercareTable, timestamps } from '../platform/table/table.ts'
 
 export const calendarEntities = (table: AftercareTable) => {

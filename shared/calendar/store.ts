@@ -1,16 +1,17 @@
 // The calendar's access patterns: the years loaded, the visits provisional until a year is, and the warnings
 // administrators must act on. Keys and transactions stay here; the actions see none of them.
+
+import type { FormattedItem } from 'dynamodb-toolbox/entity'
+import { DeleteItemCommand } from 'dynamodb-toolbox/entity/actions/delete'
+import { GetItemCommand } from 'dynamodb-toolbox/entity/actions/get'
+import { ConditionCheck } from 'dynamodb-toolbox/entity/actions/transactCheck'
+import { DeleteTransaction } from 'dynamodb-toolbox/entity/actions/transactDelete'
+import { PutTransaction } from 'dynamodb-toolbox/entity/actions/transactPut'
 import {
-  ConditionCheck,
-  DeleteItemCommand,
-  DeleteTransaction,
   type ExecuteTransactWriteInput,
-  executeTransactWrite,
-  type FormattedItem,
-  GetItemCommand,
-  PutTransaction,
-  QueryCommand,
-} from 'dynamodb-toolbox'
+  execute as executeTransactWrite,
+} from 'dynamodb-toolbox/entity/actions/transactWrite'
+import { QueryCommand } from 'dynamodb-toolbox/table/actions/query'
 import { type AuditInput, auditTransaction, isConditionRefusal, writeUnlessDone } from '../platform/audit.ts'
 import type { Store } from '../platform/table/store.ts'
 import type { CalendarYearInput } from './rules/calendar-year.ts'

@@ -1,6 +1,6 @@
 // The region of what a given-up timer was about (a visit, or a notification): read from those contexts' items, for
 // a warning raised without a region (written before warnings carried one).
-import { GetItemCommand } from 'dynamodb-toolbox'
+import { GetItemCommand } from 'dynamodb-toolbox/entity/actions/get'
 import { timerById, timerOfFailedWarning } from '../scheduling/store.ts'
 import type { WarningRegions } from './ports.ts'
 

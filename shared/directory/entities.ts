@@ -1,6 +1,12 @@
 // The directory's entities: units, staff (officers, supervisors, committee members, administrators), the sign-ins
 // linked to them, and petitioners.
-import { boolean, Entity, item, map, number, string } from 'dynamodb-toolbox'
+
+import { Entity } from 'dynamodb-toolbox/entity'
+import { boolean } from 'dynamodb-toolbox/schema/boolean'
+import { item } from 'dynamodb-toolbox/schema/item'
+import { map } from 'dynamodb-toolbox/schema/map'
+import { number } from 'dynamodb-toolbox/schema/number'
+import { string } from 'dynamodb-toolbox/schema/string'
 import { type AftercareTable, sealedPhone, timestamps } from '../platform/table/table.ts'
 
 export const directoryEntities = (table: AftercareTable) => {

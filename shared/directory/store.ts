@@ -1,19 +1,17 @@
 // The directory's named reads and its saves: units, staff records, petitioners and the links from sign-ins to staff.
 // Every key and index value of the directory is made here (and in entities.ts); the actions only name what they
 // want. Each save writes its record and its audit entry in one transaction, under the condition the action read.
-import {
-  $add,
-  $set,
-  ConditionCheck,
-  DeleteTransaction,
-  executeTransactWrite,
-  type FormattedItem,
-  GetItemCommand,
-  type PutItemInput,
-  PutTransaction,
-  QueryCommand,
-  UpdateTransaction,
-} from 'dynamodb-toolbox'
+
+import type { FormattedItem } from 'dynamodb-toolbox/entity'
+import { GetItemCommand } from 'dynamodb-toolbox/entity/actions/get'
+import type { PutItemInput } from 'dynamodb-toolbox/entity/actions/put'
+import { ConditionCheck } from 'dynamodb-toolbox/entity/actions/transactCheck'
+import { DeleteTransaction } from 'dynamodb-toolbox/entity/actions/transactDelete'
+import { PutTransaction } from 'dynamodb-toolbox/entity/actions/transactPut'
+import { UpdateTransaction } from 'dynamodb-toolbox/entity/actions/transactUpdate'
+import { execute as executeTransactWrite } from 'dynamodb-toolbox/entity/actions/transactWrite'
+import { $add, $set } from 'dynamodb-toolbox/entity/actions/update/symbols'
+import { QueryCommand } from 'dynamodb-toolbox/table/actions/query'
 import { type SignIn, sameSignIn } from '../access/rules/roles.ts'
 import { type AuditInput, auditTransaction } from '../platform/audit.ts'
 import type { Store } from '../platform/table/store.ts'

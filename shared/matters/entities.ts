@@ -1,5 +1,8 @@
 // The entities of petition matters: the matter and the events recorded on it.
-import { Entity, item, number, string } from 'dynamodb-toolbox'
+import { Entity } from 'dynamodb-toolbox/entity'
+import { item } from 'dynamodb-toolbox/schema/item'
+import { number } from 'dynamodb-toolbox/schema/number'
+import { string } from 'dynamodb-toolbox/schema/string'
 import { type AftercareTable, timestamps } from '../platform/table/table.ts'
 
 export const matterEntities = (table: AftercareTable) => {

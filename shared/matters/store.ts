@@ -1,15 +1,14 @@
 // The matters' named reads and their saves: a matter, the events recorded on it, and the outbox item that announces
 // an event. Every key of a matter is made here (and in entities.ts); each save writes its items, its audit entry and
 // (for an event) its outbox item in one transaction, under the condition the action read.
-import {
-  executeTransactWrite,
-  type FormattedItem,
-  GetItemCommand,
-  type PutItemInput,
-  PutTransaction,
-  QueryCommand,
-  UpdateTransaction,
-} from 'dynamodb-toolbox'
+
+import type { FormattedItem } from 'dynamodb-toolbox/entity'
+import { GetItemCommand } from 'dynamodb-toolbox/entity/actions/get'
+import type { PutItemInput } from 'dynamodb-toolbox/entity/actions/put'
+import { PutTransaction } from 'dynamodb-toolbox/entity/actions/transactPut'
+import { UpdateTransaction } from 'dynamodb-toolbox/entity/actions/transactUpdate'
+import { execute as executeTransactWrite } from 'dynamodb-toolbox/entity/actions/transactWrite'
+import { QueryCommand } from 'dynamodb-toolbox/table/actions/query'
 import { type AuditInput, auditTransaction } from '../platform/audit.ts'
 import type { Store } from '../platform/table/store.ts'
 import { eventKeyOf, type MatterEventMessage } from './rules/events.ts'

@@ -1,6 +1,14 @@
 // The entities of SMS delivery: notifications and their delivery log, the send rate, opt-outs, template texts,
 // quiet hours, and the local provider's outbox.
-import { boolean, Entity, item, list, map, number, record, string } from 'dynamodb-toolbox'
+
+import { Entity } from 'dynamodb-toolbox/entity'
+import { boolean } from 'dynamodb-toolbox/schema/boolean'
+import { item } from 'dynamodb-toolbox/schema/item'
+import { list } from 'dynamodb-toolbox/schema/list'
+import { map } from 'dynamodb-toolbox/schema/map'
+import { number } from 'dynamodb-toolbox/schema/number'
+import { record } from 'dynamodb-toolbox/schema/record'
+import { string } from 'dynamodb-toolbox/schema/string'
 import { type AftercareTable, sealedPhone, timestamps } from '../platform/table/table.ts'
 import { notificationStatuses } from './rules/delivery.ts'
 

@@ -1,7 +1,8 @@
 // What notifications need from the world and from the other contexts: the SMS provider, the officers' topic, the
 // notifications queue, the clock, and one timer of the timer engine (the end of quiet hours). All reached through
 // the deps; these say which part of them, so that an action's test can stand in for each.
-import { GetItemCommand, PutItemCommand } from 'dynamodb-toolbox'
+import { GetItemCommand } from 'dynamodb-toolbox/entity/actions/get'
+import { PutItemCommand } from 'dynamodb-toolbox/entity/actions/put'
 import { writeUnlessDone } from '../platform/audit.ts'
 import type { AppDeps } from '../platform/deps.ts'
 import type { NotificationMessage } from '../scheduling/rules/messages.ts'

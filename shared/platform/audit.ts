@@ -1,6 +1,7 @@
 // Audit entries: written in the same transaction as the change they describe, and read back per subject.
 import { randomUUID } from 'node:crypto'
-import { PutTransaction, QueryCommand } from 'dynamodb-toolbox'
+import { PutTransaction } from 'dynamodb-toolbox/entity/actions/transactPut'
+import { QueryCommand } from 'dynamodb-toolbox/table/actions/query'
 import { notFound } from '../access/rules/object-scope.ts'
 import { regionCovers } from '../access/rules/region-scope.ts'
 import type { Actor } from '../access/rules/roles.ts'

@@ -1,16 +1,14 @@
 // The due-work engine's access patterns: the timer item and its place in the due index (minute buckets and shards),
 // the sweep's watermark, and every write that moves a timer, each keeping the due index and the send count right.
-import {
-  $add,
-  $remove,
-  executeTransactWrite,
-  GetItemCommand,
-  PutItemCommand,
-  QueryCommand,
-  ScanCommand,
-  UpdateItemCommand,
-  UpdateTransaction,
-} from 'dynamodb-toolbox'
+
+import { GetItemCommand } from 'dynamodb-toolbox/entity/actions/get'
+import { PutItemCommand } from 'dynamodb-toolbox/entity/actions/put'
+import { UpdateTransaction } from 'dynamodb-toolbox/entity/actions/transactUpdate'
+import { execute as executeTransactWrite } from 'dynamodb-toolbox/entity/actions/transactWrite'
+import { UpdateItemCommand } from 'dynamodb-toolbox/entity/actions/update'
+import { $add, $remove } from 'dynamodb-toolbox/entity/actions/update/symbols'
+import { QueryCommand } from 'dynamodb-toolbox/table/actions/query'
+import { ScanCommand } from 'dynamodb-toolbox/table/actions/scan'
 import { raiseWarningWrite } from '../calendar/store.ts'
 import { isConditionRefusal, writeUnlessDone } from '../platform/audit.ts'
 import type { Store } from '../platform/table/store.ts'

@@ -1,13 +1,10 @@
 // The rest of the due-work engine's store: the writes that move, put back or end a timer, each keeping the due index
 // and the send count right, and the timer writes another change puts in its own transaction.
-import {
-  $get,
-  $remove,
-  $subtract,
-  PutTransaction,
-  UpdateItemCommand,
-  UpdateTransaction,
-} from 'dynamodb-toolbox'
+
+import { PutTransaction } from 'dynamodb-toolbox/entity/actions/transactPut'
+import { UpdateTransaction } from 'dynamodb-toolbox/entity/actions/transactUpdate'
+import { UpdateItemCommand } from 'dynamodb-toolbox/entity/actions/update'
+import { $get, $remove, $subtract } from 'dynamodb-toolbox/entity/actions/update/symbols'
 import { isConditionRefusal, writeUnlessDone } from '../platform/audit.ts'
 import type { Store } from '../platform/table/store.ts'
 import { dueKeys, type NewTimer, timerItem } from './store.ts'

@@ -1,5 +1,7 @@
 // The entities of the annual hardship screening: nominations, so far.
-import { Entity, item, string } from 'dynamodb-toolbox'
+import { Entity } from 'dynamodb-toolbox/entity'
+import { item } from 'dynamodb-toolbox/schema/item'
+import { string } from 'dynamodb-toolbox/schema/string'
 import { type AftercareTable, timestamps } from '../platform/table/table.ts'
 
 export const screeningEntities = (table: AftercareTable) => {

@@ -1,6 +1,6 @@
 // Nominations for the annual hardship screening, as other contexts make them: written with the change that saw the
 // hardship, the reason encrypted (it describes the person's circumstances).
-import { PutTransaction } from 'dynamodb-toolbox'
+import { PutTransaction } from 'dynamodb-toolbox/entity/actions/transactPut'
 import type { Crypto } from '../platform/crypto/port.ts'
 import type { Store } from '../platform/table/store.ts'
 

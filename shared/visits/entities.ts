@@ -1,6 +1,15 @@
 // The entities of return visits: cadence policies (and every version of them), visits, and the flags a supervisor
 // must look at.
-import { any, boolean, Entity, item, list, map, number, set, string } from 'dynamodb-toolbox'
+
+import { Entity } from 'dynamodb-toolbox/entity'
+import { any } from 'dynamodb-toolbox/schema/any'
+import { boolean } from 'dynamodb-toolbox/schema/boolean'
+import { item } from 'dynamodb-toolbox/schema/item'
+import { list } from 'dynamodb-toolbox/schema/list'
+import { map } from 'dynamodb-toolbox/schema/map'
+import { number } from 'dynamodb-toolbox/schema/number'
+import { set } from 'dynamodb-toolbox/schema/set'
+import { string } from 'dynamodb-toolbox/schema/string'
 import { businessDateOf } from '../calendar/rules/business-time.ts'
 import { type AftercareTable, timestamps } from '../platform/table/table.ts'
 import { regionBoardKeys } from '../platform/table/table-design.ts'

@@ -1,5 +1,7 @@
 // The `local` SMS provider: stores each message (listed by GET /local/sms) and prints it; idempotent per key.
-import { GetItemCommand, PutItemCommand, QueryCommand } from 'dynamodb-toolbox'
+import { GetItemCommand } from 'dynamodb-toolbox/entity/actions/get'
+import { PutItemCommand } from 'dynamodb-toolbox/entity/actions/put'
+import { QueryCommand } from 'dynamodb-toolbox/table/actions/query'
 import type { Clock } from '../../platform/clock.ts'
 import type { Store } from '../../platform/table/store.ts'
 import type { SmsLookup, SmsMessage, SmsPort, SmsReceipt } from './port.ts'

@@ -1,17 +1,15 @@
 // The notification item and its delivery log: read by id, written once, moved from status to status with its index
 // keys kept right in one place, and the sweeper's and the regions' lists read by name.
-import {
-  $append,
-  $remove,
-  type Condition,
-  executeTransactWrite,
-  type FormattedItem,
-  GetItemCommand,
-  PutItemCommand,
-  QueryCommand,
-  UpdateItemCommand,
-  UpdateTransaction,
-} from 'dynamodb-toolbox'
+
+import type { FormattedItem } from 'dynamodb-toolbox/entity'
+import { GetItemCommand } from 'dynamodb-toolbox/entity/actions/get'
+import type { Condition } from 'dynamodb-toolbox/entity/actions/parseCondition'
+import { PutItemCommand } from 'dynamodb-toolbox/entity/actions/put'
+import { UpdateTransaction } from 'dynamodb-toolbox/entity/actions/transactUpdate'
+import { execute as executeTransactWrite } from 'dynamodb-toolbox/entity/actions/transactWrite'
+import { UpdateItemCommand } from 'dynamodb-toolbox/entity/actions/update'
+import { $append, $remove } from 'dynamodb-toolbox/entity/actions/update/symbols'
+import { QueryCommand } from 'dynamodb-toolbox/table/actions/query'
 import { significantPrefix } from '../../access/rules/region-scope.ts'
 import { type AuditInput, auditSubject, auditTransaction, writeUnlessDone } from '../../platform/audit.ts'
 import type { Store } from '../../platform/table/store.ts'

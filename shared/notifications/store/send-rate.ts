@@ -1,6 +1,8 @@
 // A send-rate limit that holds across every concurrent dispatcher: one counter item per second, incremented
 // conditionally. A dispatcher that finds the second full backs off; nothing is dropped.
-import { $add, UpdateItemCommand } from 'dynamodb-toolbox'
+
+import { UpdateItemCommand } from 'dynamodb-toolbox/entity/actions/update'
+import { $add } from 'dynamodb-toolbox/entity/actions/update/symbols'
 import { writeUnlessDone } from '../../platform/audit.ts'
 import type { Store } from '../../platform/table/store.ts'
 

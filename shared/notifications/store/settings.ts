@@ -1,6 +1,10 @@
 // What administrators and recipients set for SMS: opt-outs by number, quiet hours by region, template texts by
 // locale; each saved with its audit entry in one transaction.
-import { executeTransactWrite, type FormattedItem, GetItemCommand, PutTransaction } from 'dynamodb-toolbox'
+
+import type { FormattedItem } from 'dynamodb-toolbox/entity'
+import { GetItemCommand } from 'dynamodb-toolbox/entity/actions/get'
+import { PutTransaction } from 'dynamodb-toolbox/entity/actions/transactPut'
+import { execute as executeTransactWrite } from 'dynamodb-toolbox/entity/actions/transactWrite'
 import { regionAncestry } from '../../access/rules/region-scope.ts'
 import { type AuditInput, auditSubject, auditTransaction } from '../../platform/audit.ts'
 import type { Store } from '../../platform/table/store.ts'

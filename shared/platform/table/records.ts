@@ -1,5 +1,10 @@
 // The entities every context writes with its changes: the audit trail and the transactional outbox.
-import { any, Entity, item, number, string } from 'dynamodb-toolbox'
+
+import { Entity } from 'dynamodb-toolbox/entity'
+import { any } from 'dynamodb-toolbox/schema/any'
+import { item } from 'dynamodb-toolbox/schema/item'
+import { number } from 'dynamodb-toolbox/schema/number'
+import { string } from 'dynamodb-toolbox/schema/string'
 import { type AftercareTable, timestamps } from './table.ts'
 
 export const recordEntities = (table: AftercareTable) => {

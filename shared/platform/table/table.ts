@@ -1,6 +1,7 @@
 // The single table as dynamodb-toolbox sees it, and the parts its entities share.
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
-import { string, Table } from 'dynamodb-toolbox'
+import { string } from 'dynamodb-toolbox/schema/string'
+import { Table } from 'dynamodb-toolbox/table'
 import { tableDesign } from './table-design.ts'
 
 export const aftercareTable = (documentClient: DynamoDBDocumentClient, tableName: string) =>

@@ -1,7 +1,10 @@
 // What a region's board reads, by month and not by the whole province's history: the visits due in the month, those
 // open now (whatever their month, for those overdue now) and those completed in the month, the flags raised in it,
 // and the names of the staff it lists. Each month's items sit in a few shards (table-design), read in parallel.
-import { BatchGetCommand, BatchGetRequest, executeBatchGet, QueryCommand } from 'dynamodb-toolbox'
+
+import { BatchGetRequest } from 'dynamodb-toolbox/entity/actions/batchGet'
+import { BatchGetCommand, execute as executeBatchGet } from 'dynamodb-toolbox/table/actions/batchGet'
+import { QueryCommand } from 'dynamodb-toolbox/table/actions/query'
 import { significantPrefix } from '../../access/rules/region-scope.ts'
 import type { Store } from '../../platform/table/store.ts'
 import { readShards, regionBoardPartitions } from '../../platform/table/table-design.ts'

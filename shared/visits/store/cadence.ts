@@ -1,5 +1,7 @@
 // Cadence policies: a region's own, read by its key (the region's significant prefix), and every version saved.
-import { GetItemCommand, PutTransaction, QueryCommand } from 'dynamodb-toolbox'
+import { GetItemCommand } from 'dynamodb-toolbox/entity/actions/get'
+import { PutTransaction } from 'dynamodb-toolbox/entity/actions/transactPut'
+import { QueryCommand } from 'dynamodb-toolbox/table/actions/query'
 import type { Store } from '../../platform/table/store.ts'
 import { CADENCE_HISTORY, cadencePartition } from '../entities.ts'
 

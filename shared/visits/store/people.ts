@@ -1,7 +1,8 @@
 // What visits read of the people and matters they are about: the directory's staff, units and petitioners, and the
 // matters. Read here, by name, until those contexts offer these reads themselves; the one write, the officer marked
 // as left in the same step as a hand-over's audit entry, is built by the directory's store.
-import { GetItemCommand, QueryCommand } from 'dynamodb-toolbox'
+import { GetItemCommand } from 'dynamodb-toolbox/entity/actions/get'
+import { QueryCommand } from 'dynamodb-toolbox/table/actions/query'
 import { officerWorkloadWrite } from '../../directory/store.ts'
 import type { Store } from '../../platform/table/store.ts'
 

@@ -1,6 +1,8 @@
 // What a visit writes and reads beside itself: its flags, its timers' items, the SMS about it, and a warning to
 // administrators when a flag can be told to no one.
-import { GetItemCommand, PutItemCommand, PutTransaction } from 'dynamodb-toolbox'
+import { GetItemCommand } from 'dynamodb-toolbox/entity/actions/get'
+import { PutItemCommand } from 'dynamodb-toolbox/entity/actions/put'
+import { PutTransaction } from 'dynamodb-toolbox/entity/actions/transactPut'
 import { writeUnlessDone } from '../../platform/audit.ts'
 import type { Store } from '../../platform/table/store.ts'
 import { timerItem } from '../../scheduling/timers.ts'

@@ -1,19 +1,14 @@
 // The visits' named access patterns, and the one place that builds a change to visits: each visit's index keys and
 // version, and its officers' open-visit counters, follow from what changes.
-import {
-  $add,
-  $append,
-  $remove,
-  $set,
-  ConditionCheck,
-  type FormattedItem,
-  GetItemCommand,
-  type InputItem,
-  PutTransaction,
-  QueryCommand,
-  UpdateItemCommand,
-  UpdateTransaction,
-} from 'dynamodb-toolbox'
+
+import type { FormattedItem, InputItem } from 'dynamodb-toolbox/entity'
+import { GetItemCommand } from 'dynamodb-toolbox/entity/actions/get'
+import { ConditionCheck } from 'dynamodb-toolbox/entity/actions/transactCheck'
+import { PutTransaction } from 'dynamodb-toolbox/entity/actions/transactPut'
+import { UpdateTransaction } from 'dynamodb-toolbox/entity/actions/transactUpdate'
+import { UpdateItemCommand } from 'dynamodb-toolbox/entity/actions/update'
+import { $add, $append, $remove, $set } from 'dynamodb-toolbox/entity/actions/update/symbols'
+import { QueryCommand } from 'dynamodb-toolbox/table/actions/query'
 import * as z from 'zod'
 import { officerWorkloadWrite } from '../../directory/store.ts'
 import { writeUnlessDone } from '../../platform/audit.ts'

@@ -2,8 +2,8 @@
 import {
   type ExecuteTransactWriteInput,
   type ExecuteTransactWriteOptions,
-  executeTransactWrite,
-} from 'dynamodb-toolbox'
+  execute as executeTransactWrite,
+} from 'dynamodb-toolbox/entity/actions/transactWrite'
 import { isConditionRefusal, writeUnlessDone } from '../../platform/audit.ts'
 import { ConflictError } from '../../platform/errors.ts'
 

@@ -6,9 +6,9 @@ import type { Actor } from '../../shared/access/rules/roles.ts'
 import { recordMatterEvent } from '../../shared/matters/actions/record-matter-event.ts'
 import { registerMatter } from '../../shared/matters/actions/register-matter.ts'
 import {
-  matterEventMessageOf,
   eventKeyOf,
   type MatterEventType,
+  matterEventMessageOf,
   matterEventTypes,
   occurredAtOf,
 } from '../../shared/matters/rules/events.ts'

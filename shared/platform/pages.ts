@@ -25,7 +25,7 @@ export const nextCursorField = z
   .optional()
   .describe('the next page: send it back as `cursor`; absent on the last')
 
-/** The purpose of the MAC key that seals page cursors (as the worklist's: shared/visits/visit-views.ts). */
+/** The purpose of the MAC key that seals page cursors (as the worklist's: shared/visits/actions/worklist.ts). */
 const CURSOR_MAC_PURPOSE = 'page-cursor'
 const cursorMac = (deps: Pick<AppDeps, 'crypto'>) => (message: string) =>
   deps.crypto.blindIndex(message, CURSOR_MAC_PURPOSE)

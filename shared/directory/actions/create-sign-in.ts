@@ -49,15 +49,11 @@ export const createSignIn = async (
     account = 'given'
   }
   const linked = await linkSignIn(deps, actor, officerId, signIn)
-  const token =
-    config.AFTERCARE_MODE === 'local'
-      ? await (await import('../sign-in/local-tokens.ts')).signLocalIdToken(config.LOCAL_TOKEN_SECRET ?? '', {
-          subject: signIn.subject,
-          username: officerId,
-          email: input.email,
-          // Signed on wall time, not the deps' clock: the local server checks `exp` and `iat` as API Gateway does.
-          lifetimeSeconds: config.TOKEN_MAX_LIFETIME_SECONDS,
-        })
-      : undefined
+  // Local mode's sign-in service answers with a token for the person; Cognito mails a temporary password instead.
+  const token = await deps.signIns.tokenFor?.({
+    subject: signIn.subject,
+    username: officerId,
+    email: input.email,
+  })
   return { ...linked, account, ...(token ? { token } : {}) }
 }

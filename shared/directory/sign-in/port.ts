@@ -21,4 +21,6 @@ export interface CreatedSignIn {
 
 export interface SignInPort {
   createSignIn(person: NewSignIn): Promise<CreatedSignIn>
+  /** A token for the person, where the sign-in service makes one here (local mode only); absent elsewhere. */
+  tokenFor?(person: { subject: string; username: string; email?: string }): Promise<string>
 }

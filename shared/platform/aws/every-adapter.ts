@@ -3,8 +3,8 @@
 import type { Adapters } from '../deps.ts'
 import { crypto } from './crypto.ts'
 import { inboundSmsSecret } from './inbound-sms-secret.ts'
+import { localOrCloudSignIns } from './local-sign-ins.ts'
 import { queues } from './queues.ts'
-import { signIns } from './sign-ins.ts'
 import { sms } from './sms.ts'
 import { table } from './table.ts'
 import { topics } from './topics.ts'
@@ -16,5 +16,5 @@ export const everyAdapter: Required<Adapters> = {
   sms,
   crypto,
   inboundSmsSecret,
-  signIns,
+  signIns: localOrCloudSignIns,
 }

@@ -1,12 +1,19 @@
 // The accountability ledger's entries as other contexts write them: append-only, one per event, each written in
 // the transaction of the change that causes it. Their ids make a second write of the same event a refusal. And its
-// one named read: a region's entries of a month.
+// named reads: a region's entries of a month, whole (for the board's counts) or a page at a time (for the ledger).
 import { GetItemCommand } from 'dynamodb-toolbox/entity/actions/get'
 import { PutTransaction } from 'dynamodb-toolbox/entity/actions/transactPut'
 import { QueryCommand } from 'dynamodb-toolbox/table/actions/query'
 import { significantPrefix } from '../access/rules/region-scope.ts'
 import type { Store } from '../platform/table/store.ts'
-import { readShards, regionBoardPartitions } from '../platform/table/table-design.ts'
+import {
+  idOfBoardSortKey,
+  readShardPage,
+  readShards,
+  regionBoardPartitions,
+  type ShardMark,
+  shardMarksKey,
+} from '../platform/table/table-design.ts'
 
 /** What an entry is about: a visit, its officer and unit, and the due date it was held to. */
 export interface LedgerSubject {
@@ -96,3 +103,55 @@ export const ledgerOfMonth = async (store: Store, regionCode: string, month: str
 }
 
 export type LedgerEntry = Awaited<ReturnType<typeof ledgerOfMonth>>[number]
+
+/** An entry's place in the board index: its 12-digit region code, the instant it was recorded, its id. */
+const placeOfEntry = (e: LedgerEntry) => `${e.regionCode.padEnd(12, '0')}#${e.recordedAt}#${e.entryId}`
+
+/** The next `limit` entries (at most) of a region in one shard of a month, after the sort key `after`. */
+const entriesOfShard = async (
+  store: Store,
+  partition: string,
+  regionCode: string,
+  after: string | undefined,
+  limit: number,
+) => {
+  const items: LedgerEntry[] = []
+  let startKey: Record<string, unknown> | undefined = after
+    ? { pk: `LEDGER#${idOfBoardSortKey(after)}`, sk: 'LEDGER', gsi4pk: partition, gsi4sk: after }
+    : undefined
+  do {
+    const { Items = [], LastEvaluatedKey } = await store.table
+      .build(QueryCommand)
+      .entities(store.LedgerEntry)
+      .query({ index: 'gsi4', partition, range: { beginsWith: significantPrefix(regionCode) } })
+      .options({ limit: limit - items.length, exclusiveStartKey: startKey })
+      .send()
+    items.push(...Items)
+    startKey = LastEvaluatedKey
+  } while (startKey && items.length < limit)
+  return { items, more: startKey !== undefined }
+}
+
+/** What a cursor of a region's ledger may hold: where each shard of the month stands, inside the region's range. */
+export const ledgerResumeKey = (regionCode: string) => shardMarksKey(significantPrefix(regionCode))
+
+/**
+ * One page of the entries of a region (and the regions under it) recorded in a month: at most `limit`, read from
+ * each shard from where `marks` left it, in the region index's order (region code, recorded at, id). Answers the
+ * marks to resume from while more remain.
+ */
+export const ledgerPageOfMonth = async (
+  store: Store,
+  regionCode: string,
+  month: string,
+  page: { limit: number; marks?: readonly ShardMark[] },
+) => {
+  const { items, marks } = await readShardPage(
+    regionBoardPartitions('LEDGER', regionCode, month),
+    page.marks,
+    page.limit,
+    (partition, after, limit) => entriesOfShard(store, partition, regionCode, after, limit),
+    placeOfEntry,
+  )
+  return { entries: items, marks }
+}

@@ -24,7 +24,7 @@ import {
   reassignInput,
   rescheduleInput,
 } from './inputs.ts'
-import { monthQuery } from './rules/board.ts'
+import { monthPageQuery, monthQuery } from './rules/board.ts'
 import { outcomeInput } from './rules/outcome.ts'
 import { worklistQuery } from './rules/worklist.ts'
 
@@ -287,8 +287,9 @@ export const visitRoutes = [
     function: 'visits-api',
     roles: ['supervisor', 'admin', 'committee'],
     summary:
-      "A region's board for a month: overdue by officer and unit, on-time, reach and satisfaction rates, risks",
-    query: monthQuery,
+      "A region's board for a month: overdue by officer and unit, on-time, reach and satisfaction rates, risks " +
+      '(the figures over the whole month; its flags a page at a time)',
+    query: monthPageQuery,
     response: z.object({
       regionCode: z.string(),
       month: z.string(),
@@ -302,6 +303,9 @@ export const visitRoutes = [
         z.object({ kind: z.string(), visitId: z.string(), officerId: z.string(), raisedAt: z.string() }),
       ),
       officers: z.array(officerFigures),
+      nextCursor: nextCursorField.describe(
+        'the next page of `flags`: send it back as `cursor`; absent on the last',
+      ),
     }),
     run: ({ deps, actor, params, query }) => regionBoard(deps, actor, params.regionCode, query),
   }),
@@ -310,8 +314,9 @@ export const visitRoutes = [
     path: '/regions/{regionCode}/accountability',
     function: 'visits-api',
     roles: ['supervisor', 'admin'],
-    summary: "A region's accountability ledger for a month",
-    query: monthQuery,
+    summary:
+      "A region's accountability ledger for a month (a page at a time, by region code, then oldest first)",
+    query: monthPageQuery,
     response: z.object({
       regionCode: z.string(),
       month: z.string(),
@@ -329,6 +334,7 @@ export const visitRoutes = [
           detail: z.string(),
         }),
       ),
+      nextCursor: nextCursorField,
     }),
     run: ({ deps, actor, params, query }) => accountabilityLedger(deps, actor, params.regionCode, query),
   }),

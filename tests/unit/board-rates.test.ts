@@ -42,7 +42,7 @@ const inMemory = (
     },
     flags: async (regionCode, month) => {
       asked.push(`flags ${regionCode} ${month}`)
-      return flags
+      return { flags }
     },
   }
 }

@@ -1,22 +1,46 @@
-// A region's accountability ledger for a month, as a supervisor reads it, and as the region's board counts it.
-import type * as z from 'zod'
+// A region's accountability ledger for a month, as a supervisor reads it (a page at a time), and as the region's
+// board counts it (whole).
 import { type Actor, requireRegion } from '../../access/rules/roles.ts'
 import { businessDateOf } from '../../calendar/rules/business-time.ts'
+import { openCursor, sealCursor } from '../../platform/cursor.ts'
 import type { AppDeps } from '../../platform/deps.ts'
-import { monthOf, type monthQuery } from '../../visits/rules/board.ts'
-import { ledgerOfMonth } from '../store.ts'
+import { type MonthPageQuery, monthOf, pageOfQuery } from '../../visits/rules/board.ts'
+import { ledgerOfMonth, ledgerPageOfMonth, ledgerResumeKey } from '../store.ts'
+
+/** The purpose of the MAC key that seals page cursors (as the worklist's and every list's). */
+const CURSOR_MAC_PURPOSE = 'page-cursor'
+
+/** One region's ledger of one month: a cursor given out for it resumes it and no other. */
+const ledgerListing = (regionCode: string, month: string) => `accountability/${regionCode}/${month}`
 
 /** The entries of a region (and the regions under it) recorded in a month, oldest first. */
 export const monthLedger = (deps: AppDeps, regionCode: string, month: string) =>
   ledgerOfMonth(deps.store, regionCode, month)
 
+/**
+ * A page of the entries of a region recorded in a month, in the region index's order (region code, recorded at,
+ * id): each shard of the month is read from where the cursor left it, `limit` entries at most.
+ */
 export const accountabilityLedger = async (
   deps: AppDeps,
   actor: Actor,
   regionCode: string,
-  query: z.infer<typeof monthQuery>,
+  query: MonthPageQuery,
 ) => {
   requireRegion(actor, regionCode)
   const month = monthOf(query.month, businessDateOf(deps.clock.now()))
-  return { regionCode, month, entries: await monthLedger(deps, regionCode, month) }
+  const { limit, cursor } = pageOfQuery(query)
+  const mac = (message: string) => deps.crypto.blindIndex(message, CURSOR_MAC_PURPOSE)
+  const listing = ledgerListing(regionCode, month)
+  const start = openCursor(mac, listing, cursor, ledgerResumeKey(regionCode))
+  const { entries, marks } = await ledgerPageOfMonth(deps.store, regionCode, month, {
+    limit,
+    marks: start?.shards,
+  })
+  return {
+    regionCode,
+    month,
+    entries,
+    nextCursor: sealCursor(mac, listing, marks ? { shards: marks } : undefined),
+  }
 }

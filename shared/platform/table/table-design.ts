@@ -1,4 +1,7 @@
-// The table's keys, indexes and stream, declared once: the store, local mode and the CDK stack all read this.
+// The table's keys, indexes and stream, declared once: the store, local mode and the CDK stack all read this. And
+// how the board indexes' shards are read: whole, or a page at a time.
+
+import * as z from 'zod'
 
 export const tableDesign = {
   partitionKey: { name: 'pk', type: 'string' },
@@ -116,3 +119,97 @@ export const readShards = async <T>(
   await Promise.all(Array.from({ length: Math.min(SHARD_READS_AT_ONCE, partitions.length) }, worker))
   return answers.flat()
 }
+
+/**
+ * Where one shard of a paged read stands: `null` before its first item, the sort key of the last of its items given
+ * out, or `done` once every one of its items has been.
+ */
+export type ShardMark = string | null
+
+/** A shard that has given out all its items. */
+export const SHARD_DONE = 'done'
+
+/** What a shard's read of one page answers: its next items in the index's order, and whether more may follow. */
+export interface ShardRead<T> {
+  items: T[]
+  more: boolean
+}
+
+/**
+ * Puts together one page of the items read from each shard: the `limit` first in the order of `placeOf` (the index's
+ * sort key), and where each shard now stands. Each shard's read must hold its next items in order, `limit` of them
+ * unless it has fewer left: then no item left unread in a shard can come before the last one given out.
+ */
+export const mergeShardPage = <T>(
+  marks: readonly ShardMark[],
+  reads: readonly (ShardRead<T> | undefined)[],
+  limit: number,
+  placeOf: (item: T) => string,
+) => {
+  const candidates = reads.flatMap((read, shard) =>
+    (read?.items ?? []).map((item) => ({ item, shard, place: placeOf(item) })),
+  )
+  candidates.sort((a, b) => (a.place < b.place ? -1 : a.place > b.place ? 1 : 0))
+  const page = candidates.slice(0, limit)
+  const next = marks.map((mark, shard): ShardMark => {
+    const read = reads[shard]
+    if (mark === SHARD_DONE || !read) return mark
+    const given = page.filter((c) => c.shard === shard)
+    if (given.length === read.items.length && !read.more) return SHARD_DONE
+    return given.at(-1)?.place ?? mark
+  })
+  return { items: page.map((c) => c.item), marks: next }
+}
+
+/**
+ * One page of a sharded list: reads the next `limit` items (at most) of each shard not yet done, from where `marks`
+ * left it (from the start without marks), a few shards at a time, and merges them in the index's order. Answers the
+ * page and the marks to resume from, or no marks once every shard is done.
+ */
+export const readShardPage = async <T>(
+  partitions: readonly string[],
+  marks: readonly ShardMark[] | undefined,
+  limit: number,
+  read: (partition: string, after: string | undefined, limit: number) => Promise<ShardRead<T>>,
+  placeOf: (item: T) => string,
+) => {
+  const from = marks ?? partitions.map(() => null)
+  const reads: (ShardRead<T> | undefined)[] = new Array(partitions.length)
+  let next = 0
+  const worker = async () => {
+    for (let i = next++; i < partitions.length; i = next++) {
+      const mark = from[i]
+      if (mark !== SHARD_DONE) reads[i] = await read(partitions[i] as string, mark ?? undefined, limit)
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(SHARD_READS_AT_ONCE, partitions.length) }, worker))
+  const merged = mergeShardPage(from, reads, limit, placeOf)
+  return {
+    items: merged.items,
+    marks: merged.marks.every((m) => m === SHARD_DONE) ? undefined : merged.marks,
+  }
+}
+
+/**
+ * What a cursor of a sharded list may hold: one mark per shard, each `done`, `null`, or a sort key of the board
+ * indexes inside the range asked for (`sortPrefix`), so that a cursor cannot send the database a key of another range.
+ */
+export const shardMarksKey = (sortPrefix: string) =>
+  z.strictObject({
+    shards: z
+      .array(
+        z.union([
+          z.literal(SHARD_DONE),
+          z.null(),
+          z
+            .string()
+            .max(300)
+            .regex(/^\d{12}#[^#]+#[^#]+$/)
+            .refine((key) => key.startsWith(sortPrefix)),
+        ]),
+      )
+      .length(regionMonthShards),
+  })
+
+/** The id at the end of a board index sort key (`<region>#<instant>#<id>`). */
+export const idOfBoardSortKey = (key: string) => key.slice(key.lastIndexOf('#') + 1)

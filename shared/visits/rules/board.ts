@@ -2,6 +2,7 @@
 // what is due, done, done on time, overdue now, attempts and reach, satisfaction, and the accountability records.
 import * as z from 'zod'
 import { businessDateOf } from '../../calendar/rules/business-time.ts'
+import { type PageQuery, pageQuery } from '../../platform/pages.ts'
 import type { Outcome } from './outcome.ts'
 
 /** A month of the office's reports: `YYYY-MM`, 2000 to 2100 (no office reports on year 0 or year 9999). */
@@ -9,6 +10,18 @@ export const monthSchema = z
   .string()
   .regex(/^(20\d\d|2100)-(0[1-9]|1[0-2])$/, 'must be a month YYYY-MM of the years 2000 to 2100')
 export const monthQuery = z.object({ month: monthSchema.optional() })
+
+/** A month's list, a page at a time (`limit`, `cursor`). */
+export const monthPageQuery = monthQuery.extend(pageQuery.shape)
+
+/** A month's list as an action takes it: the page's size defaults to that of every list (50). */
+export type MonthPageQuery = z.infer<typeof monthQuery> & Partial<PageQuery>
+
+/** The page of a month's list asked for, with the default size. */
+export const pageOfQuery = (query: MonthPageQuery) => ({
+  limit: query.limit ?? pageQuery.shape.limit.parse(undefined),
+  cursor: query.cursor,
+})
 
 /** The month asked for, or the month of today. */
 export const monthOf = (month: string | undefined, today: string) => month ?? today.slice(0, 7)

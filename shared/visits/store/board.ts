@@ -1,13 +1,21 @@
 // What a region's board reads, by month and not by the whole province's history: the visits due in the month, those
 // open now (whatever their month, for those overdue now) and those completed in the month, the flags raised in it,
-// and the names of the staff it lists. Each month's items sit in a few shards (table-design), read in parallel.
+// and the names of the staff it lists. Each month's items sit in a few shards (table-design), read in parallel: whole
+// for what the board counts, a page at a time for the flags it lists.
 
 import { BatchGetRequest } from 'dynamodb-toolbox/entity/actions/batchGet'
 import { BatchGetCommand, execute as executeBatchGet } from 'dynamodb-toolbox/table/actions/batchGet'
 import { QueryCommand } from 'dynamodb-toolbox/table/actions/query'
 import { significantPrefix } from '../../access/rules/region-scope.ts'
 import type { Store } from '../../platform/table/store.ts'
-import { readShards, regionBoardPartitions } from '../../platform/table/table-design.ts'
+import {
+  idOfBoardSortKey,
+  readShardPage,
+  readShards,
+  regionBoardPartitions,
+  type ShardMark,
+  shardMarksKey,
+} from '../../platform/table/table-design.ts'
 import type { Visit } from './visits.ts'
 
 /** The visits of a region in one board index partition, every page of them. */
@@ -51,19 +59,72 @@ export const visitsOfBoardMonth = async (store: Store, regionCode: string, month
   return [...byId.values()].sort((a, b) => (place(a) < place(b) ? -1 : place(a) > place(b) ? 1 : 0))
 }
 
+/** A flag's place in the board index: its 12-digit region code, the instant it was raised, its id. */
+const placeOfFlag = (f: { regionCode: string; raisedAt: string; flagId: string }) =>
+  `${f.regionCode.padEnd(12, '0')}#${f.raisedAt}#${f.flagId}`
+
+/** The next `limit` flags (at most) of a region in one shard of a month, after the sort key `after` (all without). */
+const flagsOfShard = async (
+  store: Store,
+  partition: string,
+  regionCode: string,
+  page?: { after: string | undefined; limit: number },
+) => {
+  const query = store.table
+    .build(QueryCommand)
+    .entities(store.Flag)
+    .query({ index: 'gsi4', partition, range: { beginsWith: significantPrefix(regionCode) } })
+  if (!page) {
+    const { Items = [] } = await query.options({ maxPages: Number.POSITIVE_INFINITY }).send()
+    return { items: Items, more: false }
+  }
+  const items: NonNullable<Awaited<ReturnType<typeof query.send>>['Items']> = []
+  let startKey: Record<string, unknown> | undefined = page.after
+    ? { pk: `FLAG#${idOfBoardSortKey(page.after)}`, sk: 'FLAG', gsi4pk: partition, gsi4sk: page.after }
+    : undefined
+  do {
+    const { Items = [], LastEvaluatedKey } = await query
+      .options({ limit: page.limit - items.length, exclusiveStartKey: startKey })
+      .send()
+    items.push(...Items)
+    startKey = LastEvaluatedKey
+  } while (startKey && items.length < page.limit)
+  return { items, more: startKey !== undefined }
+}
+
 /** The flags of a region raised in a month, in the order of the region index (region code, raised at, id). */
 export const flagsRaisedInMonth = async (store: Store, regionCode: string, month: string) => {
   const flags = await readShards(regionBoardPartitions('FLAGS', regionCode, month), async (partition) => {
-    const { Items = [] } = await store.table
-      .build(QueryCommand)
-      .entities(store.Flag)
-      .query({ index: 'gsi4', partition, range: { beginsWith: significantPrefix(regionCode) } })
-      .options({ maxPages: Number.POSITIVE_INFINITY })
-      .send()
-    return Items
+    const { items } = await flagsOfShard(store, partition, regionCode)
+    return items
   })
-  const place = (f: (typeof flags)[number]) => `${f.regionCode.padEnd(12, '0')}#${f.raisedAt}#${f.flagId}`
-  return flags.sort((a, b) => (place(a) < place(b) ? -1 : place(a) > place(b) ? 1 : 0))
+  return flags.sort((a, b) =>
+    placeOfFlag(a) < placeOfFlag(b) ? -1 : placeOfFlag(a) > placeOfFlag(b) ? 1 : 0,
+  )
+}
+
+/** What a cursor of a region's flags may hold: where each shard of the month stands, inside the region's range. */
+export const flagsResumeKey = (regionCode: string) => shardMarksKey(significantPrefix(regionCode))
+
+/**
+ * One page of the flags of a region raised in a month: at most `limit`, read from each shard from where `marks` left
+ * it, in the order of the region index (region code, raised at, id). Answers the marks to resume from while more
+ * remain.
+ */
+export const flagsPageOfMonth = async (
+  store: Store,
+  regionCode: string,
+  month: string,
+  page: { limit: number; marks?: readonly ShardMark[] },
+) => {
+  const { items, marks } = await readShardPage(
+    regionBoardPartitions('FLAGS', regionCode, month),
+    page.marks,
+    page.limit,
+    (partition, after, limit) => flagsOfShard(store, partition, regionCode, { after, limit }),
+    placeOfFlag,
+  )
+  return { flags: items, marks }
 }
 
 /** The names of officers and units, by `officer:<id>` and `unit:<id>`; those not found are left out. */

@@ -3,8 +3,8 @@ import { Entity } from 'dynamodb-toolbox/entity'
 import { item } from 'dynamodb-toolbox/schema/item'
 import { string } from 'dynamodb-toolbox/schema/string'
 import { businessDateOf } from '../calendar/rules/business-time.ts'
+import { regionBoardKeys } from '../platform/table/board-index.ts'
 import { type AftercareTable, timestamps } from '../platform/table/table.ts'
-import { regionBoardKeys } from '../platform/table/table-design.ts'
 
 /** An entry's place in the board index (gsi4): the month (Asia/Shanghai) it was recorded in. */
 export const ledgerBoardKeys = (e: { regionCode: string; recordedAt: string; entryId: string }) =>

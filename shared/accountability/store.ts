@@ -5,15 +5,16 @@ import { GetItemCommand } from 'dynamodb-toolbox/entity/actions/get'
 import { PutTransaction } from 'dynamodb-toolbox/entity/actions/transactPut'
 import { QueryCommand } from 'dynamodb-toolbox/table/actions/query'
 import { significantPrefix } from '../access/rules/region-scope.ts'
-import type { Store } from '../platform/table/store.ts'
 import {
   idOfBoardSortKey,
+  queryUpTo,
   readShardPage,
   readShards,
   regionBoardPartitions,
   type ShardMark,
   shardMarksKey,
-} from '../platform/table/table-design.ts'
+} from '../platform/table/board-index.ts'
+import type { Store } from '../platform/table/store.ts'
 
 /** What an entry is about: a visit, its officer and unit, and the due date it was held to. */
 export interface LedgerSubject {
@@ -95,17 +96,16 @@ export const ledgerOfMonth = async (store: Store, regionCode: string, month: str
     return Items
   })
   // In the region index's order first (region code, recorded at, id), so that entries of the same instant keep it.
-  const place = (e: (typeof entries)[number]) =>
-    `${e.regionCode.padEnd(12, '0')}#${e.recordedAt}#${e.entryId}`
   return entries
-    .sort((a, b) => (place(a) < place(b) ? -1 : place(a) > place(b) ? 1 : 0))
+    .sort((a, b) => (placeOfEntry(a) < placeOfEntry(b) ? -1 : placeOfEntry(a) > placeOfEntry(b) ? 1 : 0))
     .sort((a, b) => a.recordedAt.localeCompare(b.recordedAt))
 }
 
 export type LedgerEntry = Awaited<ReturnType<typeof ledgerOfMonth>>[number]
 
 /** An entry's place in the board index: its 12-digit region code, the instant it was recorded, its id. */
-const placeOfEntry = (e: LedgerEntry) => `${e.regionCode.padEnd(12, '0')}#${e.recordedAt}#${e.entryId}`
+const placeOfEntry = (e: { regionCode: string; recordedAt: string; entryId: string }) =>
+  `${e.regionCode.padEnd(12, '0')}#${e.recordedAt}#${e.entryId}`
 
 /** The next `limit` entries (at most) of a region in one shard of a month, after the sort key `after`. */
 const entriesOfShard = async (
@@ -115,21 +115,14 @@ const entriesOfShard = async (
   after: string | undefined,
   limit: number,
 ) => {
-  const items: LedgerEntry[] = []
-  let startKey: Record<string, unknown> | undefined = after
+  const query = store.table
+    .build(QueryCommand)
+    .entities(store.LedgerEntry)
+    .query({ index: 'gsi4', partition, range: { beginsWith: significantPrefix(regionCode) } })
+  const startKey = after
     ? { pk: `LEDGER#${idOfBoardSortKey(after)}`, sk: 'LEDGER', gsi4pk: partition, gsi4sk: after }
     : undefined
-  do {
-    const { Items = [], LastEvaluatedKey } = await store.table
-      .build(QueryCommand)
-      .entities(store.LedgerEntry)
-      .query({ index: 'gsi4', partition, range: { beginsWith: significantPrefix(regionCode) } })
-      .options({ limit: limit - items.length, exclusiveStartKey: startKey })
-      .send()
-    items.push(...Items)
-    startKey = LastEvaluatedKey
-  } while (startKey && items.length < limit)
-  return { items, more: startKey !== undefined }
+  return queryUpTo((options) => query.options(options).send(), limit, startKey)
 }
 
 /** What a cursor of a region's ledger may hold: where each shard of the month stands, inside the region's range. */

@@ -11,8 +11,8 @@ import { number } from 'dynamodb-toolbox/schema/number'
 import { set } from 'dynamodb-toolbox/schema/set'
 import { string } from 'dynamodb-toolbox/schema/string'
 import { businessDateOf } from '../calendar/rules/business-time.ts'
+import { regionBoardKeys } from '../platform/table/board-index.ts'
 import { type AftercareTable, timestamps } from '../platform/table/table.ts'
-import { regionBoardKeys } from '../platform/table/table-design.ts'
 
 /** The officer index (gsi1) partition of an officer's open visits, sorted by due time. */
 export const officerVisitsPartition = (officerId: string) => `OFFICER#${officerId}#VISITS`

@@ -2,7 +2,7 @@
 // page's size, and never more than a page's worth read from one shard for one page.
 import fc from 'fast-check'
 import { expect, it } from 'vitest'
-import { readShardPage, type ShardMark } from '../../shared/platform/table/table-design.ts'
+import { readShardPage, type ShardMark } from '../../shared/platform/table/board-index.ts'
 
 /** One shard as the database answers it: its items after `after`, `limit` at most; "more" also when none are left. */
 const shardOf =

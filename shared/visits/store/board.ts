@@ -7,15 +7,16 @@ import { BatchGetRequest } from 'dynamodb-toolbox/entity/actions/batchGet'
 import { BatchGetCommand, execute as executeBatchGet } from 'dynamodb-toolbox/table/actions/batchGet'
 import { QueryCommand } from 'dynamodb-toolbox/table/actions/query'
 import { significantPrefix } from '../../access/rules/region-scope.ts'
-import type { Store } from '../../platform/table/store.ts'
 import {
   idOfBoardSortKey,
+  queryUpTo,
   readShardPage,
   readShards,
   regionBoardPartitions,
   type ShardMark,
   shardMarksKey,
-} from '../../platform/table/table-design.ts'
+} from '../../platform/table/board-index.ts'
+import type { Store } from '../../platform/table/store.ts'
 import type { Visit } from './visits.ts'
 
 /** The visits of a region in one board index partition, every page of them. */
@@ -78,18 +79,10 @@ const flagsOfShard = async (
     const { Items = [] } = await query.options({ maxPages: Number.POSITIVE_INFINITY }).send()
     return { items: Items, more: false }
   }
-  const items: NonNullable<Awaited<ReturnType<typeof query.send>>['Items']> = []
-  let startKey: Record<string, unknown> | undefined = page.after
+  const startKey = page.after
     ? { pk: `FLAG#${idOfBoardSortKey(page.after)}`, sk: 'FLAG', gsi4pk: partition, gsi4sk: page.after }
     : undefined
-  do {
-    const { Items = [], LastEvaluatedKey } = await query
-      .options({ limit: page.limit - items.length, exclusiveStartKey: startKey })
-      .send()
-    items.push(...Items)
-    startKey = LastEvaluatedKey
-  } while (startKey && items.length < page.limit)
-  return { items, more: startKey !== undefined }
+  return queryUpTo((options) => query.options(options).send(), page.limit, startKey)
 }
 
 /** The flags of a region raised in a month, in the order of the region index (region code, raised at, id). */

@@ -2,6 +2,7 @@
 // officer's worklist and leaving, the stop rule, a region's board, ledger and monthly report, and the audit trail.
 import * as z from 'zod'
 import { accountabilityLedger } from '../accountability/actions/ledger-of-month.ts'
+import { notificationStatuses } from '../notifications/rules/delivery.ts'
 import { auditTrail } from '../platform/audit.ts'
 import { defineRoute, reply } from '../platform/http/route.ts'
 import { nextCursorField, pageQuery } from '../platform/pages.ts'
@@ -47,16 +48,7 @@ const outcomeView = z.object({
   hardshipObserved: z.boolean().optional(),
 })
 
-const notificationStatus = z.enum([
-  'queued',
-  'deferred',
-  'sending',
-  'retrying',
-  'sent',
-  'suppressed',
-  'failed',
-  'unknown',
-])
+const notificationStatus = z.enum(notificationStatuses)
 
 /**
  * A visit as callers see it (rules/views.ts): not the record's version, the offset and reminder rules it was planned

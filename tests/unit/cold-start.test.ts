@@ -12,21 +12,9 @@ import type { Context } from 'aws-lambda'
 import { mockClient } from 'aws-sdk-client-mock'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { type FunctionName, type FunctionUses, functions } from '../../shared/platform/resources.ts'
+import { awsEnvironment } from '../fixtures/aws-environment.ts'
 
-const env = {
-  AFTERCARE_MODE: 'aws',
-  AWS_REGION: 'ap-east-1',
-  TABLE_NAME: 'Aftercare-Table',
-  TIMERS_QUEUE_URL: 'https://sqs.ap-east-1.amazonaws.com/123456789012/timers',
-  NOTIFICATIONS_QUEUE_URL: 'https://sqs.ap-east-1.amazonaws.com/123456789012/notifications',
-  EVENTS_TOPIC_ARN: 'arn:aws:sns:ap-east-1:123456789012:events',
-  OFFICERS_TOPIC_ARN: 'arn:aws:sns:ap-east-1:123456789012:officers',
-  KMS_KEY_ARN: 'arn:aws:kms:ap-east-1:123456789012:key/data',
-  BLIND_INDEX_KEY_ARN: 'arn:aws:kms:ap-east-1:123456789012:key/index',
-  INBOUND_SMS_SECRET_ARN: 'arn:aws:secretsmanager:ap-east-1:123456789012:secret:inbound-AbCdEf',
-  TOKEN_ISSUER: 'https://cognito-idp.ap-east-1.amazonaws.com/ap-east-1_AbC123',
-  USER_POOL_ID: 'ap-east-1_AbC123',
-}
+const env = awsEnvironment
 
 /** Every client a function could build, each call recorded (and answered by nothing). */
 const kms = mockClient(KMSClient)

@@ -25,9 +25,10 @@ export const nextCursorField = z
   .optional()
   .describe('the next page: send it back as `cursor`; absent on the last')
 
-/** The purpose of the MAC key that seals page cursors (as the worklist's: shared/visits/actions/worklist.ts). */
+/** The purpose of the MAC key that seals every page cursor of the API (a key of its own, derived like the blind indexes'). */
 const CURSOR_MAC_PURPOSE = 'page-cursor'
-const cursorMac = (deps: Pick<AppDeps, 'crypto'>) => (message: string) =>
+/** The keyed MAC that seals and opens page cursors (shared/platform/cursor.ts). */
+export const cursorMac = (deps: Pick<AppDeps, 'crypto'>) => (message: string) =>
   deps.crypto.blindIndex(message, CURSOR_MAC_PURPOSE)
 
 /** What a cursor of these lists holds: the key of the last item given. */

@@ -1,14 +1,13 @@
 // A region's accountability ledger for a month, as a supervisor reads it (a page at a time), and as the region's
 // board counts it (whole).
+
 import { type Actor, requireRegion } from '../../access/rules/roles.ts'
 import { businessDateOf } from '../../calendar/rules/business-time.ts'
 import { openCursor, sealCursor } from '../../platform/cursor.ts'
 import type { AppDeps } from '../../platform/deps.ts'
+import { cursorMac } from '../../platform/pages.ts'
 import { type MonthPageQuery, monthOf, pageOfQuery } from '../../visits/rules/board.ts'
 import { ledgerOfMonth, ledgerPageOfMonth, ledgerResumeKey } from '../store.ts'
-
-/** The purpose of the MAC key that seals page cursors (as the worklist's and every list's). */
-const CURSOR_MAC_PURPOSE = 'page-cursor'
 
 /** One region's ledger of one month: a cursor given out for it resumes it and no other. */
 const ledgerListing = (regionCode: string, month: string) => `accountability/${regionCode}/${month}`
@@ -30,7 +29,7 @@ export const accountabilityLedger = async (
   requireRegion(actor, regionCode)
   const month = monthOf(query.month, businessDateOf(deps.clock.now()))
   const { limit, cursor } = pageOfQuery(query)
-  const mac = (message: string) => deps.crypto.blindIndex(message, CURSOR_MAC_PURPOSE)
+  const mac = cursorMac(deps)
   const listing = ledgerListing(regionCode, month)
   const start = openCursor(mac, listing, cursor, ledgerResumeKey(regionCode))
   const { entries, marks } = await ledgerPageOfMonth(deps.store, regionCode, month, {

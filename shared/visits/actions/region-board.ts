@@ -1,11 +1,13 @@
 // A region's board for a month: who and which units have visits overdue now, the month's on-time, reach and
 // satisfaction rates, the petitioners at high risk of a repeat petition, the flags raised (a page at a time), and
 // each officer's figures. The figures count the whole month; only the list of flags is paged.
+
 import { type Actor, requireRegion } from '../../access/rules/roles.ts'
 import { monthLedger } from '../../accountability/actions/ledger-of-month.ts'
 import { businessDateOf } from '../../calendar/rules/business-time.ts'
 import { openCursor, sealCursor } from '../../platform/cursor.ts'
 import type { AppDeps } from '../../platform/deps.ts'
+import { cursorMac } from '../../platform/pages.ts'
 import {
   type BoardLedgerEntry,
   type BoardVisit,
@@ -40,9 +42,6 @@ export interface BoardReads {
   flags(regionCode: string, month: string, page: { limit: number; cursor?: string }): Promise<BoardFlagsPage>
 }
 
-/** The purpose of the MAC key that seals page cursors (as the worklist's and every list's). */
-const CURSOR_MAC_PURPOSE = 'page-cursor'
-
 /** The flags of one region's board of one month: a cursor given out for them resumes them and no other. */
 const flagsListing = (regionCode: string, month: string) => `board-flags/${regionCode}/${month}`
 
@@ -50,7 +49,7 @@ export const boardReads = (deps: AppDeps): BoardReads => ({
   visits: (regionCode, month) => visitsOfBoardMonth(deps.store, regionCode, month),
   ledger: (regionCode, month) => monthLedger(deps, regionCode, month),
   flags: async (regionCode, month, page) => {
-    const mac = (message: string) => deps.crypto.blindIndex(message, CURSOR_MAC_PURPOSE)
+    const mac = cursorMac(deps)
     const listing = flagsListing(regionCode, month)
     const start = openCursor(mac, listing, page.cursor, flagsResumeKey(regionCode))
     const { flags, marks } = await flagsPageOfMonth(deps.store, regionCode, month, {

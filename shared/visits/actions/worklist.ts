@@ -1,4 +1,5 @@
 // An officer's worklist: their open visits, due first, in pages that keep their order while visits are added or done.
+
 import type * as z from 'zod'
 import { requireInScopeOrNotFound } from '../../access/rules/object-scope.ts'
 import type { Actor } from '../../access/rules/roles.ts'
@@ -6,12 +7,10 @@ import { businessDateOf } from '../../calendar/rules/business-time.ts'
 import { openCursor, sealCursor } from '../../platform/cursor.ts'
 import type { AppDeps } from '../../platform/deps.ts'
 import { ForbiddenError } from '../../platform/errors.ts'
+import { cursorMac } from '../../platform/pages.ts'
 import { categoryOf, type worklistQuery } from '../rules/worklist.ts'
 import { officerOf } from '../store/people.ts'
 import { openVisitsOfOfficer, openVisitsResumeKey } from '../store/visits.ts'
-
-/** The purpose of the MAC key that seals page cursors (a key of its own, derived like the blind indexes' keys). */
-const CURSOR_MAC_PURPOSE = 'page-cursor'
 
 /** One officer's worklist: a cursor given out for it resumes it and no other. */
 const worklistListing = (officerId: string) => `worklist/${officerId}`
@@ -28,7 +27,7 @@ export const worklist = async (
     throw new ForbiddenError('an officer sees only their own worklist')
   requireInScopeOrNotFound(actor, await officerOf(store, officerId), `officer ${officerId}`)
   // Checked after the scope: a caller who may not see this worklist learns nothing from a cursor's answer.
-  const mac = (message: string) => deps.crypto.blindIndex(message, CURSOR_MAC_PURPOSE)
+  const mac = cursorMac(deps)
   const startKey = openCursor(mac, worklistListing(officerId), query.cursor, openVisitsResumeKey(officerId))
   const { visits, next } = await openVisitsOfOfficer(store, officerId, { limit: query.limit, startKey })
   const today = businessDateOf(clock.now())
